@@ -1,0 +1,1 @@
+"""The Thai national ID card reader (PC/SC through pyscard, or simulated)."""

@@ -1,0 +1,336 @@
+"""The kiosk's configuration: one TOML file loaded into one typed, validated model.
+
+Default path `/etc/kiosk/config.toml`; `--config PATH` or the `KIOSK_CONFIG` environment variable
+override it. Unknown keys and wrongly typed values are errors that name the key
+(`section.key: what is wrong`). Every key is documented, with its unit and default, in
+`config.example.toml` (a test keeps the two in step).
+
+Errors: `ConfigError` (carries every problem found, one line each).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_PATH = Path("/etc/kiosk/config.toml")
+ENV_VAR = "KIOSK_CONFIG"
+
+Profile = Literal["dga-smart-kiosk", "boonterm"]
+PositiveFloat = Annotated[float, Field(gt=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` holds one `section.key: what` line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, use_attribute_docstrings=True
+    )
+
+
+class KioskSection(Section):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{3,64}$")] = "KIOSK-DEV-001"
+    """Kiosk id registered at enrollment (`kiosk enroll` stores the enrolled one in the state dir)."""
+    profile: Profile = "dga-smart-kiosk"
+    """Kiosk family: `dga-smart-kiosk` (QR continuation) or `boonterm` (SMS-link continuation)."""
+    site_name: str = "Kiosk (development)"
+    """Site name printed on receipts and sent at enrollment."""
+    site_province: str = ""
+    """Province of the site, sent at enrollment."""
+    mode: Literal["production", "development"] = "production"
+    """`production` locks the UI down; `development` allows a window and shortcuts."""
+    simulation: bool = False
+    """Must be true for simulated devices to be accepted in production mode (shown as SIMULATION)."""
+
+
+class CardSection(Section):
+    backend: Literal["pcsc", "simulated"] = "pcsc"
+    """`pcsc` (pyscard through pcscd) or `simulated` (in-process card, for demos and tests)."""
+    reader: str = ""
+    """Substring of the reader name to use; empty = the first reader that holds a card."""
+    settle_timeout_s: PositiveFloat = 2.0
+    """Seconds to keep retrying the connect after insertion (readers report "removed" at first)."""
+    debounce_ms: Annotated[int, Field(ge=0)] = 300
+    """Milliseconds a card state must hold before an insert/remove event is reported."""
+    poll_interval_s: PositiveFloat = 0.2
+    """Seconds between reader state polls."""
+    simulated_profile: str = "normal"
+    """Card profile the simulated back end starts with (built-in name or a profile file path)."""
+
+
+class CameraSection(Section):
+    backend: Literal["opencv", "simulated"] = "opencv"
+    """`opencv` (a V4L2 device) or `simulated` (frames from image or video files)."""
+    device: str = "0"
+    """Device index (e.g. `0`) or path (e.g. `/dev/video0`)."""
+    width: PositiveInt = 640
+    """Capture width in pixels."""
+    height: PositiveInt = 480
+    """Capture height in pixels."""
+    fps: PositiveInt = 30
+    """Requested frames per second."""
+    watchdog_s: PositiveFloat = 1.0
+    """Seconds without a new frame before the camera is declared faulty and reopened."""
+    simulated_scenario: str = "genuine"
+    """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, or a file path."""
+
+
+class PrinterSection(Section):
+    backend: Literal["escpos", "simulated"] = "escpos"
+    """`escpos` (python-escpos) or `simulated` (in-process printer, for demos and tests)."""
+    connection: Literal["usb", "serial", "network", "file"] = "usb"
+    """How the ESC/POS printer is attached."""
+    usb_vendor_id: Annotated[int, Field(ge=0, le=0xFFFF)] = 0x0416
+    """USB vendor id (integer; write hex as 0x0416)."""
+    usb_product_id: Annotated[int, Field(ge=0, le=0xFFFF)] = 0x5011
+    """USB product id (integer)."""
+    serial_port: str = "/dev/ttyUSB0"
+    """Serial device path."""
+    baudrate: PositiveInt = 115200
+    """Serial line speed in bit/s."""
+    host: str = ""
+    """Network printer host name or address."""
+    port: Annotated[int, Field(gt=0, le=65535)] = 9100
+    """Network printer TCP port."""
+    file_path: str = "/dev/usb/lp0"
+    """Device file for `file` connections."""
+    width_dots: Literal[384, 512, 576] = 576
+    """Printable width in dots: 384 (58 mm), 512, 576 (80 mm)."""
+    native_qr: bool = True
+    """Use the printer's own QR command (`GS ( k`); false prints the QR as a raster image."""
+    timeout_s: PositiveFloat = 3.0
+    """Seconds allowed for each write or status read."""
+    simulated_state: Literal["ok", "near-end", "out", "cover-open", "offline"] = "ok"
+    """Initial state of the simulated printer."""
+
+
+class DevicesSection(Section):
+    card: CardSection = CardSection()
+    camera: CameraSection = CameraSection()
+    printer: PrinterSection = PrinterSection()
+
+
+class FaceSection(Section):
+    match_threshold: Annotated[float, Field(gt=0, lt=1.5)] = 0.5
+    """Largest embedding distance accepted as the same person (dlib ResNet; lower is stricter)."""
+    attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    """Face attempts before the session fails (`face_mismatch` or `liveness_failed`)."""
+    liveness_challenges: Annotated[int, Field(ge=1, le=3)] = 2
+    """Number of randomised liveness challenges (blink, turn left, turn right)."""
+    challenge_timeout_s: PositiveFloat = 6.0
+    """Seconds the citizen has for each liveness challenge."""
+    min_eye_distance_px: PositiveInt = 60
+    """Smallest distance between the eyes, in pixels at capture resolution."""
+    max_yaw_deg: PositiveFloat = 10.0
+    """Largest head turn accepted for capture, degrees."""
+    max_pitch_deg: PositiveFloat = 10.0
+    """Largest head nod accepted for capture, degrees."""
+    max_roll_deg: PositiveFloat = 8.0
+    """Largest head tilt accepted for capture, degrees."""
+    min_brightness: Annotated[int, Field(ge=0, le=255)] = 70
+    """Darkest mean face brightness accepted (0-255)."""
+    max_brightness: Annotated[int, Field(ge=0, le=255)] = 210
+    """Brightest mean face brightness accepted (0-255)."""
+    min_sharpness: Annotated[float, Field(ge=0)] = 40.0
+    """Smallest variance of the Laplacian on the normalised face crop."""
+    detect_scale: Annotated[float, Field(gt=0, le=1)] = 0.5
+    """Frames are downscaled by this factor before detection."""
+
+
+class FlowSection(Section):
+    idle_timeout_s: PositiveInt = 60
+    """Seconds without a touch before a screen asks whether the citizen is still there."""
+    countdown_s: PositiveInt = 15
+    """Seconds of the visible "continue?" countdown before the session ends."""
+    card_read_timeout_s: PositiveInt = 20
+    """Seconds allowed to read the chip."""
+    face_timeout_s: PositiveInt = 90
+    """Seconds allowed for the whole face step."""
+    otp_timeout_s: PositiveInt = 300
+    """Seconds allowed to type the one-time code."""
+    take_card_timeout_s: PositiveInt = 30
+    """Seconds the "take your card" reminder runs before the kiosk alerts staff."""
+    offline_policy: Literal["end", "continue_without_phone"] = "end"
+    """When the server is unreachable for OTP: end the session, or continue without phone verification."""
+    consent_version: str = "2026-01"
+    """Version of the PDPA and biometric consent text shown to citizens."""
+
+
+class SyncSection(Section):
+    server_url: str = "http://127.0.0.1:8700"
+    """Base URL of the central identity server."""
+    ca_bundle: str = ""
+    """Path of a CA bundle for the server's TLS certificate; empty = the system's."""
+    timeout_s: PositiveFloat = 10.0
+    """Seconds allowed for each HTTP call."""
+    batch_size: Annotated[int, Field(ge=1, le=100)] = 100
+    """Records per upload (the server takes at most 100)."""
+    heartbeat_interval_s: PositiveInt = 60
+    """Seconds between heartbeats."""
+    backoff_base_s: PositiveFloat = 1.0
+    """Base of the full-jitter retry backoff, seconds."""
+    backoff_cap_s: PositiveFloat = 300.0
+    """Longest wait between retries, seconds."""
+
+
+class StorageSection(Section):
+    state_dir: str = "/var/lib/kiosk"
+    """Folder of the outbox, keys and device state (0700, owned by the kiosk user)."""
+    max_outbox_mb: PositiveInt = 512
+    """Storage budget of the outbox in MiB; the kiosk goes out of service before reaching it."""
+    lease_s: PositiveInt = 120
+    """Seconds a claimed record stays in flight before it returns to pending."""
+
+
+class QrSection(Section):
+    audience: str = "th.go.dga.tangrat"
+    """`aud` claim of the QR token: the app that scans it."""
+    lifetime_s: Annotated[int, Field(ge=10, le=120)] = 120
+    """Seconds a QR token is valid (at most 120)."""
+
+
+class UiSection(Section):
+    language: Literal["th", "en"] = "th"
+    """Language the kiosk starts each session in."""
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    """Screen layout: portrait 1080x1920 or landscape 1920x1080."""
+    dpi: PositiveInt = 96
+    """Screen dots per inch, used to size touch targets (at least 20 mm)."""
+    technician_pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] = "2580"
+    """PIN of the hidden technician screen (4-12 digits)."""
+
+
+class LoggingSection(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """Lowest level written to stderr (journald)."""
+
+
+class Config(Section):
+    kiosk: KioskSection = KioskSection()
+    devices: DevicesSection = DevicesSection()
+    face: FaceSection = FaceSection()
+    flow: FlowSection = FlowSection()
+    sync: SyncSection = SyncSection()
+    storage: StorageSection = StorageSection()
+    qr: QrSection = QrSection()
+    ui: UiSection = UiSection()
+    logging: LoggingSection = LoggingSection()
+
+    @property
+    def state_dir(self) -> Path:
+        return Path(self.storage.state_dir)
+
+
+def _problem_lines(err: ValidationError) -> list[str]:
+    lines = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = e["msg"].replace("\n", " ")
+            if e["type"].endswith("_type") or e["type"].endswith("_parsing"):
+                msg += f" (got {type(e['input']).__name__} {e['input']!r})"
+        lines.append(f"{key}: {msg}")
+    return lines
+
+
+def from_dict(data: dict[str, Any]) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_problem_lines(err)) from None
+
+
+def resolve_path(explicit: str | Path | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return DEFAULT_PATH
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Load and validate the config file; raises ConfigError naming every problem."""
+    p = resolve_path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"(file): {p} does not exist"]) from None
+    except OSError as e:
+        raise ConfigError([f"(file): {p} cannot be read ({e.strerror})"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"(file): {p} is not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"(syntax): {p}: {e}"]) from None
+    return from_dict(data)
+
+
+def _toml_value(value: Any, hex_int: bool = False) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"0x{value:04X}" if hex_int else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def example_toml() -> str:
+    """`config.example.toml`, generated from the model: every key, its doc, unit and default."""
+    out = [
+        "# Kiosk configuration. Copy to /etc/kiosk/config.toml (or point --config / $KIOSK_CONFIG at it).",
+        "# Every key is optional; the value shown is the default. Unknown keys are errors.",
+        "# Generated from kiosk/config.py by `kiosk config example` (a test keeps it in step).",
+    ]
+
+    def section(model: type[BaseModel], path: str) -> None:
+        leaves = {n: f for n, f in model.model_fields.items() if not _is_section(f.annotation)}
+        if leaves:
+            out.append("")
+            out.append(f"[{path}]")
+            for name, field in leaves.items():
+                doc = (field.description or "").strip()
+                for line in doc.splitlines():
+                    out.append(f"# {line.strip()}")
+                out.append(f"{name} = {_toml_value(field.default, hex_int=name.endswith('_id') and 'usb' in name)}")
+        for name, field in model.model_fields.items():
+            if _is_section(field.annotation):
+                assert isinstance(field.annotation, type)
+                section(field.annotation, f"{path}.{name}" if path else name)
+
+    section(Config, "")
+    return "\n".join(out) + "\n"
+
+
+def _is_section(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Section)
+
+
+def with_overrides(cfg: Config, **sections: dict[str, Any]) -> Config:
+    """A copy of `cfg` with some keys replaced, validated again (used by `--dev` and tests)."""
+    data = cfg.model_dump()
+    for name, values in sections.items():
+        target = data
+        *parents, leaf = name.split(".")
+        for part in parents:
+            target = target[part]
+        target[leaf] = {**target[leaf], **values}
+    return from_dict(data)

@@ -1,0 +1,52 @@
+"""Facts about the machine the kiosk runs on: CPU features, the Thai font, Python version."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+MIN_PYTHON = (3, 11)
+DEBIAN_THAI_FONTS = (
+    Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf"),
+    Path("/usr/share/fonts/opentype/tlwg/Garuda.otf"),
+)
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
+    try:
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_has_avx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """dlib-bin wheels are built with AVX: importing dlib without it kills the process."""
+    return "avx" in cpu_flags(cpuinfo)
+
+
+def thai_font(weight: str = "Regular") -> Path:
+    """The Thai font the kiosk ships (Sarabun from `fontpkg-sarabun`), never the OS's guess.
+
+    Falls back to Debian's `fonts-thai-tlwg` when the packaged font is missing; raises
+    FileNotFoundError naming both when neither is there.
+    """
+    spec = importlib.util.find_spec("fontpkg_sarabun")
+    if spec is not None and spec.submodule_search_locations:
+        for base in spec.submodule_search_locations:
+            path = Path(base) / "files" / f"Sarabun-{weight}.ttf"
+            if path.exists():
+                return path
+    for path in DEBIAN_THAI_FONTS:
+        if path.exists():
+            return path
+    raise FileNotFoundError(
+        f"no Thai font: Sarabun-{weight}.ttf from fontpkg-sarabun nor fonts-thai-tlwg is installed"
+    )
+
+
+def python_ok() -> bool:
+    return sys.version_info[:2] >= MIN_PYTHON

@@ -1,0 +1,62 @@
+"""Fixtures shared by the whole suite.
+
+- `pcscd`: a real pcscd with the vpcd driver for the module's tests (marker `daemon`).
+- `xvfb`: a real X server for tests that want the xcb platform (marker `display`).
+Qt tests use the offscreen platform unless they ask for Xvfb.
+
+A missing prerequisite never skips silently: under CI it fails the test naming what is missing;
+on a developer machine it fails too (install it with ./dev.sh setup).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness.display import Xvfb
+from tests.harness.pcscd import Pcscd, prerequisites
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
+    missing = prerequisites()
+    if missing:
+        pytest.fail("real PC/SC stack unavailable: " + "; ".join(missing), pytrace=False)
+    daemon = Pcscd(tmp_path_factory.mktemp("pcscd"))
+    try:
+        daemon.start()
+        yield daemon
+    finally:
+        daemon.release()
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[str]:
+    server = Xvfb()
+    try:
+        display = server.start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display
+    try:
+        yield display
+    finally:
+        server.stop()
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
+
+
+@pytest.fixture
+def example_config_path() -> Path:
+    return ROOT / "config.example.toml"

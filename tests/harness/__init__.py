@@ -1,0 +1,1 @@
+"""Test harness: real daemons and displays that tests start and stop themselves."""
