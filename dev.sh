@@ -19,6 +19,8 @@ APT_PACKAGES=(
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libglib2.0-0
   # a Thai font on the machine (the application also ships its own)
   fonts-thai-tlwg
+  # USB receipt printers (pyusb loads libusb)
+  libusb-1.0-0
   # systemd-analyze for unit checks
   systemd
 )

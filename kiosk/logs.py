@@ -112,6 +112,16 @@ class JsonFormatter(logging.Formatter):
 
 
 _configured = False
+_base_factory = logging.getLogRecordFactory()
+_redactor = RedactionFilter()
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    # Redact at creation so every handler (journald, test capture, third-party) sees the masked
+    # record; fields given through `extra` arrive later and are redacted by the handler's filter.
+    record = _base_factory(*args, **kwargs)
+    _redactor.filter(record)
+    return record
 
 
 def setup(level: str = "INFO", stream: Any = None) -> None:
@@ -127,6 +137,7 @@ def setup(level: str = "INFO", stream: Any = None) -> None:
     handler._kiosk = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.setLogRecordFactory(_redacting_factory)
     # third-party chatter stays at warning
     for noisy in ("httpx", "httpcore", "uvicorn.access", "PIL", "escpos", "hypothesis"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

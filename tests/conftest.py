@@ -38,6 +38,17 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
         daemon.release()
 
 
+@pytest.fixture
+def no_pcscd(tmp_path: Path) -> Iterator[None]:
+    """No pcscd runs for the duration of the test (and none can start from another test run)."""
+    daemon = Pcscd(tmp_path)
+    try:
+        daemon.hold_absent()
+        yield
+    finally:
+        daemon.release()
+
+
 @pytest.fixture(scope="session")
 def xvfb() -> Iterator[str]:
     server = Xvfb()
@@ -60,3 +71,16 @@ def xvfb() -> Iterator[str]:
 @pytest.fixture
 def example_config_path() -> Path:
     return ROOT / "config.example.toml"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI nothing may be skipped: a skipped test fails the run and is named."""
+    if not os.environ.get("CI"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        names = ", ".join(r.nodeid for r in skipped[:10])
+        if reporter:
+            reporter.write_line(f"CI: {len(skipped)} test(s) skipped, which CI does not allow: {names}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

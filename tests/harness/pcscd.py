@@ -126,6 +126,14 @@ class Pcscd:
         while _port_open(VPCD_PORT) and time.monotonic() < deadline:
             time.sleep(0.05)
 
+    def hold_absent(self) -> None:
+        """Take the lock and make sure no pcscd runs (for tests of "pcscd unreachable")."""
+        if self._lock_fd is None:
+            self._lock()
+        other = _other_pcscd()
+        if other is not None:
+            raise HarnessError(f"another pcscd (pid {other}) is running: stop it first")
+
     def restart(self) -> None:
         self.stop()
         self.start()

@@ -1,0 +1,70 @@
+"""The command line: help, version, config check, errors without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def kiosk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}, cwd=ROOT,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    r = kiosk("--help")
+    assert r.returncode == 0
+    for cmd in ("version", "config", "doctor"):
+        assert cmd in r.stdout
+
+
+def test_version(capsys) -> None:
+    assert main(["version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_config_check_example_exits_zero() -> None:
+    r = kiosk("config", "check", str(ROOT / "config.example.toml"))
+    assert r.returncode == 0, r.stderr
+    assert "valid" in r.stdout
+
+
+def test_config_check_names_unknown_and_mistyped_keys(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sync]\nserver_url = "http://x"\nretries = 3\n[face]\nattempts = "three"\n')
+    r = kiosk("config", "check", str(bad))
+    assert r.returncode != 0
+    lines = r.stderr.splitlines()
+    assert "sync.retries: unknown key" in lines
+    assert any(line.startswith("face.attempts: ") for line in lines)
+    assert "Traceback" not in r.stderr
+
+
+def test_config_path_from_environment(tmp_path: Path) -> None:
+    bad = tmp_path / "env.toml"
+    bad.write_text("[kiosk]\nnope = 1\n")
+    r = kiosk("config", "check", env={"KIOSK_CONFIG": str(bad)})
+    assert r.returncode != 0 and "kiosk.nope: unknown key" in r.stderr
+
+
+def test_unexpected_errors_become_one_line(tmp_path: Path) -> None:
+    unreadable = tmp_path / "dir.toml"
+    unreadable.mkdir()
+    r = kiosk("config", "check", str(unreadable))
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    assert str(unreadable) in r.stderr
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    r = kiosk("frobnicate")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
