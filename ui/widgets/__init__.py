@@ -1,0 +1,1 @@
+"""Reusable kiosk widgets: buttons, keypad, countdown ring, step indicator, QR, camera, art."""
