@@ -1,0 +1,41 @@
+"""The citizen session: a pure, hand-written state machine (`Flow`) and the runtime that connects
+it to the devices (`SessionRuntime`). Qt-free; the UI only renders `View`s and sends events.
+
+    from kiosk.flow import events as ev, StateName, View
+    from kiosk.flow.runtime import SessionRuntime
+
+    runtime = SessionRuntime(config)            # opens the devices named in the config
+    runtime.on_view = bridge.emit_view          # called on the runtime's thread: forward, nothing else
+    runtime.start()                             # first view (IDLE) arrives through on_view
+    runtime.send(ev.Begin())                    # from the GUI thread; never blocks
+    runtime.send(ev.ChooseService("ial_upgrade"))
+    ...
+    frame = runtime.latest_frame()              # camera preview, while view.face_preview
+    runtime.simulation.insert_card("normal")    # simulator panel (None with real devices)
+    runtime.stop()
+
+Modules:
+- `states`   `StateName`, step indicator, which states are interactive/cancellable.
+- `events`   user events (Begin, ChooseService, ConsentAnswer, Cancel, StillHere, Touch,
+             PhoneEntered, OtpEntered, ResendOtp, ToggleLanguage, Done) and device/result events.
+- `view`     `View`, the frozen description of one screen; `mask_phone()`.
+- `effects`  what the flow asks the runtime to do.
+- `api`      Protocols of the runtime, its simulation controls and technician controls.
+- `machine`  (next commit) `Flow`: `handle(event, now) -> list[Effect]`, `.view`, the transition table.
+- `runtime`  (next commit) `SessionRuntime`: owner threads per device, a timer, one `on_view` callback.
+- `devices`  (next commit) small adapters over drivers/, kiosk/face, kiosk/receipt, kiosk/records, sync/.
+
+The session, in states (see `machine.TRANSITIONS` for the table):
+
+    IDLE -> CHOOSE_SERVICE -> CONSENT -> INSERT_CARD -> READING -> CARD_CHECKS -> FACE -> PHONE
+         -> OTP -> ISSUING -> RESULT_QR | RESULT_SMS -> [PRINTING] -> TAKE_CARD -> THANK_YOU -> IDLE
+    any state before the result -> ERROR (message + what to do) -> TAKE_CARD | IDLE
+
+Ending by any path wipes the session's personal data (photo bytearrays zeroed, references to the
+card text, phone, OTP ids dropped); the next view contains none of it.
+"""
+
+from kiosk.flow.states import StateName
+from kiosk.flow.view import View
+
+__all__ = ["StateName", "View"]

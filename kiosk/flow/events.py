@@ -1,0 +1,257 @@
+"""Events that drive the session: what the citizen does (from the UI) and what the devices and the
+network report (from the runtime's owner threads). All are frozen dataclasses; send them with
+`SessionRuntime.send(event)` (thread-safe) or, in tests, `Flow.handle(event, now)`.
+
+User events (the UI sends these):
+  Begin()                         touch on the attract screen
+  ChooseService(purpose)          "ial_upgrade" | "register"
+  ConsentAnswer(accepted)         True = agree, False = decline (ends politely, nothing recorded
+                                  but an `aborted` tombstone-only record with reason consent_declined)
+  Cancel()                        the Cancel button (every screen that shows `view.can_cancel`)
+  StillHere()                     "Continue" on the "are you still there?" countdown
+  Touch()                         any other touch (resets the inactivity timer)
+  PhoneEntered(digits)            what the keypad holds, e.g. "0812345678"
+  OtpEntered(code)                six digits
+  ResendOtp()
+  ToggleLanguage()
+  Done()                          "Done" on the result / error / thank-you screens
+
+Device and result events (the runtime sends these; tests send them directly):
+  CardInserted(atr), CardRemoved(), ReaderFault(detail), ReaderRecovered()
+  CardTextRead(text), ChipPhotoRead(jpeg), CardReadFailed(reason)
+  FaceProgressed(phase, hint, challenge, seconds_left), FaceFinished(result), FaceFailed(reason)
+  OtpSent(otp_id, resend_after_s), OtpSendFailed(reason), OtpVerified(), OtpRejected(reason, attempts_left)
+  CardRechecked(cid, atr)         the card's id read again just before issuing (None = no card)
+  Issued(record_id, reference_code, qr), IssueFailed(reason), QrRefreshed(qr)
+  ReceiptPrinted(printed, printer_state)
+  Tick()                          the runtime's timer (4 per second); deadlines are checked here
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID
+
+from kiosk.messages import Message
+
+Purpose = Literal["ial_upgrade", "register"]
+
+
+# ---- user events ----
+@dataclass(frozen=True, slots=True)
+class Begin:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseService:
+    purpose: Purpose
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentAnswer:
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class StillHere:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    pass
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PhoneEntered:
+    digits: str
+
+    def __repr__(self) -> str:  # never print a phone number
+        return "PhoneEntered(<redacted>)"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class OtpEntered:
+    code: str
+
+    def __repr__(self) -> str:
+        return "OtpEntered(<redacted>)"
+
+
+@dataclass(frozen=True, slots=True)
+class ResendOtp:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleLanguage:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    pass
+
+
+# ---- card ----
+@dataclass(frozen=True, slots=True)
+class CardInserted:
+    atr: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class CardRemoved:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderFault:
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderRecovered:
+    pass
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class CardTextRead:
+    text: Any  # drivers.card.model.CardText (kept loose so tests can pass a double)
+
+    def __repr__(self) -> str:
+        return "CardTextRead(<personal data>)"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ChipPhotoRead:
+    jpeg: bytearray  # the flow owns it from here and zeroes it at the end
+
+    def __repr__(self) -> str:
+        return f"ChipPhotoRead(<{len(self.jpeg)} bytes>)"
+
+
+CardReadFailure = Literal["card_removed", "not_thai_id", "invalid_data", "unreadable", "timeout"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardReadFailed:
+    reason: CardReadFailure
+    during_photo: bool = False
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class CardRechecked:
+    cid: str | None
+    atr: bytes | None
+
+    def __repr__(self) -> str:
+        return f"CardRechecked(present={self.cid is not None})"
+
+
+# ---- face ----
+@dataclass(frozen=True, slots=True)
+class FaceProgressed:
+    phase: Literal["waiting", "positioning", "challenge", "matching", "done"]
+    hint: Message | None = None
+    challenge: str | None = None
+    seconds_left: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FaceFinished:
+    result: Any  # kiosk.face.FaceResult: .match, .failure, .distance, .threshold, .attempts, .liveness
+
+
+FaceFailure = Literal["chip_photo_no_face", "camera_unavailable", "device_fault"]
+
+
+@dataclass(frozen=True, slots=True)
+class FaceFailed:
+    reason: FaceFailure
+
+
+# ---- phone / OTP ----
+@dataclass(frozen=True, slots=True)
+class OtpSent:
+    otp_id: str
+    resend_after_s: float
+
+
+OtpSendFailure = Literal["offline", "rate_limited", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class OtpSendFailed:
+    reason: OtpSendFailure
+    retry_after_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OtpVerified:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OtpRejected:
+    reason: Literal["wrong_code", "expired", "too_many_tries", "offline"]
+    attempts_left: int | None = None
+
+
+# ---- issuing and result ----
+@dataclass(frozen=True, slots=True)
+class QrToken:
+    text: str
+    cti: bytes
+    expires_at: float  # wall-clock UNIX seconds (the token's exp)
+    display_code: int
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    record_id: UUID
+    reference_code: str
+    qr: QrToken | None
+
+
+IssueFailure = Literal["outbox_full", "storage", "key_missing", "device_fault"]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFailed:
+    reason: IssueFailure
+
+
+@dataclass(frozen=True, slots=True)
+class QrRefreshed:
+    qr: QrToken
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptPrinted:
+    printed: bool
+    printer_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    pass
+
+
+UserEvent = (
+    Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
+    | ResendOtp | ToggleLanguage | Done
+)
+DeviceEvent = (
+    CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead
+    | CardReadFailed | CardRechecked | FaceProgressed | FaceFinished | FaceFailed | OtpSent
+    | OtpSendFailed | OtpVerified | OtpRejected | Issued | IssueFailed | QrRefreshed | ReceiptPrinted
+    | Tick
+)
+Event = UserEvent | DeviceEvent

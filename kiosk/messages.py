@@ -1,0 +1,154 @@
+"""Every text a citizen can see, in Thai and English: `Message(code, th, en)`; `msg(code)` looks one up.
+
+The session flow (`kiosk.flow`) never carries sentences, only message codes (`View.title`,
+`View.body`, `View.error`, `View.notices`, ...); the UI renders `msg(code).text(language)`.
+Face-guidance hints come from `kiosk.face` with their own Thai/English text and reach the view as
+`Message` objects directly (`View.camera_hint`).
+
+Codes are stable strings (tests and the UI refer to them). `msg()` raises `KeyError` naming the
+unknown code (a programming error, caught by the tests that walk every view).
+
+Texts with a placeholder use `{name}` and are filled with `Message.format(**values)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["th", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    code: str
+    th: str
+    en: str
+
+    def text(self, language: Language) -> str:
+        return self.th if language == "th" else self.en
+
+    def format(self, **values: object) -> Message:
+        return Message(self.code, self.th.format(**values), self.en.format(**values))
+
+
+_ALL: tuple[Message, ...] = (
+    # --- titles of the screens ---
+    Message("idle.title", "ยืนยันตัวตนด้วยบัตรประชาชน", "Verify your identity with your ID card"),
+    Message("idle.body", "แตะหน้าจอหรือเสียบบัตรประชาชนเพื่อเริ่ม", "Touch the screen or insert your ID card to start"),
+    Message("choose.title", "เลือกบริการ", "Choose a service"),
+    Message("choose.body", "แตะบริการที่ต้องการ", "Touch the service you need"),
+    Message("service.ial_upgrade", "ยืนยันตัวตนสำหรับแอปทางรัฐ (IAL 2.3)", "Verify identity for Tang Rat (IAL 2.3)"),
+    Message("service.register", "ลงทะเบียนแอปทางรัฐ", "Register for Tang Rat"),
+    Message("consent.title", "ความยินยอม", "Your consent"),
+    Message(
+        "consent.body",
+        "ตู้นี้จะอ่านข้อมูลจากบัตรประชาชนของท่าน ถ่ายภาพใบหน้าเพื่อเปรียบเทียบกับรูปในบัตร "
+        "และตรวจสอบหมายเลขโทรศัพท์มือถือ ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
+        "ภาพใบหน้าใช้เพื่อการเปรียบเทียบเท่านั้นและจะถูกลบทันทีเมื่อเสร็จสิ้น "
+        "ผลการยืนยันตัวตนจะส่งไปยังระบบกลางอย่างปลอดภัย (ฉบับ {version})",
+        "This kiosk will read your ID card, take a picture of your face to compare with the card "
+        "photo, and check your mobile number, under the Personal Data Protection Act B.E. 2562. "
+        "Your face picture is used only for the comparison and is deleted as soon as you finish. "
+        "The result is sent securely to the central system (version {version}).",
+    ),
+    Message("consent.accept", "ยินยอม", "I agree"),
+    Message("consent.decline", "ไม่ยินยอม", "I do not agree"),
+    Message("insert_card.title", "กรุณาเสียบบัตรประชาชน", "Please insert your ID card"),
+    Message("insert_card.body", "เสียบบัตรโดยให้ชิปหงายขึ้นและหันเข้าหาเครื่อง", "Insert the card chip side up, chip first"),
+    Message("reading.title", "กำลังอ่านบัตร", "Reading your card"),
+    Message("reading.body", "กรุณาอย่าดึงบัตรออก", "Please do not remove the card"),
+    Message("card_checks.title", "กำลังตรวจสอบบัตร", "Checking your card"),
+    Message("face.title", "ถ่ายภาพใบหน้า", "Face check"),
+    Message("face.body", "มองกล้องและให้ใบหน้าอยู่ในกรอบวงรี", "Look at the camera and keep your face inside the oval"),
+    Message("face.waiting_photo", "กำลังเตรียมรูปจากบัตร", "Preparing the card photo"),
+    Message("challenge.blink", "กรุณากะพริบตา", "Please blink"),
+    Message("challenge.turn_left", "กรุณาหันหน้าไปทางซ้ายช้า ๆ", "Please turn your head slowly to the left"),
+    Message("challenge.turn_right", "กรุณาหันหน้าไปทางขวาช้า ๆ", "Please turn your head slowly to the right"),
+    Message("phone.title", "หมายเลขโทรศัพท์มือถือ", "Mobile phone number"),
+    Message("phone.body", "กรอกหมายเลขโทรศัพท์มือถือ 10 หลักของท่าน", "Enter your 10-digit mobile number"),
+    Message("phone.sending", "กำลังส่งรหัส", "Sending the code"),
+    Message("otp.title", "รหัสยืนยันทาง SMS", "Code sent by SMS"),
+    Message("otp.body", "กรอกรหัส 6 หลักที่ส่งไปยัง {phone}", "Enter the 6-digit code sent to {phone}"),
+    Message("otp.resend", "ส่งรหัสอีกครั้ง", "Send the code again"),
+    Message("otp.checking", "กำลังตรวจสอบรหัส", "Checking the code"),
+    Message("issuing.title", "กำลังออกผลการยืนยันตัวตน", "Issuing your result"),
+    Message("result_qr.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
+    Message(
+        "result_qr.body",
+        "เปิดแอปทางรัฐแล้วสแกนคิวอาร์โค้ดนี้ ตรวจสอบว่าแอปแสดงรหัส {code}",
+        "Open the Tang Rat app and scan this QR code. Check that the app shows code {code}",
+    ),
+    Message("result_sms.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
+    Message("result_sms.body", "ลิงก์ SMS กำลังส่งไปที่ {phone}", "An SMS link is on its way to {phone}"),
+    Message(
+        "result_none.body",
+        "ยืนยันตัวตนสำเร็จ แต่ไม่สามารถตรวจสอบหมายเลขโทรศัพท์ได้ จึงไม่มีการส่ง SMS "
+        "กรุณาติดต่อศูนย์บริการพร้อมใบรับ",
+        "Your identity is verified, but your phone number could not be checked, so no SMS is sent. "
+        "Please contact the help line with your receipt",
+    ),
+    Message("printing.title", "กำลังพิมพ์ใบรับ", "Printing your receipt"),
+    Message("take_card.title", "กรุณารับบัตรประชาชนคืน", "Please take your ID card"),
+    Message("take_card.reminder", "อย่าลืมบัตรประชาชนของท่าน", "Do not forget your ID card"),
+    Message("thank_you.title", "ขอบคุณที่ใช้บริการ", "Thank you"),
+    Message("thank_you.declined", "ท่านไม่ได้ให้ความยินยอม จึงไม่มีการเก็บข้อมูลใด ๆ ขอบคุณ", "You did not give consent, so nothing was recorded. Thank you"),
+    Message("error.title", "ขออภัย", "Sorry"),
+    # --- buttons and common bits ---
+    Message("button.cancel", "ยกเลิก", "Cancel"),
+    Message("button.done", "เสร็จสิ้น", "Done"),
+    Message("button.ok", "ตกลง", "OK"),
+    Message("button.language", "English", "ภาษาไทย"),
+    Message("button.still_here", "ทำรายการต่อ", "Continue"),
+    Message("still_there.title", "ท่านยังทำรายการอยู่หรือไม่", "Are you still there?"),
+    Message("still_there.body", "รายการจะยกเลิกใน {seconds} วินาที", "This session ends in {seconds} seconds"),
+    Message("simulation.banner", "โหมดจำลอง", "SIMULATION"),
+    Message("help.dga-smart-kiosk", "ศูนย์บริการ สพร. โทร 02 612 6060", "DGA Contact Center 02 612 6060"),
+    Message("help.boonterm", "ศูนย์บริการบุญเติม โทร 1220", "Boonterm help line 1220"),
+    Message("step", "ขั้นตอนที่ {step} จาก {steps}", "Step {step} of {steps}"),
+    # --- notices (shown alongside a screen) ---
+    Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ", "The receipt could not be printed. Your result is still valid"),
+    Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
+    Message("notice.card_removed_early", "นำบัตรออกแล้ว", "Card removed"),
+    # --- input errors (the citizen retries on the same screen) ---
+    Message("phone.invalid", "หมายเลขไม่ถูกต้อง กรุณากรอกหมายเลขโทรศัพท์มือถือ 10 หลัก เช่น 081 234 5678", "That is not a valid mobile number. Enter 10 digits, e.g. 081 234 5678"),
+    Message("otp.wrong", "รหัสไม่ถูกต้อง เหลืออีก {attempts} ครั้ง", "Wrong code. {attempts} tries left"),
+    Message("otp.invalid", "กรุณากรอกรหัส 6 หลัก", "Please enter the 6 digits"),
+    Message("otp.expired_resend", "รหัสหมดอายุ กรุณากดส่งรหัสอีกครั้ง", "The code has expired. Touch 'Send the code again'"),
+    Message("otp.wait_resend", "กรุณารอ {seconds} วินาทีก่อนขอรหัสใหม่", "Please wait {seconds} seconds before asking for a new code"),
+    # --- errors that end the session: what happened + what to do ---
+    Message("error.card_unreadable", "ไม่สามารถอ่านบัตรได้", "The card could not be read"),
+    Message("error.card_not_thai_id", "บัตรนี้ไม่ใช่บัตรประจำตัวประชาชน", "This is not a Thai national ID card"),
+    Message("error.card_expired", "บัตรประชาชนหมดอายุ", "Your ID card has expired"),
+    Message("error.card_invalid", "ข้อมูลในบัตรไม่ถูกต้อง", "The data on the card is not valid"),
+    Message("error.card_removed", "บัตรถูกดึงออกก่อนเสร็จสิ้น", "The card was removed before the end"),
+    Message("error.card_swapped", "ตรวจพบการเปลี่ยนบัตรระหว่างทำรายการ", "A different card was inserted during the session"),
+    Message("error.face_mismatch", "ใบหน้าไม่ตรงกับรูปในบัตร", "Your face did not match the card photo"),
+    Message("error.liveness_failed", "ไม่สามารถยืนยันว่าเป็นบุคคลจริงหน้ากล้อง", "We could not confirm a live person in front of the camera"),
+    Message("error.face_timeout", "หมดเวลาถ่ายภาพใบหน้า", "The face check took too long"),
+    Message("error.chip_photo", "ไม่พบใบหน้าในรูปของบัตร", "No face was found in the card photo"),
+    Message("error.otp_failed", "ไม่สามารถยืนยันรหัส SMS ได้", "The SMS code could not be confirmed"),
+    Message("error.offline", "ขณะนี้ไม่สามารถติดต่อระบบกลางได้", "The central system cannot be reached right now"),
+    Message("error.timeout", "หมดเวลาทำรายการ", "The session timed out"),
+    Message("error.cancelled", "ยกเลิกรายการแล้ว", "The session was cancelled"),
+    Message("error.device_fault", "อุปกรณ์ของตู้ขัดข้อง", "A device of this kiosk is not working"),
+    Message("error.issue_failed", "ไม่สามารถออกผลการยืนยันตัวตนได้", "The result could not be issued"),
+    Message("action.retry_card", "กรุณาเช็ดชิปบัตรให้สะอาดแล้วลองใหม่อีกครั้ง", "Please clean the chip and try again"),
+    Message("action.renew_card", "กรุณาต่ออายุบัตรที่สำนักงานเขตหรือที่ว่าการอำเภอ", "Please renew your card at a district office"),
+    Message("action.use_own_card", "กรุณาใช้บัตรประชาชนของท่านเองและเริ่มใหม่", "Please use your own ID card and start again"),
+    Message("action.try_again", "กรุณาเริ่มใหม่อีกครั้ง", "Please start again"),
+    Message("action.face_retry", "กรุณาถอดแว่นหรือหมวก ให้แสงส่องหน้า แล้วเริ่มใหม่ หรือติดต่อเจ้าหน้าที่", "Take off glasses or hat, face the light and start again, or ask for help"),
+    Message("action.call_help", "กรุณาติดต่อศูนย์บริการตามหมายเลขด้านล่าง", "Please call the help line below"),
+    Message("action.try_later", "กรุณาลองใหม่ภายหลัง หรือใช้ตู้อื่น", "Please try again later or use another kiosk"),
+    Message("action.none", "ท่านสามารถเริ่มใหม่ได้ทุกเมื่อ", "You can start again at any time"),
+)
+
+MESSAGES: dict[str, Message] = {m.code: m for m in _ALL}
+
+
+def msg(code: str) -> Message:
+    """The message with this code; `KeyError` names an unknown code."""
+    try:
+        return MESSAGES[code]
+    except KeyError:
+        raise KeyError(f"no citizen message with code {code!r}") from None
