@@ -1,0 +1,476 @@
+"""The outbox: a durable, encrypted, crash-safe queue of verification records.
+
+One SQLite file (default `<state_dir>/outbox.sqlite`) in WAL mode with `synchronous=FULL`, so a
+record whose `enqueue()` returned survives a crash or a power cut. States:
+
+    pending --claim_batch--> in_flight --ack--> acknowledged (a tombstone: no personal data)
+       ^                        |  \\--dead--> dead (kept until a technician retries it)
+       +--- lease expiry, release(), retry_later(at) ---+
+
+Personal data never touches the file in the clear: each record's JSON is sealed with AES-256-GCM
+under its own data key, wrapped by the key-encryption key in `<state_dir>/outbox.kek` (0600; see
+`outbox_crypto`). Only the record id, purpose, outcome, failure reason and times are plain columns.
+On acknowledgement the wrapped key and ciphertext are erased (`secure_delete=ON`, then a WAL
+checkpoint that truncates the log), leaving the tombstone for reports.
+
+Storage budget: SQLite's `max_page_count` makes `budget_bytes` a hard ceiling (`OutboxFull`),
+and `would_exceed()` lets the kiosk go out of service *before* a session starts, while there is
+still room for that session's record: a record is never dropped.
+
+`Outbox.open()` runs `PRAGMA integrity_check`; a corrupt file is moved aside (kept, with its WAL)
+and `OutboxCorrupt(moved_to)` is raised so the kiosk reports a fault; opening again starts a new
+file.
+
+Errors: `OutboxError` > `OutboxFull(reason)`, `OutboxCorrupt(moved_to)`, `OutboxKeyError`,
+`RecordNotFound`, `RecordGone`, `DuplicateRecord`, `RecordUnreadable`. `enqueue()` also raises
+`sync.records.RecordInvalid` for a record the server would reject.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from sync import outbox_schema
+from sync.outbox_crypto import Kek, KekError, SealBroken, Sealed
+from sync.records import validate_record
+
+log = logging.getLogger("kiosk.outbox")
+
+DEFAULT_NAME = "outbox.sqlite"
+KEK_NAME = "outbox.kek"
+# Room kept for one more session's record: a sealed record is ~1-3 KiB, index pages included.
+SESSION_RESERVE_BYTES = 64 * 1024
+SQLITE_FULL = 13
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+class OutboxError(Exception):
+    """The outbox cannot do what was asked; the message names the cause."""
+
+
+class OutboxFull(OutboxError):
+    """No room for the record: the storage budget (`reason="budget"`) or the disk (`"disk"`)."""
+
+    def __init__(self, reason: Literal["budget", "disk"], message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class OutboxCorrupt(OutboxError):
+    """The database failed its integrity check; the file was moved aside to `moved_to`."""
+
+    def __init__(self, moved_to: Path, detail: str) -> None:
+        super().__init__(f"outbox database is corrupt ({detail}); kept as {moved_to}")
+        self.moved_to = moved_to
+
+
+class OutboxKeyError(OutboxError):
+    """The key-encryption key is missing or unusable."""
+
+
+class RecordNotFound(OutboxError):
+    """No record with that id is in the outbox."""
+
+
+class RecordGone(OutboxError):
+    """The record was acknowledged: only its tombstone remains, its data is erased."""
+
+
+class DuplicateRecord(OutboxError):
+    """A different record with the same id is already queued."""
+
+
+class RecordUnreadable(OutboxError):
+    """A stored record does not decrypt (wrong key file or damaged bytes)."""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    record_id: str
+    record: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    pending: int
+    in_flight: int
+    acknowledged: int
+    dead: int
+    oldest_pending_age_s: float | None
+    disk_bytes: int
+    used_bytes: int = 0
+    budget_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    record_id: str
+    created_at: str
+    reason: str
+    attempts: int = 0
+    dead_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    record_id: str
+    purpose: str
+    outcome: str
+    failure_reason: str | None
+    created_at: str
+    acknowledged_at: datetime
+
+
+def _code(e: sqlite3.Error) -> int:
+    return int(getattr(e, "sqlite_errorcode", 0)) & 0xFF
+
+
+def _encode(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class Outbox:
+    def __init__(self, conn: sqlite3.Connection, path: Path, kek: Kek, budget_bytes: int,
+                 clock: Callable[[], float]) -> None:
+        self._conn = conn
+        self.path = path
+        self._kek = kek
+        self.budget_bytes = budget_bytes
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, kek_path: Path, budget_bytes: int,
+             clock: Callable[[], float] = time.time, check: bool = True) -> Outbox:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh:
+            # create the file 0600 ourselves: SQLite gives the -wal and -shm files the same mode
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        try:
+            kek = Kek.load(kek_path)
+        except KekError as e:
+            if fresh or not _holds_sealed_rows(path):
+                kek = Kek.create(kek_path)
+            else:
+                raise OutboxKeyError(f"{e}; the queued records cannot be read without it") from None
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        except sqlite3.Error as e:
+            raise OutboxError(f"cannot open outbox {path}: {e}") from None
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise OutboxError(f"outbox {path}: WAL mode refused (got {mode})")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA secure_delete = ON")
+            if check:
+                rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+                if rows != ["ok"]:
+                    raise _Corrupt("; ".join(str(r) for r in rows[:3]))
+
+            def unseal(rid: str, wrapped: bytes, nonce: bytes, ct: bytes) -> bytes:
+                return kek.open(rid, Sealed(wrapped, nonce, ct))
+
+            start, end = outbox_schema.migrate(conn, unseal)
+            if start != end and start != 0:
+                log.info("outbox schema migrated", extra={"from_version": start, "to_version": end})
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+            conn.execute(f"PRAGMA max_page_count = {max(1, budget_bytes // page_size)}")
+        except _Corrupt as e:
+            conn.close()
+            raise _move_aside(path, str(e)) from None
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if _code(e) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+                raise _move_aside(path, str(e)) from None
+            raise OutboxError(f"cannot open outbox {path}: {e}") from None
+        except outbox_schema.SchemaTooNew as e:
+            conn.close()
+            raise OutboxError(str(e)) from None
+        except SealBroken as e:
+            conn.close()
+            raise OutboxKeyError(f"migration cannot read old records: {e}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, kek, budget_bytes, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, v: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction; SQLite errors become the outbox's own."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                raise OutboxError(f"outbox is busy or unwritable: {e}") from None
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as e:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):
+                    raise self._translate(e) from None
+                raise
+
+    def _translate(self, e: sqlite3.Error) -> OutboxError:
+        if _code(e) == SQLITE_FULL:
+            page_count = int(self._conn.execute("PRAGMA page_count").fetchone()[0])
+            max_pages = int(self._conn.execute("PRAGMA max_page_count").fetchone()[0])
+            if page_count >= max_pages - 1:
+                return OutboxFull("budget", f"outbox storage budget of {self.budget_bytes} bytes is reached")
+            return OutboxFull("disk", f"disk is full under {self.path.parent}")
+        return OutboxError(f"outbox database error: {e}")
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def enqueue(self, record: dict[str, Any]) -> None:
+        """Validate, seal and store one record; returns only once it is committed to disk."""
+        normalized = validate_record(record).to_json()
+        rid = str(normalized["record_id"])
+        body = _encode(normalized)
+        sealed = self._kek.seal(rid, body)
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT state, wrapped_key, nonce, ciphertext FROM records WHERE record_id = ?", [rid]
+            ).fetchone()
+            if row is not None:
+                # an identical retry of an enqueue is harmless; a different body is a bug upstream
+                if row[0] == "acknowledged" or self._open(rid, row[1], row[2], row[3]) == body:
+                    return
+                raise DuplicateRecord(f"a different record with id {rid} is already queued")
+            conn.execute(
+                "INSERT INTO records (record_id, state, purpose, outcome, failure_reason, created_at,"
+                " enqueued_at, wrapped_key, nonce, ciphertext) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                [rid, normalized["purpose"], normalized["outcome"], normalized.get("failure_reason"),
+                 normalized["created_at"], self._clock(), sealed.wrapped_key, sealed.nonce, sealed.ciphertext],
+            )
+
+    def claim_batch(self, n: int, lease_s: float) -> list[Claimed]:
+        """Up to `n` due records, oldest first, leased for `lease_s` seconds."""
+        now = self._clock()
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE records SET state = 'pending' WHERE state = 'in_flight' AND lease_until <= ?", [now]
+            )
+            rows = conn.execute(
+                "SELECT seq, record_id, attempts, wrapped_key, nonce, ciphertext FROM records"
+                " WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
+                [now, n],
+            ).fetchall()
+            conn.executemany(
+                "UPDATE records SET state = 'in_flight', lease_until = ?, attempts = attempts + 1 WHERE seq = ?",
+                [(now + lease_s, r[0]) for r in rows],
+            )
+        return [Claimed(r[1], json.loads(self._open(r[1], r[3], r[4], r[5])), r[2] + 1) for r in rows]
+
+    def ack(self, record_ids: Iterable[str]) -> int:
+        """The server holds these records: erase their data, keep tombstones. Returns how many."""
+        ids = list(record_ids)
+        with self._write() as conn:
+            cur = conn.executemany(
+                "UPDATE records SET state = 'acknowledged', acknowledged_at = ?, wrapped_key = NULL,"
+                " nonce = NULL, ciphertext = NULL, lease_until = NULL WHERE record_id = ? AND state != 'acknowledged'",
+                [(self._clock(), rid) for rid in ids],
+            )
+            count = cur.rowcount
+        self._checkpoint()
+        return count
+
+    def _checkpoint(self) -> None:
+        # with secure_delete the erased pages are zeroed; the checkpoint writes them to the main
+        # file and truncates the WAL, so no old frame keeps the erased bytes
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as e:
+                log.warning("outbox checkpoint failed", extra={"error": str(e)})
+
+    def retry_later(self, record_ids: Iterable[str], at: float) -> None:
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE records SET state = 'pending', next_attempt_at = ?, lease_until = NULL"
+                " WHERE record_id = ? AND state = 'in_flight'",
+                [(at, rid) for rid in record_ids],
+            )
+
+    def release(self, record_ids: Iterable[str]) -> None:
+        """Give claimed records back, due now, without counting the attempt."""
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE records SET state = 'pending', next_attempt_at = 0, lease_until = NULL,"
+                " attempts = max(attempts - 1, 0) WHERE record_id = ? AND state = 'in_flight'",
+                [(rid,) for rid in record_ids],
+            )
+
+    def dead(self, record_id: str, reason: str) -> None:
+        """Park a record the server refuses; it stays (encrypted) until retried."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE records SET state = 'dead', dead_reason = ?, dead_at = ?, lease_until = NULL"
+                " WHERE record_id = ? AND state IN ('pending', 'in_flight')",
+                [reason, self._clock(), record_id],
+            )
+
+    def retry_dead(self, record_id: str | None = None) -> int:
+        """Put one dead record (or all, with None) back to pending; returns how many."""
+        with self._write() as conn:
+            if record_id is None:
+                cur = conn.execute(
+                    "UPDATE records SET state = 'pending', next_attempt_at = 0, dead_reason = NULL,"
+                    " dead_at = NULL WHERE state = 'dead'"
+                )
+            else:
+                state = conn.execute("SELECT state FROM records WHERE record_id = ?", [record_id]).fetchone()
+                if state is None:
+                    raise RecordNotFound(f"no record {record_id} in the outbox")
+                if state[0] != "dead":
+                    raise OutboxError(f"record {record_id} is {state[0]}, not dead")
+                cur = conn.execute(
+                    "UPDATE records SET state = 'pending', next_attempt_at = 0, dead_reason = NULL,"
+                    " dead_at = NULL WHERE record_id = ?",
+                    [record_id],
+                )
+            return int(cur.rowcount)
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def _open(self, rid: str, wrapped: bytes | None, nonce: bytes | None, ct: bytes | None) -> bytes:
+        if wrapped is None or nonce is None or ct is None:
+            raise RecordGone(f"record {rid} was acknowledged; its data is erased")
+        try:
+            return self._kek.open(rid, Sealed(wrapped, nonce, ct))
+        except SealBroken as e:
+            raise RecordUnreadable(str(e)) from None
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, list(params)).fetchall()
+            except sqlite3.Error as e:
+                raise self._translate(e) from None
+
+    def get(self, record_id: str) -> dict[str, Any]:
+        """The decrypted record (for the sync process and tests; never print it)."""
+        rows = self._read("SELECT wrapped_key, nonce, ciphertext FROM records WHERE record_id = ?", [record_id])
+        if not rows:
+            raise RecordNotFound(f"no record {record_id} in the outbox")
+        result: dict[str, Any] = json.loads(self._open(record_id, *rows[0]))
+        return result
+
+    def state_of(self, record_id: str) -> str | None:
+        rows = self._read("SELECT state FROM records WHERE record_id = ?", [record_id])
+        return str(rows[0][0]) if rows else None
+
+    def stats(self) -> OutboxStats:
+        counts = dict.fromkeys(("pending", "in_flight", "acknowledged", "dead"), 0)
+        for state, n in self._read("SELECT state, count(*) FROM records GROUP BY state"):
+            counts[str(state)] = int(n)
+        oldest = self._read("SELECT enqueued_at FROM records WHERE state = 'pending' ORDER BY seq LIMIT 1")
+        age = max(0.0, self._clock() - float(oldest[0][0])) if oldest else None
+        return OutboxStats(counts["pending"], counts["in_flight"], counts["acknowledged"], counts["dead"],
+                           age, self.disk_bytes(), self.used_bytes(), self.budget_bytes)
+
+    def disk_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                total += os.stat(f"{self.path}{suffix}").st_size
+            except FileNotFoundError:
+                pass
+        return total
+
+    def used_bytes(self) -> int:
+        """Bytes the budget counts: pages in use (free pages are reused before the file grows)."""
+        pages = self._read("PRAGMA page_count")[0][0]
+        free = self._read("PRAGMA freelist_count")[0][0]
+        return (int(pages) - int(free)) * self._page_size
+
+    def would_exceed(self, extra_bytes: int = SESSION_RESERVE_BYTES) -> bool:
+        """True when `extra_bytes` more would pass the budget: the kiosk then goes out of service
+        instead of starting a session whose record might not fit."""
+        return self.used_bytes() + extra_bytes > self.budget_bytes
+
+    def dead_letters(self) -> list[DeadLetter]:
+        rows = self._read(
+            "SELECT record_id, created_at, dead_reason, attempts, dead_at FROM records WHERE state = 'dead' ORDER BY seq"
+        )
+        return [DeadLetter(r[0], r[1], r[2] or "", int(r[3]), r[4]) for r in rows]
+
+    def tombstones(self, since: datetime | None = None) -> list[Tombstone]:
+        floor = since.timestamp() if since is not None else 0.0
+        rows = self._read(
+            "SELECT record_id, purpose, outcome, failure_reason, created_at, acknowledged_at FROM records"
+            " WHERE state = 'acknowledged' AND acknowledged_at >= ? ORDER BY acknowledged_at, seq",
+            [floor],
+        )
+        return [Tombstone(r[0], r[1], r[2], r[3], r[4], datetime.fromtimestamp(r[5], UTC)) for r in rows]
+
+    def integrity_ok(self) -> bool:
+        return [r[0] for r in self._read("PRAGMA integrity_check")] == ["ok"]
+
+
+class _Corrupt(Exception):
+    pass
+
+
+def _holds_sealed_rows(path: Path) -> bool:
+    """Whether an existing file has encrypted records (then a missing KEK must not be replaced)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone() is None:
+                return False
+            row = conn.execute("SELECT 1 FROM records WHERE ciphertext IS NOT NULL LIMIT 1").fetchone()
+            return row is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        # unreadable: assume it does, so the old key's absence is reported rather than papered over
+        return True
+
+
+def _move_aside(path: Path, detail: str) -> OutboxCorrupt:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("-wal", "-shm", ""):
+        src = Path(f"{path}{suffix}")
+        if src.exists():
+            os.replace(src, Path(f"{target}{suffix}"))
+    log.error("outbox database corrupt; moved aside", extra={"moved_to": str(target), "detail": detail})
+    return OutboxCorrupt(target, detail)
+
+
+def corrupt_files(state_dir: Path, name: str = DEFAULT_NAME) -> list[Path]:
+    """Files moved aside after a failed integrity check (a fault until a technician clears them)."""
+    return sorted(p for p in Path(state_dir).glob(f"{name}.corrupt-*") if not p.name.endswith(("-wal", "-shm")))
