@@ -1,0 +1,114 @@
+"""The ESC/POS bytes of one receipt, built with python-escpos's command set.
+
+A job is a list of blocks, each a whole command (or a group of them): the sender may ask the
+printer for its real-time status between blocks, never inside one, because a `DLE EOT` sequence
+can occur inside raster data. Rasters go out in bands of `BAND_ROWS` rows (`GS v 0` each) so a
+printer that stops mid-receipt is noticed after at most one band.
+
+Layout: `ESC @`, body raster, QR (native `GS ( k`, or a raster image of it), footer raster,
+feed and cut (`GS V`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import qrcode
+import qrcode.constants
+from escpos.constants import QR_ECLEVEL_M
+from escpos.printer import Dummy
+from PIL import Image
+
+BAND_ROWS = 96
+QR_QUIET_MODULES = 4
+
+
+@dataclass
+class Job:
+    blocks: list[bytes] = field(default_factory=list)
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.blocks)
+
+    def __len__(self) -> int:
+        return sum(len(b) for b in self.blocks)
+
+
+def _encoder(width_dots: int) -> Dummy:
+    # A named profile with the media width set, so python-escpos neither prints a warning on
+    # stdout nor refuses a 576-dot image.
+    d = Dummy(profile="TM-T88V")
+    d.profile.profile_data["media"]["width"]["pixels"] = width_dots
+    return d
+
+
+def _take(d: Dummy) -> bytes:
+    out: bytes = d.output
+    d.clear()
+    return out
+
+
+def qr_module_dots(width_dots: int) -> int:
+    """Dots per QR module: big enough for a phone camera, small enough for 58 mm paper."""
+    return 6 if width_dots >= 512 else 4
+
+
+def qr_image(text: str, width_dots: int) -> Image.Image:
+    """The QR as a 1-bit image centred on the paper width (for printers without `GS ( k`)."""
+    code = qrcode.QRCode(
+        box_size=qr_module_dots(width_dots),
+        border=QR_QUIET_MODULES,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    img = code.make_image().get_image().convert("1")
+    if img.width > width_dots:
+        raise ValueError(f"QR of {len(text)} characters is wider than the paper ({img.width} > {width_dots} dots)")
+    paper = Image.new("1", (width_dots, img.height), 1)
+    paper.paste(img, ((width_dots - img.width) // 2, 0))
+    return paper
+
+
+def _raster_blocks(d: Dummy, raster: Image.Image) -> list[bytes]:
+    if raster.mode != "1":
+        raise ValueError(f"receipt raster must be 1-bit (mode '1'), not {raster.mode!r}")
+    blocks = []
+    for top in range(0, raster.height, BAND_ROWS):
+        band = raster.crop((0, top, raster.width, min(top + BAND_ROWS, raster.height)))
+        d.image(band, impl="bitImageRaster", fragment_height=BAND_ROWS)
+        blocks.append(_take(d))
+    return blocks
+
+
+def build(
+    raster: Image.Image,
+    qr_text: str | None,
+    *,
+    native_qr: bool,
+    width_dots: int,
+    footer: Image.Image | None = None,
+) -> Job:
+    """The whole receipt: init, body, QR, footer, cut."""
+    if raster.width > width_dots:
+        raise ValueError(f"receipt raster is {raster.width} dots wide, the paper {width_dots}")
+    d = _encoder(width_dots)
+    job = Job()
+    d.hw("INIT")
+    job.blocks.append(_take(d))
+    job.blocks += _raster_blocks(d, raster)
+    if qr_text:
+        if native_qr:
+            d.set(align="center")
+            d.qr(qr_text, ec=QR_ECLEVEL_M, size=qr_module_dots(width_dots), native=True)
+            d.set(align="left")
+            d.ln()
+            job.blocks.append(_take(d))
+        else:
+            job.blocks += _raster_blocks(d, qr_image(qr_text, width_dots))
+    if footer is not None:
+        job.blocks += _raster_blocks(d, footer)
+    d.cut()
+    job.blocks.append(_take(d))
+    return job

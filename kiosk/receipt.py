@@ -1,0 +1,159 @@
+"""What a receipt says, and printing it without ever failing the session.
+
+- `receipt_for(profile=..., site_name=..., purpose=..., time=..., cid=..., first_name=...,
+  last_name=..., record_id=..., qr_text=None, qr_expires_at=None, failure_reason=None)
+  -> ReceiptContent`: keeps only what is printed (masked citizen id, first name and last-name
+  initial), never the full id or name.
+- `reference_code(record_id) -> str`: a short human code such as `K7Q-4MX`.
+- `thai_datetime(dt) -> str`: `21 พ.ย. 2569 14:05 น.` (Buddhist era, Thailand time).
+- `mask_cid(cid) -> str`: `x-xxxx-xxxxx-12-3`.
+- `print_receipt(printer, content, *, native_qr) -> ReceiptOutcome(printed, printer_state,
+  error)`: never raises; `error` names the cause for the technician (no personal data).
+The rendering is in `kiosk.receipt_render`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+from uuid import UUID
+
+from drivers.printer import Printer, PrinterError
+from kiosk import logs
+from kiosk.messages import MESSAGES, Message, msg
+
+Purpose = Literal["ial_upgrade", "register"]
+KioskProfile = Literal["dga-smart-kiosk", "boonterm"]
+THAILAND = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Thailand
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+# Crockford base 32: no I, L, O, U, so a code read over the phone is not misheard.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What the citizen should do after each failure (message codes of kiosk.messages).
+_ACTION_FOR = {
+    "card_unreadable": "action.retry_card",
+    "card_expired": "action.renew_card",
+    "card_swapped": "action.use_own_card",
+    "card_not_thai_id": "action.use_own_card",
+    "face_mismatch": "action.face_retry",
+    "liveness_failed": "action.face_retry",
+    "face_timeout": "action.face_retry",
+    "offline": "action.try_later",
+    "device_fault": "action.try_later",
+    "cancelled": "action.none",
+}
+log = logs.get("printer")
+
+
+@dataclass(frozen=True)
+class ReceiptContent:
+    profile: KioskProfile
+    site_name: str
+    purpose: Purpose
+    time: datetime
+    masked_cid: str
+    display_name: str
+    reference: str
+    qr_text: str | None
+    qr_expires_at: datetime | None
+    failure: Message | None
+    action: Message | None
+
+    @property
+    def service(self) -> Message:
+        return msg(f"service.{self.purpose}")
+
+    @property
+    def help_line(self) -> Message:
+        return msg(f"help.{self.profile}")
+
+
+@dataclass(frozen=True)
+class ReceiptOutcome:
+    printed: bool
+    printer_state: str
+    error: str | None
+
+
+def reference_code(record_id: UUID) -> str:
+    """Six Crockford base-32 characters from a hash of the record id, as `XXX-XXX`."""
+    n = int.from_bytes(hashlib.sha256(record_id.bytes).digest()[:4], "big") >> 2  # 30 bits
+    chars = "".join(_CODE_ALPHABET[(n >> (5 * i)) & 31] for i in reversed(range(6)))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def thai_datetime(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        raise ValueError("receipt time must be timezone-aware")
+    t = dt.astimezone(THAILAND)
+    return f"{t.day} {THAI_MONTHS[t.month - 1]} {t.year + 543} {t:%H:%M} น."
+
+
+def thai_time(dt: datetime) -> str:
+    return f"{dt.astimezone(THAILAND):%H:%M} น."
+
+
+def mask_cid(cid: str) -> str:
+    digits = "".join(c for c in cid if c.isdigit())
+    if len(digits) != 13:
+        raise ValueError("citizen id must have 13 digits")
+    return f"x-xxxx-xxxxx-{digits[10:12]}-{digits[12]}"
+
+
+def short_name(first_name: str, last_name: str) -> str:
+    """First name and the first letter of the last name (`สมชาย ใ.`)."""
+    initial = last_name.strip()[:1]
+    return f"{first_name.strip()} {initial}." if initial else first_name.strip()
+
+
+def receipt_for(
+    *,
+    profile: KioskProfile,
+    site_name: str,
+    purpose: Purpose,
+    time: datetime,
+    cid: str,
+    first_name: str,
+    last_name: str,
+    record_id: UUID,
+    qr_text: str | None = None,
+    qr_expires_at: datetime | None = None,
+    failure_reason: str | None = None,
+) -> ReceiptContent:
+    thai_datetime(time)  # rejects a naive time now, not at print time
+    failure = action = None
+    if failure_reason is not None:
+        failure = MESSAGES.get(f"error.{failure_reason}", msg("error.issue_failed"))
+        action = msg(_ACTION_FOR.get(failure_reason, "action.call_help"))
+        qr_text = qr_expires_at = None  # a failed session never prints a QR
+    return ReceiptContent(
+        profile=profile,
+        site_name=site_name,
+        purpose=purpose,
+        time=time,
+        masked_cid=mask_cid(cid),
+        display_name=short_name(first_name, last_name),
+        reference=reference_code(record_id),
+        qr_text=qr_text,
+        qr_expires_at=qr_expires_at,
+        failure=failure,
+        action=action,
+    )
+
+
+def print_receipt(printer: Printer, content: ReceiptContent, *, native_qr: bool) -> ReceiptOutcome:
+    """Render and print; any failure becomes `printed=False` with the printer state."""
+    from kiosk import receipt_render
+
+    try:
+        body, footer = receipt_render.render_parts(content, printer.width_dots)
+        printer.print_receipt(body, content.qr_text, native_qr, footer=footer)
+    except PrinterError as e:
+        state = printer.status().state if e.state == "unknown" else e.state
+        log.warning("receipt failed", extra={"fields": {"printer_state": state, "cause": str(e)}})
+        return ReceiptOutcome(False, state, f"{type(e).__name__}: {e}")
+    except Exception as e:  # a receipt must never end the session
+        log.error("receipt failed", exc_info=e)
+        return ReceiptOutcome(False, "unknown", f"{type(e).__name__}: {e}")
+    return ReceiptOutcome(True, printer.status().state, None)

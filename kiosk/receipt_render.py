@@ -1,0 +1,160 @@
+"""The receipt as a 1-bit raster at the printer's width, Thai shaped by RAQM.
+
+Thai is drawn as an image because printers' Thai code pages cannot be trusted; Pillow's BASIC
+layout drops or misplaces Thai marks (เลขที่ -> เลขที), so the RAQM layout is required
+(`LayoutUnavailable` otherwise). Font: Sarabun packaged with the kiosk (`kiosk.system.thai_font`).
+
+- `render_parts(content, width_dots) -> (body, footer)`: what goes above and below the QR.
+- `render(content, width_dots) -> Image`: the whole receipt with the QR as an image (preview,
+  `kiosk receipt render`, printers without native QR).
+- `text_image(text, size_px, width_dots, layout=...)`: one line, for tests of the shaping.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont, features
+
+from drivers.printer.job import qr_image
+from kiosk import system
+from kiosk.messages import Message, msg
+from kiosk.receipt import ReceiptContent, thai_datetime, thai_time
+
+MARGIN = 8
+FontT = ImageFont.FreeTypeFont
+
+
+class LayoutUnavailable(RuntimeError):
+    """Pillow was built without RAQM: Thai would print with broken marks."""
+
+
+@lru_cache(maxsize=32)
+def _font(size: int, bold: bool = False, layout: ImageFont.Layout = ImageFont.Layout.RAQM) -> FontT:
+    if layout == ImageFont.Layout.RAQM and not features.check("raqm"):
+        raise LayoutUnavailable("Pillow has no RAQM layout (libraqm): Thai receipts cannot be rendered")
+    return ImageFont.truetype(str(system.thai_font("Bold" if bold else "Regular")), size, layout_engine=layout)
+
+
+def text_image(text: str, size_px: int, width_dots: int, *, layout: ImageFont.Layout = ImageFont.Layout.RAQM) -> Image.Image:
+    font = _font(size_px, False, layout)
+    img = Image.new("1", (width_dots, int(size_px * 1.6)), 1)
+    ImageDraw.Draw(img).text((MARGIN, size_px // 5), text, font=font, fill=0)
+    return img
+
+
+class _Sheet:
+    """Lines stacked top to bottom on a white 1-bit page."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.scale = width / 576
+        self.img = Image.new("1", (width, 1600), 1)
+        self.draw = ImageDraw.Draw(self.img)
+        self.draw.fontmode = "1"  # 1-bit output: no anti-aliasing to threshold later
+        self.y = MARGIN
+
+    def px(self, size: int) -> int:
+        return max(14, round(size * self.scale))
+
+    def _wrap(self, text: str, font: FontT) -> list[str]:
+        # Pillow has no Thai word breaker: break at spaces, then (for one long run) before any
+        # base character, never between a consonant and its marks.
+        lines: list[str] = []
+        line = ""
+        limit = self.width - 2 * MARGIN
+        for word in text.split(" "):
+            candidate = f"{line} {word}".strip()
+            if font.getlength(candidate) <= limit:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for ch in word:
+                if font.getlength(line + ch) > limit and line and not _is_mark(ch):
+                    lines.append(line)
+                    line = ""
+                line += ch
+        if line:
+            lines.append(line)
+        return lines
+
+    def text(self, text: str, size: int, *, bold: bool = False, center: bool = False) -> None:
+        font = _font(self.px(size), bold)
+        for line in self._wrap(text, font):
+            x = (self.width - font.getlength(line)) / 2 if center else MARGIN
+            self.draw.text((x, self.y), line, font=font, fill=0)
+            self.y += round(font.size * 1.45)
+
+    def message(self, m: Message, size: int = 26, *, bold: bool = False, center: bool = False) -> None:
+        self.text(m.th, size, bold=bold, center=center)
+        self.text(m.en, size - 6, center=center)
+
+    def labelled(self, th: str, en: str, value: str) -> None:
+        self.text(f"{th} {value}", 26)
+        self.text(en, 18)
+
+    def rule(self) -> None:
+        self.y += 6
+        self.draw.line((MARGIN, self.y, self.width - MARGIN, self.y), fill=0, width=2)
+        self.y += 12
+
+    def space(self, dots: int) -> None:
+        self.y += dots
+
+    def done(self) -> Image.Image:
+        return self.img.crop((0, 0, self.width, self.y + MARGIN))
+
+
+def _is_mark(ch: str) -> bool:
+    # Thai vowels and tone marks written above/below the consonant (U+0E31, U+0E34-0E3A, U+0E47-0E4E).
+    o = ord(ch)
+    return o == 0x0E31 or 0x0E34 <= o <= 0x0E3A or 0x0E47 <= o <= 0x0E4E
+
+
+def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image, Image.Image]:
+    body = _Sheet(width_dots)
+    body.text(content.site_name, 32, bold=True, center=True)
+    body.message(content.service, 24, center=True)
+    body.rule()
+    body.labelled("วันที่", "Date", thai_datetime(content.time))
+    body.labelled("เลขประจำตัวประชาชน", "Citizen ID", content.masked_cid)
+    body.labelled("ชื่อ", "Name", content.display_name)
+    body.labelled("เลขที่อ้างอิง", "Reference", content.reference)
+    body.rule()
+    if content.failure is not None:
+        body.text("ทำรายการไม่สำเร็จ", 30, bold=True)
+        body.text("Not completed", 22)
+        body.message(content.failure, 26)
+        body.space(6)
+        body.message(content.action or msg("action.call_help"), 26)
+    else:
+        body.text(msg("result_qr.title").th, 30, bold=True)
+        body.text(msg("result_qr.title").en, 22)
+        if content.qr_text:
+            body.text("สแกน QR ด้านล่างด้วยแอปทางรัฐ", 26)
+            body.text("Scan the QR below with the Tang Rat app", 20)
+            if content.qr_expires_at is not None:
+                expiry = thai_time(content.qr_expires_at)
+                body.text(f"ใช้ได้ถึง {expiry}", 26, bold=True)
+                body.text(f"Valid until {expiry.removesuffix(' น.')}", 20)
+    footer = _Sheet(width_dots)
+    footer.rule()
+    footer.message(content.help_line, 24, center=True)
+    footer.text("โปรดเก็บใบนี้ไว้เป็นหลักฐาน · Keep this receipt", 20, center=True)
+    return body.done(), footer.done()
+
+
+def render(content: ReceiptContent, width_dots: int) -> Image.Image:
+    body, footer = render_parts(content, width_dots)
+    parts = [body]
+    if content.qr_text:
+        parts.append(qr_image(content.qr_text, width_dots))
+    parts.append(footer)
+    out = Image.new("1", (width_dots, sum(p.height for p in parts)), 1)
+    y = 0
+    for p in parts:
+        out.paste(p, (0, y))
+        y += p.height
+    return out
