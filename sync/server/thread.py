@@ -1,0 +1,126 @@
+"""The reference server in a background thread (tests, `kiosk run --dev`, `kiosk demo`), and the
+guard that keeps the development endpoints on loopback.
+
+`ServerThread(db_path, host="127.0.0.1", port=0, dev=True, ...)` is a context manager; `.url` is
+its base URL once started (port 0 = a free port chosen by the OS), `.faults` programs failures.
+
+Errors: `ServerStartError` (cannot bind, or `dev` on a non-loopback address).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from sync.server.app import DEFAULT_AUDIENCE, create_app
+from sync.server.faults import Faults
+
+
+class ServerStartError(Exception):
+    """The server cannot start (address in use, dev mode on a public address...)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_dev_host(host: str, dev: bool) -> None:
+    if dev and not is_loopback(host):
+        raise ServerStartError(f"--dev exposes the SMS outbox: refused on {host}; bind to 127.0.0.1 or ::1")
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise ServerStartError(f"cannot listen on {host}:{port} ({e.strerror})") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ServerThread:
+    def __init__(
+        self,
+        db_path: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dev: bool = True,
+        *,
+        admin_token: str | None = None,
+        clock: Callable[[], float] = time.time,
+        audience: str = DEFAULT_AUDIENCE,
+    ) -> None:
+        check_dev_host(host, dev)
+        self.db_path = Path(db_path)
+        self.host = host
+        self.port = port
+        self.faults = Faults()
+        self.app = create_app(self.db_path, dev=dev, admin_token=admin_token, clock=clock,
+                              audience=audience, faults=self.faults)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> ServerThread:
+        self._sock = bind_socket(self.host, self.port)
+        self.port = self._sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="critical", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        sock = self._sock
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"central-server:{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise ServerStartError(f"the server on port {self.port} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._sock is not None:
+            self._sock.close()
+        self._server = self._thread = self._sock = None
+
+    def close(self) -> None:
+        """Stop and close the database."""
+        self.stop()
+        self.app.state.central.store.close()
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, Any]]:
+        """Read the server's database (tests and demos)."""
+        return [dict(r) for r in self.app.state.central.store.query(sql, params)]
