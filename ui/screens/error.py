@@ -1,0 +1,31 @@
+"""ERROR: what went wrong and what to do next, in large type, with OK."""
+
+from __future__ import annotations
+
+from kiosk.flow import events
+from kiosk.flow.view import View
+from ui import theme
+from ui.screens.base import Screen, Send, text
+from ui.widgets.buttons import BigButton
+
+
+class ErrorScreen(Screen):
+    def __init__(self, metrics: theme.Metrics, send: Send) -> None:
+        super().__init__(metrics, send)
+        self.title.setStyleSheet(f"color: {theme.RED}; background: transparent;")
+        self.column.insertStretch(0, 1)
+        self.problem = self.label(metrics.title_px - 8, bold=True)
+        self.column.addWidget(self.problem)
+        self.action = self.label(metrics.body_px, colour=theme.BLUE)
+        self.column.addWidget(self.action)
+        self.column.addStretch(2)
+        self.ok = BigButton(metrics, "primary")
+        self.ok.clicked.connect(lambda: self.send(events.Done()))
+        self.column.addWidget(self.ok)
+
+    def render(self, view: View) -> None:
+        super().render(view)
+        self.problem.setText(text(view, view.error))
+        self.action.setText(text(view, view.error_action))
+        self.action.setVisible(bool(view.error_action))
+        self.ok.setText(text(view, "button.ok"))

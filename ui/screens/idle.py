@@ -1,0 +1,27 @@
+"""The attract screen (IDLE): a touch anywhere, or inserting a card, starts a session."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QMouseEvent
+
+from kiosk.flow import events
+from kiosk.flow.view import View
+from ui import theme
+from ui.screens.base import Screen, Send
+from ui.widgets.illustrations import InsertCardArt
+
+
+class IdleScreen(Screen):
+    def __init__(self, metrics: theme.Metrics, send: Send) -> None:
+        super().__init__(metrics, send)
+        self.column.insertStretch(0, 1)
+        self.art = InsertCardArt()
+        self.column.addWidget(self.art, 3)
+        self.column.addStretch(1)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        self.send(events.Begin())
+        event.accept()
+
+    def render(self, view: View) -> None:
+        super().render(view)

@@ -1,0 +1,112 @@
+"""PHONE and OTP: the number or the code typed on the on-screen keypad.
+
+The digits typed live only in this screen until they are sent; they are cleared when the
+screen is left or the session ends. The flow validates the number (`phonenumbers`); the
+screen only limits the length and masks nothing the citizen needs to check.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout
+
+from kiosk.flow import events
+from kiosk.flow.states import StateName
+from kiosk.flow.view import View
+from ui import theme
+from ui.screens.base import Screen, Send, text
+from ui.widgets.busy import BusyIndicator
+from ui.widgets.buttons import BigButton
+from ui.widgets.keypad import NumericKeypad, apply_key
+
+PHONE_DIGITS = 10
+OTP_DIGITS = 6
+
+
+def group_phone(digits: str) -> str:
+    """`0812345678` -> `081 234 5678` while typing."""
+    parts = [digits[:3], digits[3:6], digits[6:]]
+    return " ".join(p for p in parts if p)
+
+
+class PhoneScreen(Screen):
+    def __init__(self, metrics: theme.Metrics, send: Send) -> None:
+        super().__init__(metrics, send)
+        self.state: StateName | None = None
+        self.digits = ""
+        self.entry = self.label(metrics.title_px + 12, bold=True, colour=theme.BLUE)
+        self.entry.setMinimumHeight(metrics.touch)
+        self.entry.setStyleSheet(
+            f"color: {theme.BLUE}; background: {theme.BAND}; border-radius: 16px; padding: 8px;"
+        )
+        self.column.addWidget(self.entry)
+        self.problem = self.label(metrics.small_px, colour=theme.RED)
+        self.column.addWidget(self.problem)
+        self.busy = BusyIndicator(metrics.touch)
+        self.column.addWidget(self.busy)
+        self.keypad = NumericKeypad(metrics)
+        self.keypad.key.connect(self._key)
+        self.column.addWidget(self.keypad)
+        row = QHBoxLayout()
+        self.resend = BigButton(metrics, "secondary", px=metrics.small_px)
+        self.resend.clicked.connect(lambda: self.send(events.ResendOtp()))
+        self.ok = BigButton(metrics, "primary")
+        self.ok.clicked.connect(self.submit)
+        row.addWidget(self.resend)
+        row.addWidget(self.ok)
+        self.column.addLayout(row)
+        self.column.addStretch(1)
+
+    @property
+    def max_len(self) -> int:
+        return OTP_DIGITS if self.state == StateName.OTP else PHONE_DIGITS
+
+    def _key(self, key: str) -> None:
+        self.digits = apply_key(self.digits, key, self.max_len)
+        self._show_entry()
+        self.ok.setEnabled(len(self.digits) == self.max_len)
+        self.send(events.Touch())
+
+    def type_digits(self, digits: str) -> None:
+        for d in digits:
+            self._key(d)
+
+    def _show_entry(self) -> None:
+        if self.state == StateName.OTP:
+            shown = " ".join(self.digits.ljust(OTP_DIGITS, "_"))
+        else:
+            shown = group_phone(self.digits) or " "
+        self.entry.setText(shown)
+
+    def submit(self) -> None:
+        digits, self.digits = self.digits, ""
+        self._show_entry()
+        self.ok.setEnabled(False)
+        if self.state == StateName.OTP:
+            self.send(events.OtpEntered(digits))
+        else:
+            self.send(events.PhoneEntered(digits))
+
+    def render(self, view: View) -> None:
+        if view.state != self.state:
+            self.digits = ""
+            self.state = view.state
+        super().render(view)
+        otp = view.state == StateName.OTP
+        self.problem.setText(text(view, view.otp_error if otp else view.phone_error))
+        self.keypad.set_language(view.language)
+        self.keypad.setEnabled(not view.busy)
+        self.busy.setVisible(view.busy)
+        self.ok.setText(text(view, "button.ok"))
+        self.ok.setEnabled(len(self.digits) == self.max_len and not view.busy)
+        self.resend.setVisible(otp)
+        resend_label = text(view, "otp.resend")
+        if otp and view.otp_resend_in_s:
+            resend_label += f" ({view.otp_resend_in_s})"
+        self.resend.setText(resend_label)
+        self.resend.setEnabled(otp and not view.busy and not view.otp_resend_in_s)
+        self._show_entry()
+
+    def clear(self) -> None:
+        self.digits = ""
+        self.state = None
+        super().clear()

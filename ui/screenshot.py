@@ -1,0 +1,89 @@
+"""Rendering a `View` to a PNG without a display (the offscreen Qt platform).
+
+For tests, the README's screenshots and `kiosk demo`:
+
+    from ui.screenshot import Screenshotter
+    with Screenshotter(orientation="portrait", simulation=True) as shots:
+        shots.save(view, Path("out/01-idle.png"))            # -> the path written
+        shots.save(face_view, Path("out/06-face.png"), frame=bgr_array)
+
+`save_view_png(view, path, ...)` does the same for one picture. The window is the real kiosk
+window in development mode (no lockdown), rendered at the configured layout size; animations
+are frozen at a fixed phase so that pictures are reproducible. If no QApplication exists, one
+is created on the offscreen platform (set before Qt starts, so the caller needs no display).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from kiosk.flow.view import View
+
+
+def _app() -> Any:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    return app if app is not None else QApplication([])
+
+
+class Screenshotter:
+    def __init__(self, *, orientation: str = "portrait", dpi: int = 96, simulation: bool = False,
+                 qr_lifetime_s: int = 120, countdown_s: int = 15) -> None:
+        self._app = _app()
+        from ui.widgets.illustrations import _CardArt
+        from ui.window import KioskWindow
+
+        self._frame: Any = None
+        self.window = KioskWindow(
+            send=lambda _event: None, orientation=orientation, dpi=dpi, production=False,
+            simulation=simulation, frames=lambda: self._frame, qr_lifetime_s=qr_lifetime_s,
+            countdown_s=countdown_s,
+        )
+        self._art_type = _CardArt
+
+    def __enter__(self) -> Screenshotter:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.window.allow_close()
+        self.window.close()
+        self.window.deleteLater()
+        self._frame = None
+
+    def render(self, view: View, *, frame: Any = None) -> Any:
+        """Render `view` (and `frame`, a BGR array, as the camera picture); returns the QImage."""
+        self._frame = frame
+        w = self.window
+        w.render(view)
+        if not w.isVisible():
+            w.show()
+        face = w.screens["face"]
+        if frame is not None and view.face_preview:
+            face.pull_frame()  # type: ignore[attr-defined]
+        for art in w.findChildren(self._art_type):
+            art.set_phase(0.35)
+        self._app.processEvents()
+        return w.grab().toImage()
+
+    def save(self, view: View, path: Path, *, frame: Any = None) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image = self.render(view, frame=frame)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"cannot write the screenshot {path}")
+        return path
+
+
+def save_view_png(view: View, path: Path, **options: Any) -> Path:
+    """One screenshot of `view` at `path` (options as for `Screenshotter`)."""
+    frame = options.pop("frame", None)
+    with Screenshotter(**options) as shots:
+        return shots.save(view, path, frame=frame)

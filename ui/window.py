@@ -1,0 +1,282 @@
+"""The kiosk window: header, the current screen, footer, and the overlays (still there?,
+technician, simulator). It renders `View`s (`render(view)`) and sends user events through
+`send`; it holds no session logic.
+
+Production mode: frameless, on top, full screen with explicit geometry (without a window
+manager `showFullScreen()` does not resize), the lockdown filter (`ui.lockdown`) installed,
+cursor hidden, closing refused. Development mode: an ordinary window; Ctrl+Q closes it.
+
+When the state changes, every screen except the new one is cleared, so nothing a previous
+screen showed (name, phone digits, QR) survives in a hidden widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.flow import events
+from kiosk.flow.api import SimulationControls, TechnicianControls
+from kiosk.flow.states import StateName
+from kiosk.flow.view import View
+from ui import lockdown, theme
+from ui.background import Background
+from ui.gesture import CornerGesture
+from ui.screens.base import Screen, Send, text
+from ui.screens.card import CardScreen
+from ui.screens.consent import ConsentScreen
+from ui.screens.error import ErrorScreen
+from ui.screens.face import FaceScreen
+from ui.screens.farewell import FarewellScreen
+from ui.screens.idle import IdleScreen
+from ui.screens.phone import PhoneScreen
+from ui.screens.result import ResultScreen
+from ui.screens.service import ServiceScreen
+from ui.screens.still_there import StillThereOverlay
+from ui.simulator import SimulatorPanel
+from ui.technician import TechnicianScreen
+from ui.widgets.chrome import Footer, Header
+
+SCREEN_OF: dict[StateName, str] = {
+    StateName.IDLE: "idle",
+    StateName.CHOOSE_SERVICE: "service",
+    StateName.CONSENT: "consent",
+    StateName.INSERT_CARD: "card",
+    StateName.READING: "card",
+    StateName.CARD_CHECKS: "card",
+    StateName.FACE: "face",
+    StateName.PHONE: "phone",
+    StateName.OTP: "phone",
+    StateName.ISSUING: "result",
+    StateName.RESULT_QR: "result",
+    StateName.RESULT_SMS: "result",
+    StateName.PRINTING: "result",
+    StateName.TAKE_CARD: "farewell",
+    StateName.THANK_YOU: "farewell",
+    StateName.ERROR: "error",
+}
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        *,
+        send: Send,
+        orientation: str = "portrait",
+        dpi: int = 96,
+        production: bool = True,
+        simulation: bool = False,
+        frames: Callable[[], Any] | None = None,
+        technician: TechnicianControls | None = None,
+        simulation_controls: SimulationControls | None = None,
+        qr_lifetime_s: int = 120,
+        countdown_s: int = 15,
+    ) -> None:
+        super().__init__()
+        theme.load_thai_font()
+        self.metrics = m = theme.Metrics(dpi, orientation == "portrait")
+        self.send: Send = send
+        self.production = production
+        self.view: View | None = None
+        self.countdown_total = countdown_s
+        self._allow_close = False
+        self._lock: lockdown.Lockdown | None = None
+        self.setObjectName("kiosk")
+        self.setWindowTitle("Kiosk")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#kiosk {{ background: {theme.PAPER}; }}")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.background = Background(self)
+
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.header = Header(m, simulation)
+        self.header.language_clicked.connect(lambda: self.send(events.ToggleLanguage()))
+        col.addWidget(self.header)
+        self.stack = QStackedWidget()
+        col.addWidget(self.stack, 1)
+        self.footer = Footer(m)
+        self.footer.cancel_clicked.connect(lambda: self.send(events.Cancel()))
+        col.addWidget(self.footer)
+
+        self.screens: dict[str, Screen] = {
+            "idle": IdleScreen(m, self._send),
+            "service": ServiceScreen(m, self._send),
+            "consent": ConsentScreen(m, self._send),
+            "card": CardScreen(m, self._send),
+            "face": FaceScreen(m, self._send, frames),
+            "phone": PhoneScreen(m, self._send),
+            "result": ResultScreen(m, self._send, qr_lifetime_s),
+            "farewell": FarewellScreen(m, self._send),
+            "error": ErrorScreen(m, self._send),
+        }
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+
+        self.still_there = StillThereOverlay(m, self._send, countdown_s, self)
+        self.still_there.hide()
+
+        self.technician_controls = technician
+        self.technician = TechnicianScreen(m, self._check_pin, self)
+        self.technician.hide()
+        self.technician.refresh_requested.connect(self._refresh_technician)
+        self.technician.printer_test_requested.connect(self._printer_test)
+        self.technician.maintenance_requested.connect(self._maintenance)
+        self.gesture = CornerGesture(self, m.touch, self.open_technician)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.gesture)
+
+        self.simulator: SimulatorPanel | None = None
+        if simulation_controls is not None:
+            self.simulator = SimulatorPanel(m, simulation_controls, self)
+            self.simulator.hide()
+            self.header.simulation_clicked.connect(self.toggle_simulator)
+
+        self._apply_mode()
+
+    # -- mode and geometry --------------------------------------------------------------------
+    def _apply_mode(self) -> None:
+        m = self.metrics
+        if self.production:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+            screen = QApplication.primaryScreen()
+            geo = screen.geometry() if screen is not None else None
+            if geo is not None and geo.width() >= m.width and geo.height() >= m.height:
+                self.setGeometry(geo)
+            else:
+                self.setGeometry(0, 0, m.width, m.height)
+        else:
+            self.setGeometry(0, 0, m.width, m.height)
+            quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
+            quit_shortcut.activated.connect(self.allow_close_and_quit)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        app = QApplication.instance()
+        if self.production and self._lock is None and isinstance(app, QApplication):
+            self._lock = lockdown.install(app)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.still_there.setGeometry(self.rect())
+        self.technician.setGeometry(self.rect())
+        if self.simulator is not None:
+            w = min(self.width(), self.metrics.mm(150))
+            self.simulator.setGeometry(self.width() - w, 0, w, self.height())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.production and not self._allow_close:
+            event.ignore()  # Alt+F4 or a window-manager close must not end the kiosk
+            return
+        app = QApplication.instance()
+        if self._lock is not None and isinstance(app, QApplication):
+            lockdown.uninstall(app, self._lock)
+            self._lock = None
+        if app is not None:
+            app.removeEventFilter(self.gesture)
+        event.accept()
+
+    def allow_close(self) -> None:
+        self._allow_close = True
+
+    def allow_close_and_quit(self) -> None:
+        self.allow_close()
+        self.close()
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _send(self, event: Any) -> None:
+        self.send(event)
+
+    def current_screen(self) -> Screen:
+        return self.screens[SCREEN_OF[self.view.state if self.view else StateName.IDLE]]
+
+    def render(self, view: View) -> None:
+        previous = self.view
+        self.view = view
+        screen = self.screens[SCREEN_OF[view.state]]
+        if previous is None or previous.state != view.state:
+            for other in self.screens.values():
+                if other is not screen:
+                    other.clear()
+            self.stack.setCurrentWidget(screen)
+        screen.render(view)
+        self.header.language.setText(text(view, "button.language"))
+        self.header.steps.set_step(view.step, view.steps)
+        self.header.simulation.setVisible(view.simulation or self.simulator is not None)
+        ring = view.countdown_s if (view.countdown_s is not None and not view.still_there) else None
+        self.header.countdown.set_time(ring, self.countdown_total if ring is not None else None)
+        self.footer.set_texts(text(view, "button.cancel") if view.can_cancel else None,
+                              text(view, view.help_line))
+        self.still_there.setVisible(view.still_there)
+        if view.still_there:
+            self.still_there.render(view)
+            self.still_there.raise_()
+        if self.simulator is not None and self.simulator.isVisible():
+            self.simulator.refresh()
+
+    # -- simulator and technician ---------------------------------------------------------------
+    def toggle_simulator(self) -> None:
+        if self.simulator is None:
+            return
+        self.simulator.setVisible(not self.simulator.isVisible())
+        if self.simulator.isVisible():
+            self.simulator.refresh()
+            self.simulator.raise_()
+
+    def open_technician(self) -> None:
+        if self.technician_controls is None:
+            return
+        self.technician.open_prompt()
+
+    def _check_pin(self, pin: str) -> bool:
+        return self.technician_controls is not None and self.technician_controls.check_pin(pin)
+
+    def _refresh_technician(self) -> None:
+        tech = self.technician_controls
+        if tech is None:
+            return
+
+        def work() -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
+            return tech.device_states(), tech.queue_stats()
+
+        def done(result: Any) -> None:
+            if isinstance(result, Exception):
+                self.technician.set_action_result(f"Status unavailable: {type(result).__name__}: {result}")
+                return
+            self.technician.set_status(*result)
+
+        self.background.run(work, done)
+
+    def _printer_test(self) -> None:
+        tech = self.technician_controls
+        if tech is None:
+            return
+        self.technician.set_action_result("Printing a test page...")
+
+        def done(result: Any) -> None:
+            if isinstance(result, Exception):
+                self.technician.set_action_result(f"Printer test failed: {type(result).__name__}: {result}")
+            else:
+                self.technician.set_action_result(f"Printer test done; printer state: {result}")
+            self._refresh_technician()
+
+        self.background.run(tech.print_test, done)
+
+    def _maintenance(self) -> None:
+        tech = self.technician_controls
+        if tech is None:
+            return
+
+        def done(result: Any) -> None:
+            if isinstance(result, Exception):
+                self.technician.set_action_result(f"Could not enter maintenance: {result}")
+            else:
+                self.technician.set_action_result("The kiosk is out of service (maintenance).")
+
+        self.background.run(tech.enter_maintenance, done)
