@@ -113,6 +113,8 @@ class PrinterSection(Section):
     """Seconds allowed for each write or status read."""
     simulated_state: Literal["ok", "near-end", "out", "cover-open", "offline"] = "ok"
     """Initial state of the simulated printer."""
+    simulated_out_dir: str = ""
+    """Folder where the simulated printer writes each receipt (PNG + JSON of commands); empty = none."""
 
 
 class DevicesSection(Section):

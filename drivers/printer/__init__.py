@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Literal, Protocol
 
 from PIL import Image
@@ -41,7 +42,7 @@ class Printer(Protocol):
                       *, footer: Image.Image | None = None) -> None: ...
     def close(self) -> None: ...
     def __enter__(self) -> Printer: ...
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None: ...
 
 
 class SimulatedPrinter(EscposPrinter):
