@@ -193,6 +193,12 @@ class StorageSection(Section):
     """Storage budget of the outbox in MiB; the kiosk goes out of service before reaching it."""
     lease_s: PositiveInt = 120
     """Seconds a claimed record stays in flight before it returns to pending."""
+    session_reserve_kb: PositiveInt = 64
+    """KiB of budget kept free for one more session's record; below it the kiosk goes out of service."""
+    min_free_disk_mb: PositiveInt = 256
+    """MiB of free disk space under the state folder below which `kiosk doctor` warns."""
+    backlog_warn_h: PositiveInt = 24
+    """Hours the oldest pending record may wait before `kiosk doctor` warns of a sync backlog."""
 
 
 class QrSection(Section):

@@ -1,0 +1,45 @@
+"""Where the kiosk's state lives, and opening it from the config.
+
+`<storage.state_dir>` (default `/var/lib/kiosk`, mode 0700) holds:
+- `device-key.pem`  the P-256 device key (0600), see `sync.keys`;
+- `outbox.sqlite` (+ `-wal`, `-shm`)  the encrypted outbox (0600), see `sync.outbox`;
+- `outbox.kek`  the outbox's key-encryption key (0600, 32 bytes);
+- `outbox.sqlite.corrupt-*`  outbox files that failed their integrity check, kept for recovery.
+
+Errors: those of `sync.outbox` and `sync.keys`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.config import Config
+from sync.keys import DeviceKey
+from sync.outbox import DEFAULT_NAME, KEK_NAME, Outbox
+
+
+def outbox_path(cfg: Config) -> Path:
+    return cfg.state_dir / DEFAULT_NAME
+
+
+def kek_path(cfg: Config) -> Path:
+    return cfg.state_dir / KEK_NAME
+
+
+def budget_bytes(cfg: Config) -> int:
+    return cfg.storage.max_outbox_mb * 1024 * 1024
+
+
+def open_outbox(cfg: Config, *, check: bool = True) -> Outbox:
+    """The outbox named by the config (a context manager); runs the integrity check unless told not to."""
+    return Outbox.open(outbox_path(cfg), kek_path=kek_path(cfg), budget_bytes=budget_bytes(cfg), check=check)
+
+
+def out_of_service(outbox: Outbox, cfg: Config) -> bool:
+    """True when one more session's record might not fit the budget: do not start a session."""
+    return outbox.would_exceed(cfg.storage.session_reserve_kb * 1024)
+
+
+def device_key(cfg: Config) -> DeviceKey:
+    """The device key (raises `sync.keys.KeyMissing` until `kiosk keys init`)."""
+    return DeviceKey.load(cfg.state_dir)
