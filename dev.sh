@@ -21,8 +21,8 @@ APT_PACKAGES=(
   fonts-thai-tlwg
   # USB receipt printers (pyusb loads libusb)
   libusb-1.0-0
-  # systemd-analyze for unit checks
-  systemd
+  # systemd-analyze for unit checks; cage, the compositor kiosk.service starts (verify needs it)
+  systemd cage
 )
 
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
