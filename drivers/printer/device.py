@@ -98,12 +98,17 @@ class EscposPrinter:
         where = self.transport.name
         try:
             self._connect()
-            raise_for(self._status(), where)
+            before = self._status()
+            raise_for(before, where)
+            # A printer that does not answer status costs a timeout per query: ask again only
+            # when it answered before the job.
+            answers = before.online is not None
             for block in job.blocks:
                 self.transport.write(block)
                 self.bytes_sent += len(block)
-                # Between whole commands only: DLE EOT bytes may occur inside raster data.
-                raise_for(self._status(), where)
+                if answers:
+                    # Between whole commands only: DLE EOT bytes may occur inside raster data.
+                    raise_for(self._status(), where)
         except PrinterError as e:
             if isinstance(e, PrinterOffline | PrinterTimeout):
                 self._failed(e)

@@ -1,0 +1,64 @@
+"""Golden ESC/POS structure of a receipt job (init, raster or QR, cut)."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from drivers.printer import job
+from drivers.printer.virtual.decoder import Decoder
+from tests.drivers.printer.conftest import sample_raster
+
+TOKEN = "TRK1:ABC123"
+
+
+def test_native_qr_job_is_init_raster_bands_gs_k_and_cut() -> None:
+    j = job.build(sample_raster(576, 200), TOKEN, native_qr=True, width_dots=576)
+    assert j.blocks[0] == b"\x1b@"
+    # 200 rows in bands of 96: GS v 0, m=0, 72 bytes a row, then the row count.
+    assert [b[:8] for b in j.blocks[1:4]] == [
+        b"\x1dv0\x00\x48\x00\x60\x00", b"\x1dv0\x00\x48\x00\x60\x00", b"\x1dv0\x00\x48\x00\x08\x00"]
+    assert [len(b) for b in j.blocks[1:4]] == [8 + 72 * 96, 8 + 72 * 96, 8 + 72 * 8]
+    qr = j.blocks[4]
+    data = TOKEN.encode()
+    assert qr.startswith(b"\x1ba\x01")  # centred
+    assert b"\x1d(k\x04\x001A2\x00" in qr  # model 2
+    assert b"\x1d(k\x03\x001C\x06" in qr  # 6 dots a module
+    assert b"\x1d(k\x03\x001E1" in qr  # error correction M
+    assert b"\x1d(k" + bytes([len(data) + 3, 0]) + b"1P0" + data in qr
+    assert b"\x1d(k\x03\x001Q0" in qr  # print
+    assert j.blocks[-1] == b"\x1bd\x06\x1dV\x00"  # feed 6 lines, full cut
+
+
+def test_raster_qr_job_has_no_gs_k_and_prints_the_qr_as_bands() -> None:
+    native = job.build(sample_raster(576, 200), TOKEN, native_qr=True, width_dots=576)
+    raster = job.build(sample_raster(576, 200), TOKEN, native_qr=False, width_dots=576)
+    assert b"\x1d(k" not in raster.data
+    assert len(raster.blocks) > len(native.blocks)
+    assert len(raster) > 20 * len(native.blocks[4])
+    assert raster.blocks[-1] == native.blocks[-1]
+
+
+def test_decoder_reads_back_every_command() -> None:
+    j = job.build(sample_raster(384, 100), TOKEN, native_qr=True, width_dots=384)
+    cmds = Decoder().feed(j.data)
+    names = [c["cmd"] for c in cmds]
+    assert names[0] == "init" and names[-1] == "cut"
+    assert [c["height"] for c in cmds if c["cmd"] == "raster"] == [96, 4]
+    assert {c["width"] for c in cmds if c["cmd"] == "raster"} == {384}
+    assert [c["data"] for c in cmds if c["cmd"] == "qr_store"] == [TOKEN]
+    assert next(c for c in cmds if c["cmd"] == "qr_size")["size"] == 4
+
+
+def test_decoder_waits_for_a_whole_command() -> None:
+    data = job.build(sample_raster(384, 10), None, native_qr=True, width_dots=384).data
+    d = Decoder()
+    assert [c["cmd"] for c in d.feed(data[:20])] == ["init"]
+    assert [c["cmd"] for c in d.feed(data[20:])] == ["raster", "feed", "cut"]
+
+
+def test_wrong_raster_is_refused() -> None:
+    with pytest.raises(ValueError, match="1-bit"):
+        job.build(Image.new("L", (576, 10)), None, native_qr=True, width_dots=576)
+    with pytest.raises(ValueError, match="wide"):
+        job.build(Image.new("1", (576, 10)), None, native_qr=True, width_dots=384)
