@@ -1,0 +1,227 @@
+"""The `Camera` protocol and the capture machinery every back end shares.
+
+A capture thread reads the source as fast as it delivers and keeps only the latest frame with its
+monotonic timestamp (nobody queues stale frames). A separate watchdog thread declares a fault when
+no *new* frame arrived within `watchdog_s`: a read that blocks forever and a source that repeats
+the very same pixels after an unplug (OpenCV does both) look the same to it. On a fault it
+abandons the stuck reader (a blocked read cannot be interrupted; the old thread closes its source
+if the read ever returns) and reopens the device, retrying every `watchdog_s` until frames flow;
+"fault" and "recovered" are each logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from drivers.camera.errors import CameraFrozen, CameraUnavailable
+from drivers.camera.frame import Frame
+
+log = logging.getLogger("kiosk.camera")
+Image = npt.NDArray[Any]  # cv2 types its arrays loosely; frames are uint8 BGR
+
+
+class Source(Protocol):
+    """A device or file that yields frames; `read()` may block; None means a failed read."""
+
+    def read(self) -> Image | None: ...
+
+    def close(self) -> None: ...
+
+
+class Camera(Protocol):
+    name: str
+
+    @property
+    def fault(self) -> str | None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def latest(self) -> Frame | None: ...
+
+    def wait_frame(self, after_seq: int = -1, timeout_s: float | None = None) -> Frame: ...
+
+    def perform(self, challenge: str | None) -> None: ...
+
+    def wipe(self) -> None: ...
+
+    def __enter__(self) -> Camera: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def fingerprint(image: Image) -> int:
+    """A cheap checksum of a sparse pixel grid: real sensors never repeat it exactly."""
+    return zlib.crc32(np.ascontiguousarray(image[::8, ::8]).tobytes())
+
+
+class CapturingCamera:
+    """Capture thread + watchdog around a `Source` opened by `opener` (raises CameraUnavailable)."""
+
+    def __init__(self, name: str, opener: Callable[[], Source], watchdog_s: float) -> None:
+        self.name = name
+        self._opener = opener
+        self.watchdog_s = watchdog_s
+        self._lock = threading.Condition()
+        self._latest: Frame | None = None
+        self._seq = 0
+        self._fault: str | None = None
+        self._running = False
+        self._generation = 0
+        self._last_new = 0.0
+        self._last_print = -1
+        self._threads: list[threading.Thread] = []
+        self._watchdog: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def __enter__(self) -> CapturingCamera:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Open the device and start capturing; raises CameraUnavailable when it cannot be opened."""
+        if self._running:
+            return
+        source = self._opener()
+        self._running = True
+        self._last_new = time.monotonic()
+        self._spawn(source)
+        self._watchdog = threading.Thread(target=self._watch, name=f"camera-watchdog-{self.name}", daemon=True)
+        self._watchdog.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._running = False
+            self._generation += 1
+            self._lock.notify_all()
+        if self._watchdog is not None:
+            self._watchdog.join(timeout=2 * self.watchdog_s + 1)
+        for t in self._threads:
+            t.join(timeout=0.5)  # a reader blocked in the device stays abandoned (daemon)
+        self._threads = [t for t in self._threads if t.is_alive()]
+
+    # -- frames -----------------------------------------------------------------------------
+    @property
+    def fault(self) -> str | None:
+        return self._fault
+
+    def latest(self) -> Frame | None:
+        return self._latest
+
+    def wait_frame(self, after_seq: int = -1, timeout_s: float | None = None) -> Frame:
+        """The first frame newer than `after_seq`; raises CameraFrozen/CameraUnavailable on timeout."""
+        limit = timeout_s if timeout_s is not None else self.watchdog_s * 2
+        deadline = time.monotonic() + limit
+        with self._lock:
+            while True:
+                frame = self._latest
+                if frame is not None and frame.seq > after_seq:
+                    return frame
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._running:
+                    break
+                self._lock.wait(min(left, 0.05))
+        fault = self._fault or f"no frame within {limit:.1f} s"
+        if fault.startswith("unavailable") or not self._running:
+            raise CameraUnavailable(f"camera {self.name}: {fault}")
+        raise CameraFrozen(f"camera {self.name}: {fault}")
+
+    def perform(self, challenge: str | None) -> None:
+        """Only a simulated person follows prompts; a real camera ignores this."""
+
+    def wipe(self) -> None:
+        """Zero and drop the latest frame (session end: no face stays in memory)."""
+        with self._lock:
+            frame, self._latest = self._latest, None
+        if frame is not None:
+            frame.image.fill(0)
+
+    # -- threads ----------------------------------------------------------------------------
+    def _spawn(self, source: Source) -> None:
+        with self._lock:
+            self._generation += 1
+            gen = self._generation
+        t = threading.Thread(target=self._capture, args=(source, gen), name=f"camera-{self.name}", daemon=True)
+        self._threads = [x for x in self._threads if x.is_alive()] + [t]
+        t.start()
+
+    def _current(self, gen: int) -> bool:
+        return self._running and gen == self._generation
+
+    def _capture(self, source: Source, gen: int) -> None:
+        try:
+            while self._current(gen):
+                image = source.read()
+                if not self._current(gen):
+                    break
+                if image is None:
+                    time.sleep(0.01)  # a failed read: the watchdog decides when it is a fault
+                    continue
+                mark = fingerprint(image)
+                if mark == self._last_print:
+                    continue  # the same pixels again: not a new frame
+                now = time.monotonic()
+                with self._lock:
+                    self._last_print = mark
+                    self._seq += 1
+                    self._latest = Frame(image, now, self._seq)
+                    self._last_new = now
+                    if self._fault is not None:
+                        log.warning("camera recovered", extra={"fields": {"camera": self.name}})
+                        self._fault = None
+                    self._lock.notify_all()
+        except Exception as e:  # a reader must report its own death, not vanish
+            with self._lock:
+                if self._current(gen):
+                    self._fault = f"capture failed ({type(e).__name__}: {e})"
+                    log.error("camera capture failed", extra={"fields": {"camera": self.name, "error": str(e)}})
+        finally:
+            source.close()
+
+    def _watch(self) -> None:
+        period = self.watchdog_s / 4
+        while self._running:
+            time.sleep(period)
+            if not self._running:
+                break
+            silent = time.monotonic() - self._last_new
+            if silent <= self.watchdog_s:
+                continue
+            with self._lock:
+                first = self._fault is None
+                if first or not (self._fault or "").startswith("unavailable"):
+                    self._fault = f"frozen: no new frame for {silent:.1f} s"
+            if first:
+                log.warning("camera frozen; reopening", extra={"fields": {"camera": self.name, "seconds": round(silent, 2)}})
+            self._reopen()
+
+    def _reopen(self) -> None:
+        with self._lock:
+            self._generation += 1  # abandon the stuck reader
+        try:
+            source = self._opener()
+        except CameraUnavailable as e:
+            with self._lock:
+                if self._fault is None or not self._fault.startswith("unavailable"):
+                    log.warning("camera unavailable", extra={"fields": {"camera": self.name, "error": str(e)}})
+                self._fault = f"unavailable: {e}"
+            self._last_new = time.monotonic()  # retry after another watchdog period
+            return
+        self._last_new = time.monotonic()
+        if self._running:
+            self._spawn(source)
+        else:
+            source.close()

@@ -1,0 +1,42 @@
+"""The OpenCV (V4L2) camera: a device index or path, resolution, fps, MJPG where offered."""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+
+from drivers.camera.base import CapturingCamera, Image, Source
+from drivers.camera.errors import CameraUnavailable
+
+log = logging.getLogger("kiosk.camera")
+
+
+class _VideoCaptureSource:
+    def __init__(self, device: str, width: int, height: int, fps: int) -> None:
+        target: int | str = int(device) if device.isdigit() else device
+        self._cap = cv2.VideoCapture(target)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise CameraUnavailable(f"no camera at {device!r} (not found or in use)")
+        # MJPG lets USB 2 cameras deliver 640x480 at 30 fps; drivers that lack it ignore the request.
+        self._cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
+        self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+        self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+        self._cap.set(cv2.CAP_PROP_FPS, fps)
+        self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+
+    def read(self) -> Image | None:
+        ok, image = self._cap.read()
+        return image if ok and image is not None else None
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class OpenCvCamera(CapturingCamera):
+    def __init__(self, device: str, width: int, height: int, fps: int, watchdog_s: float) -> None:
+        def opener() -> Source:
+            return _VideoCaptureSource(device, width, height, fps)
+
+        super().__init__(f"opencv:{device}", opener, watchdog_s)

@@ -1,0 +1,265 @@
+"""The simulated camera: a product feature (`kiosk run --dev`, `kiosk demo`, tests), never chosen
+silently; its name starts with `simulated:` and it logs a warning when it starts.
+
+Scenarios:
+- `genuine`: person A (the person on the built-in `normal` card) in front of the kiosk, who
+  follows the liveness prompts given through `perform(challenge)`: blinks, turns left or right
+  after a human-like reaction time, and comes back to neutral when the prompt ends;
+- `impostor`: person B, who follows the prompts too;
+- `no_face`: an empty booth;
+- `printed_photo`: a still picture of A held up to the camera: it ignores every prompt;
+- a file path (an image, shown still; or a video, looped) or a list of image paths (a scripted
+  sequence, each shown `hold_s` seconds, looped).
+
+Like the hardware, every frame carries a little sensor noise, and faults can be injected:
+`freeze()` (the same pixels over and over, as OpenCV does after an unplug), `block()` (a read that
+never returns), `unplug()` (reads fail and reopening is refused until `plug()`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from drivers.camera import synth
+from drivers.camera.base import CapturingCamera, Image, Source
+from drivers.camera.errors import CameraUnavailable
+
+log = logging.getLogger("kiosk.camera")
+
+SCENARIOS = ("genuine", "impostor", "no_face", "printed_photo")
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".mjpeg"}
+REACTION_S = 0.3
+"""How long the simulated citizen takes to react to a prompt."""
+BLINK_S = 0.25
+"""How long the simulated eyes stay shut in a blink."""
+BLINK_EVERY_S = 1.5
+"""While a blink is prompted, the simulated citizen blinks again this often."""
+TURN_DEG = 40.0
+"""How far the simulated head turns (cylinder rotation of the picture)."""
+
+
+def _scene(name: str) -> tuple[Image, dict[str, object]]:
+    folder = resources.files("drivers.camera") / "scenes"
+    meta = json.loads((folder / "scenes.json").read_text(encoding="utf-8"))[name]
+    data = np.frombuffer((folder / name).read_bytes(), dtype=np.uint8)
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if image is None:
+        raise CameraUnavailable(f"simulated scene {name} is damaged")
+    return image, meta
+
+
+def _empty_booth(width: int, height: int) -> Image:
+    """A wall with a soft light gradient: nothing that looks like a face."""
+    ramp = np.linspace(90, 160, width, dtype=np.float32)[None, :] + np.linspace(0, 30, height, dtype=np.float32)[:, None]
+    grey = np.clip(ramp, 0, 255).astype(np.uint8)
+    image: Image = cv2.merge([grey, (grey * 0.95).astype(np.uint8), (grey * 0.9).astype(np.uint8)])
+    return image
+
+
+def _read_image(path: Path) -> Image:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise CameraUnavailable(f"simulated camera: {path} is not a readable image")
+    return image
+
+
+class _Person:
+    """A scene that reacts to prompts (genuine, impostor) or not (a printed photo)."""
+
+    def __init__(self, image: Image, meta: dict[str, object], follows: bool) -> None:
+        self.image = image
+        self.box = [int(v) for v in meta["box"]]  # type: ignore[attr-defined]
+        self.eyes = [meta["left_eye"], meta["right_eye"]]
+        self.follows = follows
+        self.closed = synth.close_eyes(image, self.eyes)  # type: ignore[arg-type]
+        self.turned = {
+            "turn_left": synth.turn(image, self.box, TURN_DEG),
+            "turn_right": synth.turn(image, self.box, -TURN_DEG),
+        }
+
+    def render(self, challenge: str | None, since: float, now: float) -> Image:
+        if not self.follows or challenge is None or now - since < REACTION_S:
+            return self.image
+        if challenge == "blink":
+            phase = (now - since - REACTION_S) % BLINK_EVERY_S
+            return self.closed if phase < BLINK_S else self.image
+        return self.turned.get(challenge, self.image)
+
+
+class _Video:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cap = cv2.VideoCapture(str(path))
+        if not self.cap.isOpened():
+            raise CameraUnavailable(f"simulated camera: {path} is not a readable video")
+
+    def next(self) -> Image | None:
+        ok, image = self.cap.read()
+        if not ok:
+            self.cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, image = self.cap.read()
+        return image if ok else None
+
+
+class SimulatedCamera(CapturingCamera):
+    def __init__(
+        self,
+        scenario: str | Sequence[str | Path] = "genuine",
+        *,
+        width: int = 640,
+        height: int = 480,
+        fps: int = 30,
+        watchdog_s: float = 1.0,
+        hold_s: float = 1.0,
+        noise: bool = True,
+    ) -> None:
+        self.width, self.height, self.fps, self.hold_s = width, height, fps, hold_s
+        self._state = threading.Lock()
+        self._challenge: str | None = None
+        self._since = 0.0
+        self._frozen = False
+        self._blocked = threading.Event()
+        self._unplugged = False
+        rng = np.random.default_rng()
+        # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's.
+        self._noise = [rng.integers(0, 4, (height, width, 3), dtype=np.uint8) for _ in range(5)] if noise else []
+        self._scenario_name = ""
+        self._set(scenario)
+
+        def opener() -> Source:
+            if self._unplugged:
+                raise CameraUnavailable("simulated camera is unplugged")
+            return _SimulatedSource(self)
+
+        super().__init__(f"simulated:{self._scenario_name}", opener, watchdog_s)
+
+    # -- scenario ---------------------------------------------------------------------------
+    def _fit(self, image: Image) -> Image:
+        if image.shape[1] == self.width and image.shape[0] == self.height:
+            return image
+        out: Image = cv2.resize(image, (self.width, self.height), interpolation=cv2.INTER_AREA)
+        return out
+
+    def _set(self, scenario: str | Sequence[str | Path]) -> None:
+        person: _Person | None = None
+        stills: list[Image] = []
+        video: _Video | None = None
+        if isinstance(scenario, str) and scenario in SCENARIOS:
+            if scenario == "no_face":
+                stills = [_empty_booth(self.width, self.height)]
+            else:
+                file = "person_b.jpg" if scenario == "impostor" else "person_a.jpg"
+                image, meta = _scene(file)
+                person = _Person(image, meta, follows=scenario != "printed_photo")
+            name = scenario
+        elif isinstance(scenario, (str, Path)):
+            path = Path(scenario)
+            if not path.exists():
+                raise CameraUnavailable(
+                    f"simulated camera: {path} does not exist (scenarios: {', '.join(SCENARIOS)}, or a file)"
+                )
+            if path.suffix.lower() in VIDEO_SUFFIXES:
+                video = _Video(path)
+            else:
+                stills = [self._fit(_read_image(path))]
+            name = path.name
+        else:
+            stills = [self._fit(_read_image(Path(p))) for p in scenario]
+            if not stills:
+                raise CameraUnavailable("simulated camera: the scripted sequence is empty")
+            name = f"sequence of {len(stills)}"
+        with self._state:
+            self._person, self._stills, self._video = person, stills, video
+            self._scenario_name = name
+            self._started = time.monotonic()
+
+    def set_scenario(self, scenario: str | Sequence[str | Path]) -> None:
+        """Change what stands in front of the camera, while running."""
+        self._set(scenario)
+        log.info("simulated camera scenario", extra={"fields": {"scenario": self._scenario_name}})
+
+    @property
+    def scenario(self) -> str:
+        return self._scenario_name
+
+    def perform(self, challenge: str | None) -> None:
+        """The prompt the kiosk shows now; a simulated citizen (not a photo) follows it."""
+        with self._state:
+            if challenge != self._challenge:
+                self._challenge, self._since = challenge, time.monotonic()
+
+    # -- faults -----------------------------------------------------------------------------
+    def freeze(self, on: bool = True) -> None:
+        """Deliver the very same pixels again and again (what OpenCV does after an unplug)."""
+        self._frozen = on
+
+    def block(self, on: bool = True) -> None:
+        """Make reads hang until block(False) (a driver stuck in the kernel)."""
+        if on:
+            self._blocked.set()
+        else:
+            self._blocked.clear()
+
+    def unplug(self, on: bool = True) -> None:
+        """Fail reads and refuse reopening until unplug(False)."""
+        self._unplugged = on
+
+    def start(self) -> None:
+        log.warning("SIMULATED camera in use", extra={"fields": {"scenario": self._scenario_name}})
+        super().start()
+
+    # -- frames -----------------------------------------------------------------------------
+    def render(self, now: float) -> Image:
+        with self._state:
+            person, stills, video = self._person, self._stills, self._video
+            challenge, since, started = self._challenge, self._since, self._started
+        if person is not None:
+            image = person.render(challenge, since, now)
+        elif video is not None:
+            got = video.next()
+            image = self._fit(got) if got is not None else _empty_booth(self.width, self.height)
+        else:
+            image = stills[int((now - started) / self.hold_s) % len(stills)]
+        return image
+
+
+class _SimulatedSource:
+    def __init__(self, camera: SimulatedCamera) -> None:
+        self.camera = camera
+        self.next_at = time.monotonic()
+        self.count = 0
+        self.last: Image | None = None
+
+    def read(self) -> Image | None:
+        cam = self.camera
+        while cam._blocked.is_set():
+            time.sleep(0.02)
+        if cam._unplugged:
+            time.sleep(1.0 / cam.fps)
+            return None
+        delay = self.next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self.next_at = max(self.next_at + 1.0 / cam.fps, time.monotonic() - 1.0 / cam.fps)
+        if cam._frozen and self.last is not None:
+            return self.last.copy()
+        image = cam.render(time.monotonic())
+        self.count += 1
+        if cam._noise:
+            image = cv2.add(image, cam._noise[self.count % len(cam._noise)])
+        else:
+            image = image.copy()
+        self.last = image
+        return image
+
+    def close(self) -> None:
+        self.last = None

@@ -1,0 +1,78 @@
+"""Synthesised frames of the simulated camera: a person who blinks or turns the head.
+
+The simulated citizen follows the liveness prompts by changing the picture the way a real head
+would change it, with nothing but image operations on the scene (the driver knows no face
+analysis; each scene carries its face box and eye outlines in `scenes/scenes.json`):
+- a blink paints the eye openings with the skin colour found under the eyes and draws the lid
+  line;
+- a head turn maps the face onto a vertical cylinder and rotates it (`turn`), so the nose moves
+  across the face while the face outline stays, as in a real turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+Image = npt.NDArray[Any]  # cv2 types its arrays loosely; frames are uint8 BGR
+Polygon = Sequence[Sequence[float]]
+
+
+def close_eyes(image: Image, eyes: Sequence[Polygon]) -> Image:
+    """A copy of `image` with each eye polygon painted shut."""
+    out = image.copy()
+    for eye in eyes:
+        pts = np.array(eye, dtype=np.float32)
+        centre = pts.mean(axis=0)
+        width = float(pts[:, 0].max() - pts[:, 0].min())
+        # Grow the outline a little so no white of the eye is left at the corners.
+        grown = (centre + (pts - centre) * np.array([1.15, 3.0], dtype=np.float32)).astype(np.int32)
+        below_y = int(centre[1] + width * 0.45)
+        x0, x1 = int(pts[:, 0].min()), int(pts[:, 0].max())
+        patch = image[below_y : below_y + max(2, int(width * 0.2)), x0:x1]
+        skin = patch.reshape(-1, 3).mean(axis=0) if patch.size else np.array([128.0, 128.0, 128.0])
+        # A closed lid is a little darker than the cheek under it.
+        cv2.fillPoly(out, [grown], tuple(float(c) * 0.9 for c in skin))
+        # The lash line: a dark curve along the lower lid, from the outer to the inner corner.
+        lid = np.array([pts[0], pts[5], pts[4], pts[3]], dtype=np.int32)
+        cv2.polylines(out, [lid], False, tuple(float(c) * 0.3 for c in skin), max(2, int(width / 10)))
+    smooth: Image = cv2.GaussianBlur(out, (3, 3), 0)
+    return smooth
+
+
+def turn(image: Image, box: Sequence[int], degrees: float) -> Image:
+    """A copy of `image` with the head inside `box` (left, top, right, bottom) turned by `degrees`.
+
+    Positive degrees move the nose toward the right of the image. The head is a vertical cylinder
+    a little wider than the face box; what lies outside it is shifted to stay continuous.
+    """
+    h, w = image.shape[:2]
+    left, _top, right, _bottom = box
+    cx = (left + right) / 2.0
+    radius = (right - left) * 0.62
+    theta = np.radians(degrees)
+    xs = np.arange(w, dtype=np.float32) - cx
+    inside = np.abs(xs) < radius
+    phi = np.arcsin(np.clip(xs / radius, -1.0, 1.0))
+    src = np.where(inside, radius * np.sin(phi - theta), 0.0)
+    # Outside the cylinder: keep the edge displacement so the background does not tear.
+    edge_right = radius * np.sin(np.pi / 2 - theta) - radius
+    edge_left = radius * np.sin(-np.pi / 2 - theta) + radius
+    src = np.where(xs >= radius, xs + edge_right, src)
+    src = np.where(xs <= -radius, xs + edge_left, src)
+    map_x = np.tile((src + cx).astype(np.float32), (h, 1))
+    map_y = np.tile(np.arange(h, dtype=np.float32)[:, None], (1, w))
+    out: Image = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out
+
+
+def roll(image: Image, centre: Sequence[float], degrees: float) -> Image:
+    """A copy of `image` rotated in the image plane around `centre` (the head tilting)."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), degrees, 1.0)
+    out: Image = cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    return out

@@ -1,0 +1,66 @@
+"""Active liveness: randomised challenges judged against the citizen's own baseline.
+
+A blink is the eye aspect ratio falling to `blink_ratio` × the open-eye baseline (thresholds
+differ between people and landmark models, so never a fixed number); a turn is the yaw moving
+`turn_min_deg` away from the baseline in the asked direction. Directions are the citizen's: on
+an unmirrored camera a turn to the citizen's left moves the nose toward the image's right
+(positive yaw). A still picture can do neither, so it times out.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from kiosk.config import FaceSection
+from kiosk.face.analysis import FaceObservation
+
+CHALLENGES = ("blink", "turn_left", "turn_right")
+METHOD = "active-challenge"
+NEUTRAL_YAW_DEG = 6.0
+"""After a turn the head counts as back when it is this close to its baseline yaw."""
+REOPEN_RATIO = 0.85
+"""After a blink the eyes count as open again at this fraction of the baseline."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    ear: float
+    yaw_deg: float
+
+
+@dataclass(frozen=True)
+class LivenessResult:
+    method: str
+    passed: bool
+    challenges: list[str] = field(default_factory=list)
+
+
+def sequence(count: int, rng: random.Random) -> list[str]:
+    """`count` distinct challenges in a random order."""
+    return rng.sample(CHALLENGES, min(count, len(CHALLENGES)))
+
+
+def baseline(faces: list[FaceObservation]) -> Baseline:
+    ears = sorted(f.ear for f in faces)
+    yaws = sorted(f.yaw_deg for f in faces)
+    return Baseline(ears[len(ears) // 2], yaws[len(yaws) // 2])
+
+
+def done(challenge: str, base: Baseline, face: FaceObservation, cfg: FaceSection) -> bool:
+    """Has the citizen performed `challenge` in this frame?"""
+    if challenge == "blink":
+        return face.ear <= base.ear * cfg.blink_ratio
+    turned = face.yaw_deg - base.yaw_deg
+    if challenge == "turn_left":
+        return turned >= cfg.turn_min_deg
+    if challenge == "turn_right":
+        return turned <= -cfg.turn_min_deg
+    raise ValueError(f"unknown challenge {challenge!r}")
+
+
+def back_to_neutral(challenge: str, base: Baseline, face: FaceObservation) -> bool:
+    """Is the face back to how it was before the challenge (ready to be matched again)?"""
+    if challenge == "blink":
+        return face.ear >= base.ear * REOPEN_RATIO
+    return abs(face.yaw_deg - base.yaw_deg) <= NEUTRAL_YAW_DEG

@@ -1,0 +1,98 @@
+"""The dlib models of the face step, loaded once per process and shared by every user.
+
+dlib-bin wheels are built with AVX: on a CPU without it `import dlib` kills the process with
+"Illegal instruction" before Python can catch anything, so the CPU is checked first and dlib is
+only imported when AVX is there. The model files come from `face-recognition-models`, located with
+`importlib.util.find_spec` rather than imported (its `__init__` imports `pkg_resources`, which
+recent setuptools no longer ship).
+
+Errors: `FaceModelsUnavailable` (from `kiosk.face.errors`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk import logs, system
+from kiosk.face.errors import FaceModelsUnavailable
+
+log = logs.get("face")
+
+LANDMARKS_68 = "shape_predictor_68_face_landmarks.dat"
+RESNET = "dlib_face_recognition_resnet_model_v1.dat"
+MODELS_PACKAGE = "face_recognition_models"
+
+
+@dataclass(frozen=True)
+class FaceModels:
+    """The loaded dlib objects (typed `Any`: dlib ships no type hints)."""
+
+    detector: Any
+    """HOG frontal face detector."""
+    landmarks: Any
+    """68-point shape predictor (eye aspect ratio and head pose need the eye and jaw points)."""
+    encoder: Any
+    """ResNet face descriptor (128-d embeddings)."""
+    load_s: float
+    """Seconds the load took."""
+
+
+_lock = threading.Lock()
+_models: FaceModels | None = None
+
+
+def model_dir() -> Path:
+    """The `models/` folder of `face-recognition-models`, without importing the package."""
+    spec = importlib.util.find_spec(MODELS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise FaceModelsUnavailable(f"the {MODELS_PACKAGE} package is not installed (pip install face-recognition-models)")
+    for base in spec.submodule_search_locations:
+        folder = Path(base) / "models"
+        if (folder / LANDMARKS_68).is_file() and (folder / RESNET).is_file():
+            return folder
+    raise FaceModelsUnavailable(f"{MODELS_PACKAGE} is installed but lacks {LANDMARKS_68} or {RESNET}")
+
+
+def _import_dlib() -> Any:
+    if not system.cpu_has_avx():
+        raise FaceModelsUnavailable(
+            "CPU lacks AVX: dlib-bin cannot run here; install dlib built with -DUSE_AVX_INSTRUCTIONS=OFF"
+        )
+    try:
+        import dlib
+    except ImportError as e:
+        raise FaceModelsUnavailable(f"dlib cannot be imported ({e})") from None
+    return dlib
+
+
+def load() -> FaceModels:
+    """The shared models; the first call loads them (about a second), later calls are free."""
+    global _models
+    with _lock:
+        if _models is not None:
+            return _models
+        dlib = _import_dlib()
+        folder = model_dir()
+        start = time.perf_counter()
+        try:
+            models = FaceModels(
+                detector=dlib.get_frontal_face_detector(),
+                landmarks=dlib.shape_predictor(str(folder / LANDMARKS_68)),
+                encoder=dlib.face_recognition_model_v1(str(folder / RESNET)),
+                load_s=time.perf_counter() - start,
+            )
+        except RuntimeError as e:  # dlib raises RuntimeError on a corrupt model file
+            raise FaceModelsUnavailable(f"dlib cannot load the models in {folder} ({e})") from None
+        log.info("face models loaded", extra={"fields": {"seconds": round(models.load_s, 3)}})
+        _models = models
+        return models
+
+
+def dlib_module() -> Any:
+    """dlib itself (AVX checked), for its geometry types."""
+    return _import_dlib()
