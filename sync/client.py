@@ -144,6 +144,10 @@ class CentralClient:
         self._http.close()
 
     @property
+    def key_id(self) -> str | None:
+        return self._key_id
+
+    @property
     def signed(self) -> bool:
         return self._key is not None and self._key_id is not None
 

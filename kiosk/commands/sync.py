@@ -1,0 +1,77 @@
+"""`kiosk sync [--once]`: the sync service (`kiosk-sync.service`): drains the outbox to the central
+server, sends heartbeats, stops cleanly on SIGTERM. `--once` drains what is queued and exits
+(for a technician, or a timer). Exit 3 when the server refuses the kiosk's key (re-enroll)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+from types import FrameType
+
+from kiosk import __version__, logs, storage
+from kiosk.cli import Subcommands, load_config
+from kiosk.config import Config
+from sync.client import CentralClient
+from sync.enroll import load_enrollment
+from sync.keys import DeviceKey
+from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker
+
+log = logs.get("sync")
+
+
+def register(sub: Subcommands) -> None:
+    p = sub.add("sync", "run the sync service: upload queued records, send heartbeats (SIGTERM stops it)", _sync)
+    p.add_argument("--once", action="store_true", help="upload what is queued, then exit")
+
+
+def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
+    """A signed client for the enrolled key; raises a clear error when the kiosk is not enrolled."""
+    enrollment = load_enrollment(state_dir)
+    if enrollment is None:
+        raise RuntimeError(f"this kiosk is not enrolled (no {state_dir}/enrollment.json): "
+                           "run `kiosk enroll --server URL --token TOKEN --kiosk-id ID`")
+    key = DeviceKey.load(state_dir)
+    if key.key_id != enrollment.key_id:
+        raise RuntimeError("the device key differs from the enrolled one: run `kiosk enroll` again")
+    client = CentralClient(cfg.sync.server_url, key=key, key_id=enrollment.key_id, timeout_s=cfg.sync.timeout_s,
+                           ca_bundle=cfg.sync.ca_bundle or None)
+    return client, enrollment.kiosk_id
+
+
+def _sync(args: argparse.Namespace) -> int:
+    cfg = load_config(args)
+    state_dir = cfg.state_dir
+    client, kiosk_id = make_client(cfg, state_dir)
+    current_key = client.key_id
+
+    def reload() -> CentralClient | None:
+        enrollment = load_enrollment(state_dir)
+        if enrollment is None or enrollment.key_id == current_key:
+            return None
+        return make_client(cfg, state_dir)[0]
+
+    settings = SyncSettings(
+        kiosk_id=kiosk_id, state_dir=state_dir, version=__version__, batch_size=cfg.sync.batch_size,
+        lease_s=cfg.storage.lease_s, heartbeat_interval_s=cfg.sync.heartbeat_interval_s,
+        backoff_base_s=cfg.sync.backoff_base_s, backoff_cap_s=cfg.sync.backoff_cap_s,
+    )
+    with storage.open_outbox(cfg) as outbox, client:
+        worker = SyncWorker(outbox, client, settings, reload_client=reload)
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            worker.stop()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        log.info("sync service started", extra={"fields": {"kiosk_id": kiosk_id, "server": cfg.sync.server_url}})
+        code = worker.run(until_empty=args.once)
+        worker.client.close()
+        stats = outbox.stats()
+    log.info("sync service stopped", extra={"fields": {"pending": stats.pending, "sent": worker.status.sent}})
+    if args.once:
+        print(f"sent {worker.status.sent}, dead {worker.status.dead}, pending {stats.pending}, "
+              f"link {worker.status.state}")
+    if code == EXIT_UNAUTHORIZED:
+        print(f"error: {worker.status.detail}")
+    return code
