@@ -20,7 +20,7 @@ class BigButton(QPushButton):
 
     def __init__(
         self, metrics: theme.Metrics, kind: str = "primary", parent: QWidget | None = None,
-        *, px: int | None = None,
+        *, px: int | None = None, pad: int = 28,
     ) -> None:
         super().__init__(parent)
         bg, fg, pressed = _STYLES[kind]
@@ -32,9 +32,12 @@ class BigButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         radius = 18
+        # Room the style sheet takes around the text (border + padding), for layout checks.
+        self.h_pad = 2 * (4 + pad)
+        self.v_pad = 2 * (4 + 8)
         self.setStyleSheet(
             f"QPushButton {{ background: {bg}; color: {fg}; border: 4px solid {border};"
-            f" border-radius: {radius}px; padding: 8px 28px; }}"
+            f" border-radius: {radius}px; padding: 8px {pad}px; }}"
             f"QPushButton:pressed {{ background: {pressed}; }}"
             f"QPushButton:disabled {{ background: #d0d0d0; color: #6b6b6b; border-color: #d0d0d0; }}"
         )

@@ -39,7 +39,7 @@ class Header(QWidget):
         # The top-right corner stays free of controls: it is the technician gesture's area.
         row.setContentsMargins(m, m, metrics.touch + m, m)
         row.setSpacing(m)
-        self.language = BigButton(metrics, "secondary", px=metrics.small_px)
+        self.language = BigButton(metrics, "secondary", px=metrics.small_px, pad=10)
         self.language.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.language.setFixedWidth(metrics.mm(42))
         self.language.clicked.connect(self.language_clicked)
@@ -49,7 +49,7 @@ class Header(QWidget):
         self.countdown = CountdownRing(metrics.touch)
         self.countdown.hide()
         row.addWidget(self.countdown)
-        self.simulation = BigButton(metrics, "sim", px=metrics.small_px)
+        self.simulation = BigButton(metrics, "sim", px=metrics.small_px, pad=10)
         self.simulation.setText("SIMULATION")
         self.simulation.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.simulation.setFixedWidth(metrics.mm(62))

@@ -28,7 +28,7 @@ class NumericKeypad(QWidget):
         layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
         for i, name in enumerate(layout):
             kind = "secondary" if name in _LABELS else "primary"
-            b = BigButton(metrics, kind, px=metrics.title_px if name.isdigit() else metrics.small_px)
+            b = BigButton(metrics, kind, px=metrics.body_px + 8 if name.isdigit() else metrics.small_px)
             b.setFixedHeight(size)
             b.setMinimumWidth(size)
             b.setText(name if name.isdigit() else _LABELS[name][0])

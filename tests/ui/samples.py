@@ -1,0 +1,73 @@
+"""One sample `View` per screen the kiosk can show (every state, the overlays, the notices), with
+personal data of a fictitious citizen in the fields that carry it, for rendering tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.flow.states import STEP_OF, STEPS, StateName
+from kiosk.flow.view import View
+from kiosk.messages import Message
+
+S = StateName
+FIRST_NAME = "สมชายทดสอบ"
+PHONE_DIGITS = "0812345678"
+MASKED_PHONE = "08x-xxx-5678"
+QR_TEXT = "HC1:" + "6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B" * 4
+
+
+def _v(state: StateName, title: str, body: str | None = None, **kw: object) -> View:
+    step = STEP_OF.get(state, 0)
+    return View(state=state, language="th", title=title, body=body, step=step,
+                steps=STEPS if step else 0, simulation=True, **kw)  # type: ignore[arg-type]
+
+
+def sample_views() -> dict[str, View]:
+    hint = Message("move_closer", "กรุณาขยับเข้ามาใกล้อีกนิด", "Please move closer")
+    return {
+        "idle": _v(S.IDLE, "idle.title", "idle.body"),
+        "choose_service": _v(S.CHOOSE_SERVICE, "choose.title", "choose.body", can_cancel=True),
+        "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01"),
+        "insert_card": _v(S.INSERT_CARD, "insert_card.title", "insert_card.body", can_cancel=True),
+        "reading": _v(S.READING, "reading.title", "reading.body", can_cancel=True, card_present=True),
+        "card_checks": _v(S.CARD_CHECKS, "card_checks.title", "reading.body", can_cancel=True),
+        "face": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
+                   camera_hint=hint, face_seconds_left=84, first_name=FIRST_NAME),
+        "face_challenge": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
+                             challenge="challenge.turn_left", face_seconds_left=61),
+        "phone": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, first_name=FIRST_NAME,
+                    phone_error="phone.invalid"),
+        "otp": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE,
+                  otp_error="otp.wrong", otp_attempts_left=2, otp_resend_in_s=25),
+        "otp_busy": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE, busy=True),
+        "issuing": _v(S.ISSUING, "issuing.title"),
+        "result_qr": _v(S.RESULT_QR, "result_qr.title", "result_qr.body", qr_text=QR_TEXT, display_code=47,
+                        qr_seconds_left=93, reference_code="K7Q-4MX", first_name=FIRST_NAME,
+                        notices=("notice.receipt_not_printed", "notice.phone_not_verified")),
+        "result_sms": _v(S.RESULT_SMS, "result_sms.title", "result_sms.body", masked_phone=MASKED_PHONE,
+                         reference_code="K7Q-4MX", notices=("notice.receipt_not_printed",)),
+        "printing": _v(S.PRINTING, "printing.title", printing=True, qr_text=QR_TEXT, display_code=47,
+                       qr_seconds_left=80),
+        "take_card": _v(S.TAKE_CARD, "take_card.title", card_present=True),
+        "take_card_reminder": _v(S.TAKE_CARD, "take_card.title", card_present=True, reminder=True),
+        "thank_you": _v(S.THANK_YOU, "thank_you.title", "thank_you.declined", countdown_s=5),
+        "still_there": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, still_there=True, countdown_s=12),
+        **{
+            f"error_{code.split('.', 1)[1]}": _v(S.ERROR, "error.title", error=code, error_action=action,
+                                                 countdown_s=20)
+            for code, action in (
+                ("error.card_expired", "action.renew_card"),
+                ("error.face_mismatch", "action.call_help"),
+                ("error.liveness_failed", "action.face_retry"),
+                ("error.offline", "action.try_later"),
+                ("error.card_invalid", "action.call_help"),
+                ("error.card_swapped", "action.use_own_card"),
+                ("error.otp_failed", "action.try_again"),
+                ("error.device_fault", "action.call_help"),
+            )
+        },
+    }
+
+
+def in_language(view: View, language: str) -> View:
+    return replace(view, language=language)  # type: ignore[arg-type]

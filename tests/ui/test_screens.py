@@ -1,0 +1,60 @@
+"""Every screen, in both orientations and both languages: rendered offscreen, saved as a test
+artifact (artifacts/screens/), and checked that no text overflows its widget and that every
+touch target is at least 20 mm at the configured DPI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QAbstractButton
+
+from tests.ui.overflow import overflow, visible_texts
+from tests.ui.samples import sample_views
+from ui.screenshot import Screenshotter
+from ui.theme import Metrics
+
+pytestmark = pytest.mark.display
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
+FRAME = np.full((480, 640, 3), (90, 120, 150), np.uint8)
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_screen_renders_fits_and_is_saved(qapp, orientation: str, language: str) -> None:
+    problems: list[str] = []
+    with Screenshotter(orientation=orientation, simulation=True) as shots:
+        window = shots.window
+        for name, view in sample_views().items():
+            view = view.__class__(**{**{f: getattr(view, f) for f in view.__slots__}, "language": language})
+            path = shots.save(view, ARTIFACTS / f"{orientation}-{language}-{name}.png", frame=FRAME)
+            assert path.stat().st_size > 10_000
+            assert window.width() == (1080 if orientation == "portrait" else 1920)
+            for widget in visible_texts(window):
+                problem = overflow(widget)
+                if problem:
+                    problems.append(f"{name}: {problem}")
+            # The SIMULATION mark is on every screen when simulated devices are in use.
+            assert window.header.simulation.isVisibleTo(window), name
+            # Every visible button is a touch target of at least 20 mm.
+            touch = Metrics(96, orientation == "portrait").touch
+            for button in window.findChildren(QAbstractButton):
+                if button.isVisibleTo(window) and not window.still_there.isAncestorOf(button) or (
+                        view.still_there and window.still_there.isAncestorOf(button)):
+                    if button.isVisibleTo(window):
+                        assert min(button.width(), button.height()) >= touch, (name, button.text())
+    assert not problems, "\n".join(problems)
+
+
+def test_language_switches_live_on_the_same_screen(qapp) -> None:
+    views = sample_views()
+    with Screenshotter() as shots:
+        shots.render(views["consent"])
+        th = shots.window.screens["consent"].title.text()
+        shots.render(views["consent"].__class__(**{**{f: getattr(views["consent"], f)
+                                                     for f in views["consent"].__slots__}, "language": "en"}))
+        en = shots.window.screens["consent"].title.text()
+        assert th == "ความยินยอม" and en == "Your consent"
+        assert shots.window.header.language.text() == "ภาษาไทย"

@@ -1,0 +1,138 @@
+"""The kiosk application: Qt, the Thai font, the window, the bridge, the systemd watchdog.
+
+    from ui.app import main
+    exit_code = main(config, runtime)        # `kiosk run`: blocks in the Qt event loop
+
+    with KioskUi(config, runtime) as kiosk:  # tests and benchmarks: the same wiring, no exec()
+        kiosk.window ...                     # the KioskWindow; kiosk.bridge, kiosk.first_view_at
+
+`runtime` is a `kiosk.flow.runtime.SessionRuntime` (typed as `kiosk.flow.api.SessionRuntimeApi`).
+Startup order: font, window, bridge attached, window shown, runtime started; READY=1 goes to
+systemd when the first view (the attract screen) has been rendered. The watchdog is fed by a
+QTimer on the GUI thread, so a frozen event loop starves it and systemd restarts the kiosk.
+SIGTERM and SIGINT end the loop cleanly (runtime stopped, STOPPING=1).
+
+Errors: `ui.theme.FontUnavailable` (the Thai font is missing: the kiosk would show boxes).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk import logs, notify
+from kiosk.config import Config
+from kiosk.flow.api import SessionRuntimeApi
+from kiosk.flow.view import View
+from ui import theme
+from ui.bridge import ViewBridge
+from ui.window import KioskWindow
+
+log = logs.get("ui")
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    return QApplication(sys.argv[:1])
+
+
+class KioskUi:
+    """The wired kiosk UI (window + bridge + watchdog) around one runtime."""
+
+    def __init__(self, config: Config, runtime: SessionRuntimeApi) -> None:
+        self.app = application()
+        theme.load_thai_font()
+        self.config = config
+        self.runtime = runtime
+        self.window = KioskWindow(
+            send=runtime.send,
+            orientation=config.ui.orientation,
+            dpi=config.ui.dpi,
+            production=config.kiosk.mode == "production",
+            simulation=runtime.simulation is not None,
+            frames=runtime.latest_frame,
+            technician=runtime.technician,
+            simulation_controls=runtime.simulation,
+            qr_lifetime_s=config.qr.lifetime_s,
+            countdown_s=config.flow.countdown_s,
+        )
+        self.bridge = ViewBridge(self.window)
+        self.bridge.view_changed.connect(self._render)
+        self.first_view_at: float | None = None
+        self.watchdog = notify.Watchdog.from_env()
+        self._watchdog_timer: QTimer | None = None
+        self._started = False
+
+    def _render(self, view: View) -> None:
+        self.window.render(view)
+        if self.first_view_at is None:
+            self.first_view_at = time.monotonic()
+            notify.ready("idle")
+            log.info("kiosk screen ready", extra={"fields": {"state": str(view.state)}})
+
+    def start(self) -> None:
+        if self.watchdog is not None:
+            # Fed from the GUI thread's own loop: if the loop hangs, systemd sees it.
+            self._watchdog_timer = QTimer(self.window)
+            self._watchdog_timer.setInterval(max(100, int(self.watchdog.interval_s * 1000)))
+            self._watchdog_timer.timeout.connect(self.watchdog.kick)
+            self._watchdog_timer.start()
+            self.watchdog.kick()
+        self.bridge.attach(self.runtime)
+        self.window.show()
+        self.runtime.start()
+        self._started = True
+
+    def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        notify.stopping()
+        if self._watchdog_timer is not None:
+            self._watchdog_timer.stop()
+        self.bridge.detach(self.runtime)
+        self.runtime.stop()
+        self.window.allow_close()
+        self.window.close()
+
+    def __enter__(self) -> KioskUi:
+        self.start()
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def main(config: Config, runtime: SessionRuntimeApi) -> int:
+    """Run the kiosk until the window closes (development) or SIGTERM/SIGINT; the exit code."""
+    kiosk = KioskUi(config, runtime)
+    app = kiosk.app
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("stopping on signal", extra={"fields": {"signal": signum}})
+        app.quit()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    # Python runs signal handlers only between bytecodes: a light timer lets it in while Qt waits.
+    pulse = QTimer()
+    pulse.setInterval(250)
+    pulse.timeout.connect(lambda: None)
+    pulse.start()
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        kiosk.start()
+        return int(app.exec())
+    finally:
+        pulse.stop()
+        kiosk.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
