@@ -178,6 +178,9 @@ class FlowSection(Section):
     """Seconds allowed for the whole face step."""
     otp_timeout_s: PositiveInt = 300
     """Seconds allowed to type the one-time code."""
+    result_timeout_s: PositiveInt = 180
+    """Seconds the result screen (QR or SMS notice) stays before the session ends by itself; the QR
+    is re-issued before each expiry meanwhile (scanning with a phone involves no touch)."""
     take_card_timeout_s: PositiveInt = 30
     """Seconds the "take your card" reminder runs before the kiosk alerts staff."""
     offline_policy: Literal["end", "continue_without_phone"] = "end"

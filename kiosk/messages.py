@@ -92,7 +92,7 @@ _ALL: tuple[Message, ...] = (
     Message("take_card.title", "กรุณารับบัตรประชาชนคืน", "Please take your ID card"),
     Message("take_card.reminder", "อย่าลืมบัตรประชาชนของท่าน", "Do not forget your ID card"),
     Message("thank_you.title", "ขอบคุณที่ใช้บริการ", "Thank you"),
-    Message("thank_you.declined", "ท่านไม่ได้ให้ความยินยอม จึงไม่มีการเก็บข้อมูลใด ๆ ขอบคุณ", "You did not give consent, so nothing was recorded. Thank you"),
+    Message("thank_you.declined", "ท่านไม่ได้ให้ความยินยอม ตู้จึงไม่ได้อ่านหรือเก็บข้อมูลส่วนบุคคลของท่าน ขอบคุณ", "You did not give consent, so none of your personal data was read or kept. Thank you"),
     Message("error.title", "ขออภัย", "Sorry"),
     # --- buttons and common bits ---
     Message("button.cancel", "ยกเลิก", "Cancel"),

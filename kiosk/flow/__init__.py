@@ -21,7 +21,7 @@ Modules:
 - `view`     `View`, the frozen description of one screen; `mask_phone()`.
 - `effects`  what the flow asks the runtime to do.
 - `api`      Protocols of the runtime, its simulation controls and technician controls.
-- `machine`  (next commit) `Flow`: `handle(event, now) -> list[Effect]`, `.view`, the transition table.
+- `machine`  `Flow`: `handle(event, now) -> list[Effect]`, `.view`, the transition table.
 - `runtime`  (next commit) `SessionRuntime`: owner threads per device, a timer, one `on_view` callback.
 - `devices`  (next commit) small adapters over drivers/, kiosk/face, kiosk/receipt, kiosk/records, sync/.
 

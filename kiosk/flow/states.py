@@ -45,7 +45,8 @@ STEP_OF: dict[StateName, int] = {
 """Step index (1-based) of each state; states not listed show no indicator (0)."""
 
 # States in which the citizen is expected to touch the screen: the inactivity timer
-# ("are you still there?") runs only there. Device-bound states have their own deadlines.
+# ("are you still there?") runs only there. Device-bound states have their own deadlines, and so
+# do the result screens (a citizen scanning the QR with a phone does not touch the kiosk).
 INTERACTIVE = frozenset(
     {
         StateName.CHOOSE_SERVICE,
@@ -53,8 +54,6 @@ INTERACTIVE = frozenset(
         StateName.INSERT_CARD,
         StateName.PHONE,
         StateName.OTP,
-        StateName.RESULT_QR,
-        StateName.RESULT_SMS,
     }
 )
 
