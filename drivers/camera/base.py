@@ -57,7 +57,9 @@ class Camera(Protocol):
 
     def __enter__(self) -> Camera: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 def fingerprint(image: Image) -> int:

@@ -15,6 +15,8 @@ log = logging.getLogger("kiosk.camera")
 class _VideoCaptureSource:
     def __init__(self, device: str, width: int, height: int, fps: int) -> None:
         target: int | str = int(device) if device.isdigit() else device
+        # OpenCV prints its own warnings for a missing device; the error below says it once.
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
         self._cap = cv2.VideoCapture(target)
         if not self._cap.isOpened():
             self._cap.release()

@@ -1,0 +1,91 @@
+"""`kiosk face verify|eval|live`: the face match for technicians and for calibration."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+from drivers.camera import open_camera
+from kiosk.cli import Subcommands, load_config
+from kiosk.commands.camera import camera_settings
+from kiosk.face import FaceProgress, FaceVerifier, probe, run
+
+
+def register(sub: Subcommands) -> None:
+    face = sub.group("face", "check the face match")
+    v = face.add("verify", "match a probe image or video with a chip photo (no liveness)", _verify)
+    v.add_argument("--reference", required=True, metavar="CHIP.jpg", help="chip photo (JPEG)")
+    v.add_argument("--probe", required=True, metavar="IMAGE_OR_VIDEO", help="live capture to compare")
+    v.add_argument("--json", action="store_true", help="print JSON")
+    e = face.add("eval", "FMR and FNMR at the configured threshold over labelled pairs", _eval)
+    e.add_argument("--pairs", required=True, metavar="PAIRS.csv", help="CSV with columns reference, probe, same_person")
+    e.add_argument("--json", action="store_true", help="print JSON")
+    live = face.add("live", "run the whole face step (guidance, liveness, match) on the configured camera", _live)
+    live.add_argument("--reference", required=True, metavar="CHIP.jpg", help="chip photo (JPEG)")
+    live.add_argument("--backend", choices=["opencv", "simulated"], help="override devices.camera.backend")
+    live.add_argument("--device", help="override devices.camera.device")
+    live.add_argument("--scenario", help="scenario of the simulated camera (override)")
+    live.add_argument("--timeout", type=float, default=60.0, help="seconds allowed (default 60)")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    cfg = load_config(args).face
+    result = probe.verify_probe(cfg, Path(args.reference).read_bytes(), Path(args.probe))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        verdict = "MATCH" if result.match else "NO MATCH"
+        dist = "n/a (no face)" if result.distance is None else f"{result.distance:.4f}"
+        reasons = ", ".join(result.quality.get("reasons", [])) or "none"  # type: ignore[arg-type]
+        print(f"{verdict}: distance {dist}, threshold {result.threshold}, faces {result.faces}, quality reasons: {reasons}")
+    return 0 if result.match else 1
+
+
+def _eval(args: argparse.Namespace) -> int:
+    cfg = load_config(args).face
+    ev = probe.evaluate(cfg, Path(args.pairs))
+    data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in vars(ev).items()}
+    if args.json:
+        print(json.dumps(data))
+        return 0
+    print(f"pairs: {ev.genuine} genuine, {ev.impostor} impostor, {ev.failures} without a face")
+    print(f"threshold {ev.threshold}: FMR {ev.fmr:.4%}  FNMR {ev.fnmr:.4%}")
+    print(f"threshold for FMR <= 1e-4 on this set: {ev.threshold_fmr_1e4}")
+    if ev.note:
+        print(f"note: {ev.note}")
+    return 0
+
+
+def _live(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    cam = camera_settings(args)
+    verifier = FaceVerifier(config.face)
+    verifier.reference(Path(args.reference).read_bytes())
+    last: list[str] = []
+
+    def show(p: FaceProgress) -> None:
+        line = f"{p.phase}: {p.hint.en if p.hint else ''}".rstrip(": ")
+        if not last or last[-1] != line:
+            last.append(line)
+            print(line, flush=True)
+
+    try:
+        with open_camera(
+            cam.backend, device=cam.device, width=cam.width, height=cam.height, fps=cam.fps,
+            watchdog_s=cam.watchdog_s, scenario=cam.simulated_scenario,
+        ) as camera:
+            result = run(verifier, camera, timeout_s=args.timeout, on_progress=show)
+            camera.wipe()
+    finally:
+        verifier.wipe()
+    if result is None:
+        print(f"timed out after {args.timeout:.0f} s")
+        return 1
+    print(
+        f"{'PASSED' if result.passed else 'FAILED: ' + str(result.failure)}: distance {result.distance}, "
+        f"threshold {result.threshold}, attempts {result.attempts}, "
+        f"liveness {'passed' if result.liveness.passed else 'failed'} ({', '.join(result.liveness.challenges)})"
+    )
+    return 0 if result.passed else 1
