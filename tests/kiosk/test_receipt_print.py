@@ -1,0 +1,61 @@
+"""Printing receipts through the virtual printer on a real pty: outcomes, never an exception."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from drivers.printer import EscposPrinter, open_printer
+from drivers.printer.virtual.port import VirtualPrinterPort
+from kiosk import receipt
+from tests.kiosk.test_receipt import content
+
+pytestmark = pytest.mark.daemon
+TOKEN = "TRK1:HC1Q0ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+@pytest.fixture
+def port(tmp_path: Path) -> Iterator[VirtualPrinterPort]:
+    with VirtualPrinterPort(tmp_path / "out", link=tmp_path / "tty") as p:
+        yield p
+
+
+@pytest.fixture
+def printer(port: VirtualPrinterPort) -> Iterator[EscposPrinter]:
+    with open_printer("escpos", connection="serial", serial_port=str(port.link), timeout_s=0.5) as p:
+        yield p
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_full_receipt_prints_and_its_png_decodes_to_the_token(port: VirtualPrinterPort, printer: EscposPrinter, native: bool) -> None:
+    outcome = receipt.print_receipt(printer, content(qr_text=TOKEN), native_qr=native)
+    assert outcome == receipt.ReceiptOutcome(True, "ok", None)
+    [r] = port.engine.receipts
+    assert r.png is not None
+    assert [x.text for x in zxingcpp.read_barcodes(Image.open(r.png).convert("L"))] == [TOKEN]
+    assert Image.open(r.png).height > 800  # body, QR and footer all came out
+
+
+@pytest.mark.parametrize(("fault", "state"), [("out", "paper_out"), ("cover-open", "cover_open")])
+def test_fault_mid_receipt_is_a_failed_outcome(port: VirtualPrinterPort, printer: EscposPrinter, fault: str, state: str) -> None:
+    port.engine.set_fault(30, fault)
+    outcome = receipt.print_receipt(printer, content(qr_text=TOKEN), native_qr=True)
+    assert (outcome.printed, outcome.printer_state) == (False, state)
+    assert outcome.error and "สมชาย" not in outcome.error
+
+
+def test_unplugged_printer_is_offline(port: VirtualPrinterPort, printer: EscposPrinter) -> None:
+    port.unplug()
+    outcome = receipt.print_receipt(printer, content(), native_qr=True)
+    assert (outcome.printed, outcome.printer_state) == (False, "offline")
+
+
+def test_failed_session_receipt_prints_without_qr(port: VirtualPrinterPort, printer: EscposPrinter) -> None:
+    outcome = receipt.print_receipt(printer, content(failure_reason="liveness_failed"), native_qr=True)
+    assert outcome.printed
+    [r] = port.engine.receipts
+    assert r.qr_data == [] and zxingcpp.read_barcodes(r.image.convert("L")) == []
