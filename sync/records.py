@@ -14,6 +14,7 @@ Errors: `RecordInvalid(field, message)`.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
@@ -46,18 +47,18 @@ class RecordInvalid(ValueError):
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
     # keys whose JSON value may be null; every other optional key must be absent instead
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for k, v in data.items():
-                if v is None and k not in cls.NULLABLE and k in cls.model_fields:
-                    raise ValueError(f"{k}: must not be null (leave it out instead)")
-        return data
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Any:
+        # "after": a "before" validator would turn JSON input into Python input, which strict mode
+        # then refuses for dates and UUIDs
+        for k in self.model_fields_set:
+            if getattr(self, k) is None and k not in self.NULLABLE:
+                raise ValueError(f"{k}: must not be null (leave it out instead)")
+        return self
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
@@ -172,7 +173,13 @@ def validate_record(data: Any) -> Record:
     if not isinstance(data, dict):
         raise RecordInvalid("(record)", "must be an object")
     try:
-        return Record.model_validate(data)
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        raise RecordInvalid("(record)", "holds values that are not JSON (pass strings for dates)") from None
+    try:
+        # strict JSON-mode validation: JSON types exactly ("yes" is not a boolean), while strings
+        # still become UUIDs, dates and times as the schema's formats say
+        return Record.model_validate_json(text)
     except ValidationError as err:
         first = err.errors(include_url=False, include_input=False)[0]
         loc = ".".join(str(p) for p in first["loc"])
