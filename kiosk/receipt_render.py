@@ -60,9 +60,11 @@ class _Sheet:
     def _wrap(self, text: str, font: FontT) -> list[str]:
         # Pillow has no Thai word breaker: break at spaces, then (for one long run) before any
         # base character, never between a consonant and its marks.
+        limit = self.width - 2 * MARGIN
+        if font.getlength(text) <= limit:
+            return [text]  # the usual case: one shaping pass, no search
         lines: list[str] = []
         line = ""
-        limit = self.width - 2 * MARGIN
         for word in text.split(" "):
             candidate = f"{line} {word}".strip()
             if font.getlength(candidate) <= limit:
@@ -80,20 +82,28 @@ class _Sheet:
             lines.append(line)
         return lines
 
-    def text(self, text: str, size: int, *, bold: bool = False, center: bool = False) -> None:
+    def text(self, text: str, size: int, *, bold: bool = False, center: bool = False, fixed: bool = False) -> None:
+        """Draw wrapped text; `fixed` text (labels, help lines: never personal data) is drawn
+        once and reused, because shaping and rasterising a line is most of the render time."""
         font = _font(self.px(size), bold)
-        for line in self._wrap(text, font):
-            x = (self.width - font.getlength(line)) / 2 if center else MARGIN
-            self.draw.text((x, self.y), line, font=font, fill=0)
+        lines = _fixed_lines(text, font.size, bold, self.width) if fixed else self._wrap(text, font)
+        for line in lines:
+            if fixed:
+                img = _fixed_line_image(line, font.size, bold)
+                x = (self.width - img.width) // 2 if center else MARGIN
+                self.img.paste(img, (x, self.y))
+            else:
+                x = round((self.width - font.getlength(line)) / 2) if center else MARGIN
+                self.draw.text((x, self.y), line, font=font, fill=0)
             self.y += round(font.size * 1.45)
 
     def message(self, m: Message, size: int = 26, *, bold: bool = False, center: bool = False) -> None:
-        self.text(m.th, size, bold=bold, center=center)
-        self.text(m.en, size - 6, center=center)
+        self.text(m.th, size, bold=bold, center=center, fixed=True)
+        self.text(m.en, size - 6, center=center, fixed=True)
 
     def labelled(self, th: str, en: str, value: str) -> None:
         self.text(f"{th} {value}", 26)
-        self.text(en, 18)
+        self.text(en, 18, fixed=True)
 
     def rule(self) -> None:
         self.y += 6
@@ -105,6 +115,23 @@ class _Sheet:
 
     def done(self) -> Image.Image:
         return self.img.crop((0, 0, self.width, self.y + MARGIN))
+
+
+@lru_cache(maxsize=128)
+def _fixed_lines(text: str, size_px: int, bold: bool, width: int) -> list[str]:
+    sheet = _Sheet.__new__(_Sheet)
+    sheet.width = width
+    return sheet._wrap(text, _font(size_px, bold))
+
+
+@lru_cache(maxsize=256)
+def _fixed_line_image(line: str, size_px: int, bold: bool) -> Image.Image:
+    font = _font(size_px, bold)
+    img = Image.new("1", (max(1, round(font.getlength(line))), round(size_px * 1.45)), 1)
+    draw = ImageDraw.Draw(img)
+    draw.fontmode = "1"
+    draw.text((0, 0), line, font=font, fill=0)
+    return img
 
 
 def _is_mark(ch: str) -> bool:
@@ -124,17 +151,17 @@ def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image,
     body.labelled("เลขที่อ้างอิง", "Reference", content.reference)
     body.rule()
     if content.failure is not None:
-        body.text("ทำรายการไม่สำเร็จ", 30, bold=True)
-        body.text("Not completed", 22)
+        body.text("ทำรายการไม่สำเร็จ", 30, bold=True, fixed=True)
+        body.text("Not completed", 22, fixed=True)
         body.message(content.failure, 26)
         body.space(6)
         body.message(content.action or msg("action.call_help"), 26)
     else:
-        body.text(msg("result_qr.title").th, 30, bold=True)
-        body.text(msg("result_qr.title").en, 22)
+        body.text(msg("result_qr.title").th, 30, bold=True, fixed=True)
+        body.text(msg("result_qr.title").en, 22, fixed=True)
         if content.qr_text:
-            body.text("สแกน QR ด้านล่างด้วยแอปทางรัฐ", 26)
-            body.text("Scan the QR below with the Tang Rat app", 20)
+            body.text("สแกน QR ด้านล่างด้วยแอปทางรัฐ", 26, fixed=True)
+            body.text("Scan the QR below with the Tang Rat app", 20, fixed=True)
             if content.qr_expires_at is not None:
                 expiry = thai_time(content.qr_expires_at)
                 body.text(f"ใช้ได้ถึง {expiry}", 26, bold=True)
@@ -142,7 +169,7 @@ def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image,
     footer = _Sheet(width_dots)
     footer.rule()
     footer.message(content.help_line, 24, center=True)
-    footer.text("โปรดเก็บใบนี้ไว้เป็นหลักฐาน · Keep this receipt", 20, center=True)
+    footer.text("โปรดเก็บใบนี้ไว้เป็นหลักฐาน · Keep this receipt", 20, center=True, fixed=True)
     return body.done(), footer.done()
 
 
