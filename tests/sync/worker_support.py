@@ -1,0 +1,54 @@
+"""Shared pieces of the worker tests: an injected clock, an outbox on tmpfs, a recording client."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sync.client import CentralClient, RecordResult
+from sync.outbox import Outbox
+
+SHM = Path("/dev/shm")
+
+
+class Clock:
+    """Wall-clock stand-in shared by the outbox, the worker, the client and the server."""
+
+    def __init__(self, t: float | None = None) -> None:
+        self.t = time.time() if t is None else t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@contextmanager
+def fast_dir() -> Iterator[Path]:
+    """A scratch folder on tmpfs when there is one: the outbox fsyncs every enqueue (synchronous=FULL),
+    which costs milliseconds on disk; durability is the outbox's own tests' subject, not these."""
+    d = Path(tempfile.mkdtemp(dir=SHM if SHM.is_dir() else None, prefix="sync-test-"))
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def open_outbox(d: Path, clock: Clock) -> Outbox:
+    return Outbox.open(d / "outbox.sqlite", kek_path=d / "outbox.kek", budget_bytes=512 << 20, clock=clock)
+
+
+class RecordingClient(CentralClient):
+    """The real client, remembering each batch it posted (size and Idempotency-Key)."""
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        self.posts: list[tuple[int, uuid.UUID]] = []
+
+    def post_records(self, records: Any, idempotency_key: uuid.UUID) -> list[RecordResult]:
+        self.posts.append((len(records), idempotency_key))
+        return super().post_records(records, idempotency_key)
