@@ -1,0 +1,49 @@
+"""`kiosk report [--csv] [--since DATE] [--until DATE] [--tz ZONE]`: session counts per day."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk import report, storage
+from kiosk.cli import Subcommands, load_config
+
+
+def register(sub: Subcommands) -> None:
+    p = sub.add(
+        "report",
+        "count sessions per day, purpose, outcome and failure reason (synced records; no personal data)",
+        _report,
+    )
+    p.add_argument("--csv", action="store_true", help="print CSV (date,purpose,outcome,failure_reason,count)")
+    p.add_argument("--since", metavar="DATE", help="first day, YYYY-MM-DD (inclusive)")
+    p.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
+    p.add_argument("--tz", metavar="ZONE", default=report.DEFAULT_TZ,
+                   help=f"time zone of the days (default {report.DEFAULT_TZ})")
+
+
+def _report(args: argparse.Namespace) -> int:
+    tz = report.zone(args.tz)
+    since = report.parse_day(args.since, "--since") if args.since else None
+    until = report.parse_day(args.until, "--until") if args.until else None
+    if since and until and until < since:
+        raise report.ReportError(f"--until {until} is before --since {since}")
+    cfg = load_config(args)
+    path = storage.outbox_path(cfg)
+    if not path.is_file():
+        raise report.ReportError(f"no outbox at {path} (no session recorded yet, or storage.state_dir is wrong)")
+    # No integrity check: a report only reads, and the doctor is the place for that check.
+    with storage.open_outbox(cfg, check=False) as outbox:
+        tombstones = outbox.tombstones(report.window(since, tz))
+        unsynced = outbox.stats()
+    rows, unreadable = report.summarise(tombstones, tz=tz, since=since, until=until)
+    if args.csv:
+        sys.stdout.write(report.to_csv(rows))
+    else:
+        print(report.to_table(rows))
+    waiting = unsynced.pending + unsynced.in_flight + unsynced.dead
+    if waiting:
+        print(f"note: {waiting} record(s) not yet acknowledged by the server are not counted", file=sys.stderr)
+    if unreadable:
+        print(f"note: {unreadable} record(s) with an unreadable date were left out", file=sys.stderr)
+    return 0
