@@ -115,6 +115,8 @@ class PrinterSection(Section):
     """Initial state of the simulated printer."""
     simulated_out_dir: str = ""
     """Folder where the simulated printer writes each receipt (PNG + JSON of commands); empty = none."""
+    paper_speed_mm_s: PositiveFloat = 130.0
+    """Paper speed of the printer in mm/s: after the last byte the status is watched this long per mm."""
 
 
 class DevicesSection(Section):

@@ -49,10 +49,11 @@ class SimulatedPrinter(EscposPrinter):
     """The same ESC/POS bytes and status protocol as the real back end, into an in-process
     virtual printer. Marked "simulated" in every status line; chosen only by configuration."""
 
-    def __init__(self, *, width_dots: int = 576, state: str = "ok", out_dir: Path | None = None) -> None:
+    def __init__(self, *, width_dots: int = 576, state: str = "ok", out_dir: Path | None = None,
+                 paper_speed_mm_s: float = 130.0) -> None:
         self.engine = PrinterEngine(width_dots=width_dots, state=state, out_dir=out_dir)
         self._loop = tr.LoopbackTransport(self.engine)
-        super().__init__(self._loop, width_dots=width_dots)
+        super().__init__(self._loop, width_dots=width_dots, paper_speed_mm_s=paper_speed_mm_s)
 
     def set_state(self, state: str) -> None:
         self.engine.set_state(state)
@@ -68,10 +69,11 @@ def open_printer(backend: Literal["escpos", "simulated"], **cfg: Any) -> EscposP
     """A printer from the `[devices.printer]` fields (unknown fields are ignored)."""
     width = int(cfg.get("width_dots", 576))
     timeout = float(cfg.get("timeout_s", 3.0))
+    speed = float(cfg.get("paper_speed_mm_s", 130.0))
     if backend == "simulated":
         out = cfg.get("simulated_out_dir")
         return SimulatedPrinter(width_dots=width, state=str(cfg.get("simulated_state", "ok")),
-                                out_dir=Path(out) if out else None)
+                                out_dir=Path(out) if out else None, paper_speed_mm_s=speed)
     if backend != "escpos":
         raise ValueError(f"unknown printer backend {backend!r} (escpos or simulated)")
     connection = cfg.get("connection", "usb")
@@ -86,4 +88,4 @@ def open_printer(backend: Literal["escpos", "simulated"], **cfg: Any) -> EscposP
         t = tr.UsbTransport(int(cfg.get("usb_vendor_id", 0x0416)), int(cfg.get("usb_product_id", 0x5011)), timeout)
     else:
         raise ValueError(f"unknown printer connection {connection!r} (usb, serial, network or file)")
-    return EscposPrinter(t, width_dots=width)
+    return EscposPrinter(t, width_dots=width, paper_speed_mm_s=speed)

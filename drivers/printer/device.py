@@ -9,6 +9,7 @@ logged once.
 from __future__ import annotations
 
 import logging
+import time
 from types import TracebackType
 
 from PIL import Image
@@ -33,9 +34,10 @@ def raise_for(status: st.PrinterStatus, where: str) -> None:
 
 
 class EscposPrinter:
-    def __init__(self, transport: Transport, *, width_dots: int = 576) -> None:
+    def __init__(self, transport: Transport, *, width_dots: int = 576, paper_speed_mm_s: float = 130.0) -> None:
         self.transport = transport
         self.width_dots = width_dots
+        self.paper_speed_mm_s = paper_speed_mm_s
         self._open = False
         self._was_down = False
         self.bytes_sent = 0
@@ -109,7 +111,17 @@ class EscposPrinter:
                 if answers:
                     # Between whole commands only: DLE EOT bytes may occur inside raster data.
                     raise_for(self._status(), where)
+            if answers:
+                self._watch_until_printed(job.paper_dots, where)
         except PrinterError as e:
             if isinstance(e, PrinterOffline | PrinterTimeout):
                 self._failed(e)
             raise
+
+    def _watch_until_printed(self, paper_dots: int, where: str) -> None:
+        """The data sits in the printer's buffer before it is on paper: keep watching the status
+        for as long as the paper needs to come out, so a roll that ends there is still noticed."""
+        deadline = time.monotonic() + paper_dots / 8 / self.paper_speed_mm_s
+        while time.monotonic() < deadline:
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            raise_for(self._status(), where)

@@ -23,9 +23,14 @@ BAND_ROWS = 96
 QR_QUIET_MODULES = 4
 
 
+FEED_LINE_DOTS = 30  # one ESC/POS line at the default 1/6-inch pitch
+
+
 @dataclass
 class Job:
     blocks: list[bytes] = field(default_factory=list)
+    paper_dots: int = 0
+    """Paper length the job prints, in dots (8 a mm at 203 dpi): how long the printer is busy."""
 
     @property
     def data(self) -> bytes:
@@ -74,7 +79,7 @@ def qr_image(text: str, width_dots: int) -> Image.Image:
 def _raster_blocks(d: Dummy, raster: Image.Image) -> list[bytes]:
     if raster.mode != "1":
         raise ValueError(f"receipt raster must be 1-bit (mode '1'), not {raster.mode!r}")
-    blocks = []
+    blocks: list[bytes] = []
     for top in range(0, raster.height, BAND_ROWS):
         band = raster.crop((0, top, raster.width, min(top + BAND_ROWS, raster.height)))
         d.image(band, impl="bitImageRaster", fragment_height=BAND_ROWS)
@@ -98,7 +103,9 @@ def build(
     d.hw("INIT")
     job.blocks.append(_take(d))
     job.blocks += _raster_blocks(d, raster)
+    job.paper_dots = raster.height + 6 * FEED_LINE_DOTS
     if qr_text:
+        job.paper_dots += qr_image(qr_text, width_dots).height
         if native_qr:
             d.set(align="center")
             d.qr(qr_text, ec=QR_ECLEVEL_M, size=qr_module_dots(width_dots), native=True)
@@ -109,6 +116,7 @@ def build(
             job.blocks += _raster_blocks(d, qr_image(qr_text, width_dots))
     if footer is not None:
         job.blocks += _raster_blocks(d, footer)
+        job.paper_dots += footer.height
     d.cut()
     job.blocks.append(_take(d))
     return job

@@ -234,12 +234,16 @@ class UsbTransport:
         self._printer: Any = None
 
     def open(self) -> None:
-        try:
-            from escpos.printer import Usb
+        from escpos.printer import Usb
 
-            printer = Usb(self._ids[0], self._ids[1], timeout=int(self._timeout * 1000))
+        printer = Usb(self._ids[0], self._ids[1], timeout=int(self._timeout * 1000))
+        try:
             printer.open(raise_not_found=True)
         except Exception as e:  # pyusb/libusb raise many kinds; all mean "not usable"
+            try:
+                printer.close()  # release a half-opened interface now, not in escpos's __del__
+            except Exception:  # noqa: S110 - nothing was claimed
+                pass
             raise PrinterOffline(f"{self.name}: cannot open ({_cause(e)})") from e
         self._printer = printer
 

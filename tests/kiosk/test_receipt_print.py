@@ -26,7 +26,7 @@ def port(tmp_path: Path) -> Iterator[VirtualPrinterPort]:
 
 @pytest.fixture
 def printer(port: VirtualPrinterPort) -> Iterator[EscposPrinter]:
-    with open_printer("escpos", connection="serial", serial_port=str(port.link), timeout_s=0.5) as p:
+    with open_printer("escpos", connection="serial", serial_port=str(port.link), timeout_s=0.5, paper_speed_mm_s=5000) as p:
         yield p
 
 

@@ -12,6 +12,7 @@ from drivers.printer import EscposPrinter, open_printer
 from drivers.printer.virtual.port import VirtualPrinterPort
 
 TIMEOUT_S = 0.5
+FAST_PAPER = 5000.0  # mm/s: the virtual paper comes out at once; real timing is tested on its own
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def virtual_port(tmp_path: Path) -> Iterator[VirtualPrinterPort]:
 def serial_printer(virtual_port: VirtualPrinterPort) -> Iterator[EscposPrinter]:
     assert virtual_port.link is not None
     with open_printer("escpos", connection="serial", serial_port=str(virtual_port.link),
-                      baudrate=115200, timeout_s=TIMEOUT_S) as p:
+                      baudrate=115200, timeout_s=TIMEOUT_S, paper_speed_mm_s=FAST_PAPER) as p:
         yield p
 
 

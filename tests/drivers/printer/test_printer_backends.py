@@ -103,10 +103,11 @@ def test_usb_backend_without_the_device_is_offline() -> None:
 
 def test_simulated_backend_speaks_the_same_protocol(tmp_path: Path) -> None:
     expected = job.build(sample_raster(), TOKEN, native_qr=True, width_dots=576).data
-    with SimulatedPrinter(out_dir=tmp_path) as p:
+    with SimulatedPrinter(out_dir=tmp_path, paper_speed_mm_s=5000) as p:
         p.print_receipt(sample_raster(), TOKEN, True)
         assert p.engine.receipts[0].qr_data == [TOKEN]
-        assert p.engine.bytes_received - len(expected) == 3 * 3 * (len(job.build(sample_raster(), TOKEN, native_qr=True, width_dots=576).blocks) + 1)
+        printed = [c for c in p.engine.receipts[0].commands if c["cmd"] != "status"]
+        assert printed == [{k: v for k, v in c.items() if k != "bits"} for c in Decoder().feed(expected)]
         p.set_state("paper_out")
         assert p.status().state == "paper_out"
         with pytest.raises(PaperOut):

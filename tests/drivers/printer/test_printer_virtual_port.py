@@ -112,3 +112,18 @@ def test_state_follows_the_control_file(virtual_port: VirtualPrinterPort, serial
     while serial_printer.status().state != "near_end" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert serial_printer.status().state == "near_end"
+
+
+def test_paper_ending_while_the_buffer_is_still_printing_is_noticed(virtual_port: VirtualPrinterPort) -> None:
+    # All bytes are sent long before the paper (about 60 mm at 130 mm/s) has come out.
+    assert virtual_port.link is not None
+    with open_printer("escpos", connection="serial", serial_port=str(virtual_port.link), timeout_s=TIMEOUT_S) as p:
+        import threading
+
+        timer = threading.Timer(0.2, virtual_port.engine.set_state, args=("out",))
+        timer.start()
+        try:
+            with pytest.raises(PaperOut):
+                p.print_receipt(sample_raster(576, 400), TOKEN, True)
+        finally:
+            timer.cancel()
