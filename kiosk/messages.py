@@ -36,6 +36,7 @@ _ALL: tuple[Message, ...] = (
     # --- titles of the screens ---
     Message("idle.title", "ยืนยันตัวตนด้วยบัตรประชาชน", "Verify your identity with your ID card"),
     Message("idle.body", "แตะหน้าจอหรือเสียบบัตรประชาชนเพื่อเริ่ม", "Touch the screen or insert your ID card to start"),
+    Message("out_of_service.title", "ขออภัย ตู้นี้งดให้บริการชั่วคราว", "Sorry, this kiosk is out of service for now"),
     Message("choose.title", "เลือกบริการ", "Choose a service"),
     Message("choose.body", "แตะบริการที่ต้องการ", "Touch the service you need"),
     Message("service.ial_upgrade", "ยืนยันตัวตนสำหรับแอปทางรัฐ (IAL 2.3)", "Verify identity for Tang Rat (IAL 2.3)"),

@@ -22,8 +22,13 @@ Modules:
 - `effects`  what the flow asks the runtime to do.
 - `api`      Protocols of the runtime, its simulation controls and technician controls.
 - `machine`  `Flow`: `handle(event, now) -> list[Effect]`, `.view`, the transition table.
-- `runtime`  (next commit) `SessionRuntime`: owner threads per device, a timer, one `on_view` callback.
-- `devices`  (next commit) small adapters over drivers/, kiosk/face, kiosk/receipt, kiosk/records, sync/.
+- `runtime`  `SessionRuntime`: owner threads per device, a timer, one `on_view` callback.
+- `devices`  small adapters over drivers/, kiosk/face, kiosk/receipt, kiosk/records, sync/;
+             `devices_open` opens them from the config.
+- `simulation` the simulator panel's controls (`Simulator`) and the network switch.
+- `technician` the technician screen's controls.
+- `devstack`  development stack: simulated devices + embedded reference server + enrollment.
+- `autopilot` a simulated citizen driving a whole session (demo, benchmark, tests).
 
 The session, in states (see `machine.TRANSITIONS` for the table):
 

@@ -60,6 +60,11 @@ class SimulationControls(Protocol):
 
     def network_online(self) -> bool: ...
 
+    def last_sms(self) -> str | None:
+        """Text of the last SMS the embedded reference server "sent" (the OTP a developer types),
+        or None. Development stack only; show it on the simulator panel."""
+        ...
+
 
 class TechnicianControls(Protocol):
     """The hidden technician screen's back end (`SessionRuntime.technician`)."""

@@ -184,7 +184,7 @@ class OtpSent:
     resend_after_s: float
 
 
-OtpSendFailure = Literal["offline", "rate_limited", "rejected"]
+OtpSendFailure = Literal["offline", "rate_limited", "rejected", "send_limit"]
 
 
 @dataclass(frozen=True, slots=True)

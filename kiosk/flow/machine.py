@@ -35,6 +35,7 @@ from kiosk.flow.effects import Effect, Outcome, RecordDraft
 from kiosk.flow.session import Session
 from kiosk.flow.states import BEFORE_RESULT, CANCELLABLE, INTERACTIVE, STEP_OF, STEPS, StateName
 from kiosk.flow.view import View, mask_phone
+from kiosk.lockdown import simulated_devices
 from kiosk.messages import Language
 
 log = logs.get("flow")
@@ -73,6 +74,7 @@ class Flow:
         self.reminder = False
         self.printing = False
         self.out_of_service = False
+        self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))
 
     # ---------------------------------------------------------------- the entry point
     def handle(self, event: ev.Event, now: float) -> list[Effect]:

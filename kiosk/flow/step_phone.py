@@ -58,6 +58,8 @@ def send_failed(f: Flow, e: ev.OtpSendFailed) -> list[Effect]:
     s.busy = False
     if e.reason == "offline":
         return offline(f)
+    if e.reason == "send_limit":  # the server sends at most 3 codes per session
+        return f.fail("otp_failed", "error.otp_failed", "action.call_help")
     if e.reason == "rate_limited":
         wait = e.retry_after_s if e.retry_after_s is not None else 30.0
         s.otp_resend_at = f.now + wait

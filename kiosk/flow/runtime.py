@@ -1,0 +1,346 @@
+"""`SessionRuntime`: runs the pure `Flow` against real (or simulated) devices, Qt-free.
+
+    runtime = SessionRuntime(cfg)          # or SessionRuntime(cfg, devices=..., simulation=...)
+    runtime.on_view = bridge.emit_view     # the ONE callback; called on the flow thread
+    runtime.start()                        # opens the devices (unless given), posts the first view
+    runtime.send(events.Begin())           # thread-safe, never blocks
+    runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
+    runtime.simulation                     # SimulationControls or None
+    runtime.technician                     # TechnicianControls
+    runtime.stop()                         # also a context manager
+
+Threads (one owner per device, as the style guide asks):
+- `flow`: the only thread that touches the `Flow`. It takes events from a queue (the UI's, the
+  devices'), hands each to `Flow.handle(event, monotonic_now)`, dispatches the effects, and calls
+  `on_view(view)` when the view changed. A `Tick` is handled every `TICK_S` for the timers.
+- `card`: reads and re-checks (the `CardMonitor` polls on a thread of its own and posts
+  `CardInserted`/`CardRemoved`/`ReaderFault`).
+- `camera`: camera start/stop and the face verification loop (stoppable between frames).
+- `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes and QR
+  tokens (the QR refresh never waits behind an OTP call or a receipt).
+Results come back as events through `send`. Events posted by a job of an earlier session are
+dropped (each job carries the session generation it was started in), so a late answer can never
+reach the next citizen's session.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk import logs
+from kiosk.config import Config
+from kiosk.flow import devices as dev
+from kiosk.flow import effects as fx
+from kiosk.flow import events as ev
+from kiosk.flow.api import SimulationControls, TechnicianControls
+from kiosk.flow.devices import Devices
+from kiosk.flow.machine import Flow
+from kiosk.flow.view import View
+
+log = logs.get("flow")
+
+TICK_S = 0.25
+"""Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
+
+
+class Worker:
+    """One owner thread with a job queue: jobs run one at a time, in order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=f"kiosk-{name}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._jobs.put(job)
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._jobs.put(None)
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            try:
+                job()
+            except Exception as e:  # a job's failure must not kill the device's owner thread
+                log.error("device job failed", extra={"fields": {"worker": self.name, "error": type(e).__name__}},
+                          exc_info=e)
+
+
+class SessionRuntime:
+    def __init__(
+        self,
+        cfg: Config,
+        *,
+        devices: Devices | None = None,
+        simulation: SimulationControls | None = None,
+        on_view: Callable[[View], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.cfg = cfg
+        self.on_view = on_view
+        self._devices = devices
+        self._owns_devices = devices is None
+        self._simulation = simulation
+        self._clock = clock
+        self._flow = Flow(cfg)
+        self._view = self._flow.view
+        self._events: queue.Queue[ev.Event | None] = queue.Queue()
+        self._workers = {name: Worker(name) for name in ("card", "camera", "printer", "network", "storage")}
+        self._flow_thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
+        self._generation = 0
+        self._face_stop = threading.Event()
+        self._face_active = False
+        self._verifier: Any = None
+        self._monitor: Any = None
+        self._running = False
+        self._maintenance = False
+        self.idle = threading.Event()
+        """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> SessionRuntime:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        if self._running:
+            return
+        if self._devices is None:
+            from kiosk.flow.devices_open import open_devices
+
+            self._devices = open_devices(self.cfg)
+        self._running = True
+        for worker in self._workers.values():
+            worker.start()
+        self._workers["camera"].submit(self._warm_up_face)
+        self._flow_thread.start()
+        self._start_monitor()
+        self._publish(self._flow.view, force=True)
+
+    def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._face_stop.set()
+        if self._monitor is not None:
+            self._monitor.stop()
+        self._events.put(None)
+        self._flow_thread.join(5)
+        self._workers["camera"].submit(self._stop_camera)
+        for worker in self._workers.values():
+            worker.stop()
+        if self._verifier is not None:
+            self._verifier.wipe()
+        if self._owns_devices and self._devices is not None:
+            self._devices.close()
+
+    # ------------------------------------------------------------------ the UI's side
+    def send(self, event: ev.Event) -> None:
+        """Post an event (any thread); it is handled on the flow thread."""
+        self._events.put(event)
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    def latest_frame(self) -> Any | None:
+        """The newest camera frame (BGR numpy array) during the face step, else None."""
+        camera = self._devices.camera if self._devices is not None else None
+        if not self._face_active or camera is None:
+            return None
+        frame = camera.latest()
+        return frame.image if frame is not None else None
+
+    @property
+    def simulation(self) -> SimulationControls | None:
+        return self._simulation
+
+    @property
+    def technician(self) -> TechnicianControls:
+        from kiosk.flow.technician import Technician
+
+        return Technician(self)
+
+    @property
+    def devices(self) -> Devices:
+        if self._devices is None:
+            raise RuntimeError("the runtime has not started")
+        return self._devices
+
+    def set_maintenance(self, on: bool) -> None:
+        self._maintenance = on
+        self.send(ev.Touch())  # wake the flow thread so the view is republished
+
+    @property
+    def maintenance(self) -> bool:
+        return self._maintenance
+
+    # ------------------------------------------------------------------ the flow thread
+    def _loop(self) -> None:
+        next_tick = self._clock() + TICK_S
+        while True:
+            timeout = max(0.0, next_tick - self._clock())
+            try:
+                event = self._events.get(timeout=timeout)
+            except queue.Empty:
+                event = ev.Tick()
+            if event is None:
+                return
+            if isinstance(event, ev.Tick):
+                next_tick = self._clock() + TICK_S
+            elif self._clock() >= next_tick:  # keep the timers running under a stream of events
+                self._handle(ev.Tick())
+                next_tick = self._clock() + TICK_S
+            self._handle(event)
+
+    def _handle(self, event: ev.Event) -> None:
+        flow = self._flow
+        flow.out_of_service = self._maintenance
+        try:
+            effects = flow.handle(event, self._clock())
+        except Exception as e:  # a bug must not freeze the kiosk: end the session, keep running
+            log.error("flow failed", extra={"fields": {"event": type(event).__name__}}, exc_info=e)
+            effects = flow.end("failed", "device_fault", error="error.device_fault", action="action.try_later") \
+                if flow.session is not None else []
+        for effect in effects:
+            self._execute(effect)
+        self._publish(flow.view)
+
+    def _publish(self, view: View, force: bool = False) -> None:
+        if view == self._view and not force:
+            return
+        self._view = view
+        if view.state == "idle":
+            self.idle.set()
+        else:
+            self.idle.clear()
+        callback = self.on_view
+        if callback is not None:
+            try:
+                callback(view)
+            except Exception as e:  # the UI's problem must not stop the session
+                log.error("view callback failed", exc_info=e)
+
+    # ------------------------------------------------------------------ effects -> owner threads
+    def _poster(self) -> Callable[[ev.Event], None]:
+        generation = self._generation
+
+        def post(event: ev.Event) -> None:
+            if generation == self._generation:
+                self._events.put(event)
+            else:
+                log.debug("late event dropped", extra={"fields": {"event": type(event).__name__}})
+
+        return post
+
+    def _execute(self, effect: fx.Effect) -> None:
+        d = self.devices
+        post = self._poster()
+        w = self._workers
+        if isinstance(effect, fx.ReadCard):
+            w["card"].submit(lambda: dev.read_card(d, post))
+        elif isinstance(effect, fx.RecheckCard):
+            w["card"].submit(lambda: post(dev.recheck_card(d)))
+        elif isinstance(effect, fx.StartFace):
+            self._face_stop = threading.Event()
+            self._face_active = True
+            w["camera"].submit(lambda: self._start_camera(post))
+        elif isinstance(effect, fx.SetFaceReference):
+            stop, photo = self._face_stop, effect.photo
+            w["camera"].submit(lambda: dev.run_face(d, self._verifier, photo, post, stop))
+        elif isinstance(effect, fx.StopFace):
+            self._face_stop.set()
+            self._face_active = False
+            w["camera"].submit(self._stop_camera)
+        elif isinstance(effect, fx.SendOtp):
+            sid, phone = effect.session_id, effect.phone_e164
+            w["network"].submit(lambda: post(dev.send_otp(d, sid, phone)))
+        elif isinstance(effect, fx.VerifyOtp):
+            oid, code = effect.otp_id, effect.code
+            w["network"].submit(lambda: post(dev.verify_otp(d, oid, code)))
+        elif isinstance(effect, fx.IssueRecord):
+            draft = effect.draft
+            w["storage"].submit(lambda: post(dev.issue_record(d, draft)))
+        elif isinstance(effect, fx.RefreshQr):
+            rid, purpose, display = effect.record_id, effect.purpose, effect.display_code
+            w["storage"].submit(lambda: self._post_some(post, dev.refresh_qr(d, rid, purpose, display)))
+        elif isinstance(effect, fx.PrintReceipt):
+            p = effect  # the receipt outcome belongs to the printer, not the session: never dropped
+            w["printer"].submit(lambda: self.send(dev.print_receipt(d, p.draft, p.record_id, p.qr_text,
+                                                                    p.qr_expires_at)))
+        elif isinstance(effect, fx.WriteRecord):
+            draft = effect.draft
+            w["storage"].submit(lambda: dev.write_record(d, draft))
+        elif isinstance(effect, fx.SessionEnded):
+            self._generation += 1
+            log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
+
+    @staticmethod
+    def _post_some(post: Callable[[ev.Event], None], event: ev.Event | None) -> None:
+        if event is not None:
+            post(event)
+
+    # ------------------------------------------------------------------ camera thread jobs
+    def _warm_up_face(self) -> None:
+        """Load the face models once, before the first citizen needs them."""
+        try:
+            self._verifier = dev.new_verifier(self.cfg)
+        except Exception as e:  # FaceModelsUnavailable (no AVX, missing files): the face step will say so
+            self.devices.faults["face"] = f"{type(e).__name__}: {e}"
+            log.error("face models unavailable", extra={"fields": {"error": str(e)}})
+
+    def _start_camera(self, post: Callable[[ev.Event], None]) -> None:
+        camera = self.devices.camera
+        if camera is None:
+            post(ev.FaceFailed("camera_unavailable"))
+            return
+        try:
+            camera.start()
+        except Exception as e:
+            log.error("camera start failed", extra={"fields": {"error": str(e)}})
+            post(ev.FaceFailed("camera_unavailable"))
+
+    def _stop_camera(self) -> None:
+        camera = self.devices.camera if self._devices is not None else None
+        if camera is not None:
+            camera.stop()
+            camera.wipe()
+        if self._verifier is not None:
+            self._verifier.wipe()
+
+    # ------------------------------------------------------------------ card monitor
+    def _start_monitor(self) -> None:
+        from drivers.card import CardMonitor
+
+        card = self.cfg.devices.card
+
+        def on_card(e: Any) -> None:
+            if e.kind == "inserted":
+                self.send(ev.CardInserted(bytes(e.atr or b"")))
+            elif e.kind == "removed":
+                self.send(ev.CardRemoved())
+            elif e.kind in ("fault", "reader_removed"):
+                self.devices.faults["card"] = e.detail or e.kind
+                self.send(ev.ReaderFault(e.detail or e.kind))
+            elif e.kind in ("recovered", "reader_added"):
+                self.devices.faults.pop("card", None)
+                self.send(ev.ReaderRecovered())
+
+        self._monitor = CardMonitor(self.devices.reader, on_card, debounce_s=card.debounce_ms / 1000,
+                                    poll_s=card.poll_interval_s)
+        self._monitor.start()
