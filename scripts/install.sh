@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Install the kiosk as an appliance on Debian 12 (run as root from a checkout of the project):
+#
+#   scripts/install.sh                       install or upgrade (idempotent)
+#   scripts/install.sh --uninstall           remove the software; keep /etc/kiosk and /var/lib/kiosk
+#   scripts/install.sh --uninstall --purge   also remove /etc/kiosk, /var/lib/kiosk, /var/cache/kiosk
+#
+# What it installs:
+#   /opt/kiosk/                                   the application in its own virtual environment
+#                                                 (/opt/kiosk/bin/kiosk)
+#   /etc/systemd/system/kiosk.service             the citizen UI under cage on tty1
+#   /etc/systemd/system/kiosk-sync.service        the outbox sync worker
+#   /etc/sysusers.d/kiosk.conf                    the `kiosk` service user
+#   /etc/tmpfiles.d/kiosk.conf                    /var/lib/kiosk (0700 kiosk) and /etc/kiosk
+#   /etc/polkit-1/rules.d/50-kiosk-pcscd.rules    lets the kiosk user use pcscd
+#   /etc/kiosk/config.toml                        from config.example.toml, only if there is none
+# then creates the user and the state dir and enables both services (an upgrade restarts the ones
+# that are running).
+#
+# Options:
+#   --root DIR      install into DIR as the filesystem root (staging and tests): no apt, no
+#                   systemctl; the enable symlinks are made in DIR as `systemctl enable` would.
+#   --python PATH   interpreter for the virtual environment (default: python3, >= 3.11)
+#   --no-deps       install the application without its Python dependencies (tests only)
+#   --no-apt        do not install the Debian packages the kiosk needs at run time
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+say() { printf '[install] %s\n' "$*" >&2; }
+die() { printf 'install: %s\n' "$*" >&2; exit 1; }
+
+root="" uninstall=0 purge=0 deps=1 apt=1 python="python3"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --root) [ $# -ge 2 ] || die "--root needs a directory"; root="$2"; shift 2 ;;
+    --root=*) root="${1#--root=}"; shift ;;
+    --python) [ $# -ge 2 ] || die "--python needs a path"; python="$2"; shift 2 ;;
+    --uninstall) uninstall=1; shift ;;
+    --purge) purge=1; shift ;;
+    --no-deps) deps=0; shift ;;
+    --no-apt) apt=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option: $1 (see --help)" ;;
+  esac
+done
+[ "$purge" = 1 ] && [ "$uninstall" = 0 ] && die "--purge only goes with --uninstall"
+
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ -n "$root" ]; then
+  mkdir -p "$root"
+  root="$(cd "$root" && pwd)"
+  [ "$root" != / ] || root=""
+fi
+live=1; [ -n "$root" ] && live=0
+if [ "$live" = 1 ] && [ "$(id -u)" != 0 ]; then
+  die "run as root (or use --root DIR to stage into a directory)"
+fi
+
+prefix="$root/opt/kiosk"
+unit_dir="$root/etc/systemd/system"
+etc_dir="$root/etc/kiosk"
+state_dir="$root/var/lib/kiosk"
+cache_dir="$root/var/cache/kiosk"
+sysusers_conf="$root/etc/sysusers.d/kiosk.conf"
+tmpfiles_conf="$root/etc/tmpfiles.d/kiosk.conf"
+polkit_rule="$root/etc/polkit-1/rules.d/50-kiosk-pcscd.rules"
+units=(kiosk-sync.service kiosk.service)
+# unit -> the target whose .wants/ enables it (the [Install] WantedBy= of each unit)
+declare -A wanted_by=([kiosk.service]=graphical.target [kiosk-sync.service]=multi-user.target)
+
+APT_PACKAGES=(
+  python3 python3-venv
+  pcscd libpcsclite1 polkitd
+  cage libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
+  libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libusb-1.0-0 fonts-thai-tlwg
+)
+
+# --- helpers -------------------------------------------------------------------------------------
+
+put() {  # put MODE SOURCE DEST: install a file only when it differs (keeps mtimes on re-runs)
+  local mode="$1" from="$2" to="$3"
+  mkdir -p "$(dirname "$to")"
+  if [ -f "$to" ] && cmp -s "$from" "$to"; then
+    chmod "$mode" "$to"
+  else
+    install -m "$mode" "$from" "$to"
+    say "installed ${to#"$root"}"
+  fi
+}
+
+apt_install() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+gid_of() {  # gid_of NAME: the group's id in the target root's /etc/group
+  awk -F: -v n="$1" '$1 == n { print $3 }' "$root/etc/group" 2>/dev/null
+}
+
+install_app() {
+  command -v "$python" >/dev/null || die "no Python interpreter '$python' (install python3, or pass --python)"
+  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || die "$python is older than Python 3.11"
+  local want have=""
+  want="$("$python" -c 'import platform; print(platform.python_version())')"
+  [ -x "$prefix/bin/python" ] && have="$("$prefix/bin/python" -c 'import platform; print(platform.python_version())' 2>/dev/null || true)"
+  if [ "$have" != "$want" ]; then
+    [ -e "$prefix" ] && say "Python changed ($have -> $want): recreating ${prefix#"$root"}"
+    rm -rf "$prefix"
+    say "creating the virtual environment ${prefix#"$root"} (Python $want)"
+    "$python" -m venv "$prefix"
+  fi
+  # Build from a clean copy of the sources: never leave build/ or egg-info in the checkout.
+  stage="$(mktemp -d)"
+  trap 'rm -rf "$stage"' EXIT
+  mkdir -p "$stage/src"
+  cp -r "$src/pyproject.toml" "$src/README.md" "$stage/src/"
+  for pkg in kiosk drivers sync ui; do
+    [ -d "$src/$pkg" ] && cp -r "$src/$pkg" "$stage/src/"
+  done
+  find "$stage/src" -name __pycache__ -prune -exec rm -rf {} +
+  local pip=("$prefix/bin/python" -m pip --disable-pip-version-check)
+  # The build backend, once: Python's bundled setuptools is older than pyproject.toml asks.
+  if ! "$prefix/bin/python" -c 'import sys, setuptools, wheel; sys.exit(int(setuptools.__version__.split(".")[0]) < 69)' 2>/dev/null; then
+    "${pip[@]}" install -q "setuptools>=69" wheel
+  fi
+  "${pip[@]}" wheel -q --no-deps --no-build-isolation -w "$stage/dist" "$stage/src" >/dev/null
+  local wheel
+  wheel="$(ls "$stage"/dist/*.whl)"
+  if [ "$deps" = 1 ]; then
+    "${pip[@]}" install -q --upgrade "$wheel"
+  fi
+  # The same version number may carry new code: always replace the application itself.
+  "${pip[@]}" install -q --no-deps --force-reinstall "$wheel"
+  say "application installed in ${prefix#"$root"} ($(basename "$wheel"))"
+}
+
+enable_units() {
+  if [ "$live" = 1 ]; then
+    systemctl daemon-reload
+    systemctl enable --quiet "${units[@]}"
+    # Boards without an RTC: time-sync.target is only reached when something waits for the sync.
+    systemctl enable --quiet systemd-time-wait-sync.service 2>/dev/null \
+      || say "systemd-time-wait-sync.service not available: time-sync.target will not wait for the clock"
+    if [ "$(systemctl get-default)" != graphical.target ]; then
+      systemctl set-default graphical.target
+      say "default boot target set to graphical.target (kiosk.service is wanted by it)"
+    fi
+    systemctl try-restart "${units[@]}"
+  else
+    local u
+    for u in "${units[@]}"; do
+      mkdir -p "$unit_dir/${wanted_by[$u]}.wants"
+      ln -sfn "/etc/systemd/system/$u" "$unit_dir/${wanted_by[$u]}.wants/$u"
+    done
+  fi
+}
+
+# --- install -------------------------------------------------------------------------------------
+
+do_install() {
+  [ "$live" = 1 ] && [ "$apt" = 1 ] && apt_install
+  install_app
+
+  put 0644 "$src/systemd/kiosk.service" "$unit_dir/kiosk.service"
+  put 0644 "$src/systemd/kiosk-sync.service" "$unit_dir/kiosk-sync.service"
+  put 0644 "$src/systemd/kiosk.sysusers" "$sysusers_conf"
+  put 0644 "$src/systemd/kiosk.tmpfiles" "$tmpfiles_conf"
+  put 0644 "$src/systemd/50-kiosk-pcscd.rules" "$polkit_rule"
+
+  # The user first, then the folders that belong to it.
+  if [ "$live" = 1 ]; then
+    systemd-sysusers "$sysusers_conf"
+    systemd-tmpfiles --create "$tmpfiles_conf"
+  else
+    systemd-sysusers --root="$root" "$sysusers_conf"
+    systemd-tmpfiles --root="$root" --create "$tmpfiles_conf"
+  fi
+
+  if [ -e "$etc_dir/config.toml" ]; then
+    say "kept the existing ${etc_dir#"$root"}/config.toml"
+  else
+    install -m 0640 "$src/config.example.toml" "$etc_dir/config.toml"
+    chgrp "$(gid_of kiosk)" "$etc_dir/config.toml"
+    say "installed ${etc_dir#"$root"}/config.toml from config.example.toml: edit it, then enroll"
+  fi
+
+  enable_units
+  say "done: kiosk-sync.service and kiosk.service are enabled"
+  [ "$live" = 1 ] && say "next: edit /etc/kiosk/config.toml, run 'sudo -u kiosk /opt/kiosk/bin/kiosk enroll --token TOKEN', then 'kiosk doctor' and reboot"
+  return 0
+}
+
+# --- uninstall -----------------------------------------------------------------------------------
+
+do_uninstall() {
+  if [ "$live" = 1 ] && command -v systemctl >/dev/null; then
+    systemctl disable --now --quiet "${units[@]}" 2>/dev/null || true
+  fi
+  local u
+  for u in "${units[@]}"; do
+    rm -f "$unit_dir/${wanted_by[$u]}.wants/$u" "$unit_dir/$u"
+    rmdir "$unit_dir/${wanted_by[$u]}.wants" 2>/dev/null || true
+  done
+  rm -f "$sysusers_conf" "$tmpfiles_conf" "$polkit_rule"
+  rm -rf "$prefix"
+  [ "$live" = 1 ] && systemctl daemon-reload 2>/dev/null || true
+  if [ "$purge" = 1 ]; then
+    say "purging ${state_dir#"$root"} (outbox, device key, enrollment), ${etc_dir#"$root"} and ${cache_dir#"$root"}"
+    rm -rf "$state_dir" "$etc_dir" "$cache_dir"
+  else
+    say "kept ${state_dir#"$root"} and ${etc_dir#"$root"} (use --purge to remove them)"
+  fi
+  # The `kiosk` user stays (as Debian does for system users): files it owned may remain.
+  say "uninstalled"
+}
+
+if [ "$uninstall" = 1 ]; then do_uninstall; else do_install; fi
