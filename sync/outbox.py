@@ -13,9 +13,12 @@ under its own data key, wrapped by the key-encryption key in `<state_dir>/outbox
 On acknowledgement the wrapped key and ciphertext are erased (`secure_delete=ON`, then a WAL
 checkpoint that truncates the log), leaving the tombstone for reports.
 
-Storage budget: SQLite's `max_page_count` makes `budget_bytes` a hard ceiling (`OutboxFull`),
-and `would_exceed()` lets the kiosk go out of service *before* a session starts, while there is
-still room for that session's record: a record is never dropped.
+Storage budget: `enqueue()` refuses a record that would take the pages in use past
+`budget_bytes` (`OutboxFull("budget")`), and `would_exceed()` lets the kiosk go out of service
+*before* a session starts, while there is still room for that session's record: a record is never
+dropped. SQLite's `max_page_count` is set a margin above the budget (`maintenance_margin()`), so
+the file can never grow without bound, while claims and acks of a full queue still have room to
+drain it. A real full disk is `OutboxFull("disk")`.
 
 `Outbox.open()` runs `PRAGMA integrity_check`; a corrupt file is moved aside (kept, with its WAL)
 and `OutboxCorrupt(moved_to)` is raised so the kiosk reports a fault; opening again starts a new
@@ -36,15 +39,34 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 from sync import outbox_schema
-from sync.outbox_crypto import Kek, KekError, SealBroken, Sealed
+from sync.outbox_crypto import Kek, KekError, KekMissing, SealBroken, Sealed
+from sync.outbox_model import (
+    Claimed,
+    DeadLetter,
+    DuplicateRecord,
+    OutboxCorrupt,
+    OutboxError,
+    OutboxFull,
+    OutboxKeyError,
+    OutboxStats,
+    RecordGone,
+    RecordNotFound,
+    RecordUnreadable,
+    Tombstone,
+)
 from sync.records import validate_record
+
+__all__ = [
+    "Claimed", "DeadLetter", "DuplicateRecord", "Outbox", "OutboxCorrupt", "OutboxError", "OutboxFull",
+    "OutboxKeyError", "OutboxStats", "RecordGone", "RecordNotFound", "RecordUnreadable", "Tombstone",
+    "corrupt_files", "maintenance_margin",
+]
 
 log = logging.getLogger("kiosk.outbox")
 
@@ -52,87 +74,17 @@ DEFAULT_NAME = "outbox.sqlite"
 KEK_NAME = "outbox.kek"
 # Room kept for one more session's record: a sealed record is ~1-3 KiB, index pages included.
 SESSION_RESERVE_BYTES = 64 * 1024
+# Index and bookkeeping bytes a stored record costs beyond its ciphertext (measured ~150-250).
+ROW_OVERHEAD_BYTES = 256
 SQLITE_FULL = 13
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 
 
-class OutboxError(Exception):
-    """The outbox cannot do what was asked; the message names the cause."""
-
-
-class OutboxFull(OutboxError):
-    """No room for the record: the storage budget (`reason="budget"`) or the disk (`"disk"`)."""
-
-    def __init__(self, reason: Literal["budget", "disk"], message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-class OutboxCorrupt(OutboxError):
-    """The database failed its integrity check; the file was moved aside to `moved_to`."""
-
-    def __init__(self, moved_to: Path, detail: str) -> None:
-        super().__init__(f"outbox database is corrupt ({detail}); kept as {moved_to}")
-        self.moved_to = moved_to
-
-
-class OutboxKeyError(OutboxError):
-    """The key-encryption key is missing or unusable."""
-
-
-class RecordNotFound(OutboxError):
-    """No record with that id is in the outbox."""
-
-
-class RecordGone(OutboxError):
-    """The record was acknowledged: only its tombstone remains, its data is erased."""
-
-
-class DuplicateRecord(OutboxError):
-    """A different record with the same id is already queued."""
-
-
-class RecordUnreadable(OutboxError):
-    """A stored record does not decrypt (wrong key file or damaged bytes)."""
-
-
-@dataclass(frozen=True)
-class Claimed:
-    record_id: str
-    record: dict[str, Any]
-    attempts: int
-
-
-@dataclass(frozen=True)
-class OutboxStats:
-    pending: int
-    in_flight: int
-    acknowledged: int
-    dead: int
-    oldest_pending_age_s: float | None
-    disk_bytes: int
-    used_bytes: int = 0
-    budget_bytes: int = 0
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    record_id: str
-    created_at: str
-    reason: str
-    attempts: int = 0
-    dead_at: float | None = None
-
-
-@dataclass(frozen=True)
-class Tombstone:
-    record_id: str
-    purpose: str
-    outcome: str
-    failure_reason: str | None
-    created_at: str
-    acknowledged_at: datetime
+def maintenance_margin(budget_bytes: int) -> int:
+    """Room above the budget that only claims, acks and state changes may use: a full queue must
+    still be able to drain (an UPDATE can split index pages)."""
+    return max(budget_bytes // 20, 256 * 1024)
 
 
 def _code(e: sqlite3.Error) -> int:
@@ -166,13 +118,6 @@ class Outbox:
             # create the file 0600 ourselves: SQLite gives the -wal and -shm files the same mode
             os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         try:
-            kek = Kek.load(kek_path)
-        except KekError as e:
-            if fresh or not _holds_sealed_rows(path):
-                kek = Kek.create(kek_path)
-            else:
-                raise OutboxKeyError(f"{e}; the queued records cannot be read without it") from None
-        try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
         except sqlite3.Error as e:
             raise OutboxError(f"cannot open outbox {path}: {e}") from None
@@ -187,6 +132,12 @@ class Outbox:
                 rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
                 if rows != ["ok"]:
                     raise _Corrupt("; ".join(str(r) for r in rows[:3]))
+            try:
+                kek = Kek.load(kek_path)
+            except KekError as e:
+                if not isinstance(e, KekMissing) or (not fresh and _holds_sealed_rows(conn)):
+                    raise OutboxKeyError(f"{e}; the queued records cannot be read without it") from None
+                kek = Kek.create(kek_path)
 
             def unseal(rid: str, wrapped: bytes, nonce: bytes, ct: bytes) -> bytes:
                 return kek.open(rid, Sealed(wrapped, nonce, ct))
@@ -195,7 +146,8 @@ class Outbox:
             if start != end and start != 0:
                 log.info("outbox schema migrated", extra={"from_version": start, "to_version": end})
             page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-            conn.execute(f"PRAGMA max_page_count = {max(1, budget_bytes // page_size)}")
+            ceiling = budget_bytes + maintenance_margin(budget_bytes)
+            conn.execute(f"PRAGMA max_page_count = {max(1, ceiling // page_size)}")
         except _Corrupt as e:
             conn.close()
             raise _move_aside(path, str(e)) from None
@@ -262,19 +214,44 @@ class Outbox:
         sealed = self._kek.seal(rid, body)
         with self._write() as conn:
             row = conn.execute(
-                "SELECT state, wrapped_key, nonce, ciphertext FROM records WHERE record_id = ?", [rid]
+                "SELECT r.state, s.wrapped_key, s.nonce, s.ciphertext FROM records r"
+                " LEFT JOIN sealed s ON s.record_seq = r.seq WHERE r.record_id = ?", [rid]
             ).fetchone()
             if row is not None:
                 # an identical retry of an enqueue is harmless; a different body is a bug upstream
                 if row[0] == "acknowledged" or self._open(rid, row[1], row[2], row[3]) == body:
                     return
                 raise DuplicateRecord(f"a different record with id {rid} is already queued")
-            conn.execute(
+            if self._used_bytes(conn) + len(sealed.ciphertext) + ROW_OVERHEAD_BYTES > self.budget_bytes:
+                raise OutboxFull("budget", f"outbox storage budget of {self.budget_bytes} bytes is reached")
+            cur = conn.execute(
                 "INSERT INTO records (record_id, state, purpose, outcome, failure_reason, created_at,"
-                " enqueued_at, wrapped_key, nonce, ciphertext) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                " enqueued_at) VALUES (?, 'pending', ?, ?, ?, ?, ?)",
                 [rid, normalized["purpose"], normalized["outcome"], normalized.get("failure_reason"),
-                 normalized["created_at"], self._clock(), sealed.wrapped_key, sealed.nonce, sealed.ciphertext],
+                 normalized["created_at"], self._clock()],
             )
+            conn.execute("INSERT INTO sealed VALUES (?, ?, ?, ?)",
+                         [cur.lastrowid, sealed.wrapped_key, sealed.nonce, sealed.ciphertext])
+
+    def update(self, record: dict[str, Any]) -> bool:
+        """Replace a still-pending record's body (e.g. the latest QR cti); False once it is in
+        flight, acknowledged or dead (the server then keeps the version it was sent)."""
+        normalized = validate_record(record).to_json()
+        rid = str(normalized["record_id"])
+        sealed = self._kek.seal(rid, _encode(normalized))
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sealed SET wrapped_key = ?, nonce = ?, ciphertext = ? WHERE record_seq ="
+                " (SELECT seq FROM records WHERE record_id = ? AND state = 'pending')",
+                [sealed.wrapped_key, sealed.nonce, sealed.ciphertext, rid],
+            )
+            cur = conn.execute(
+                "UPDATE records SET failure_reason = ? WHERE record_id = ? AND state = 'pending'",
+                [normalized.get("failure_reason"), rid],
+            )
+            if cur.rowcount == 0 and conn.execute("SELECT 1 FROM records WHERE record_id = ?", [rid]).fetchone() is None:
+                raise RecordNotFound(f"no record {rid} in the outbox")
+            return cur.rowcount == 1
 
     def claim_batch(self, n: int, lease_s: float) -> list[Claimed]:
         """Up to `n` due records, oldest first, leased for `lease_s` seconds."""
@@ -284,8 +261,9 @@ class Outbox:
                 "UPDATE records SET state = 'pending' WHERE state = 'in_flight' AND lease_until <= ?", [now]
             )
             rows = conn.execute(
-                "SELECT seq, record_id, attempts, wrapped_key, nonce, ciphertext FROM records"
-                " WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
+                "SELECT r.seq, r.record_id, r.attempts, s.wrapped_key, s.nonce, s.ciphertext FROM records r"
+                " LEFT JOIN sealed s ON s.record_seq = r.seq"
+                " WHERE r.state = 'pending' AND r.next_attempt_at <= ? ORDER BY r.seq LIMIT ?",
                 [now, n],
             ).fetchall()
             conn.executemany(
@@ -298,12 +276,20 @@ class Outbox:
         """The server holds these records: erase their data, keep tombstones. Returns how many."""
         ids = list(record_ids)
         with self._write() as conn:
-            cur = conn.executemany(
-                "UPDATE records SET state = 'acknowledged', acknowledged_at = ?, wrapped_key = NULL,"
-                " nonce = NULL, ciphertext = NULL, lease_until = NULL WHERE record_id = ? AND state != 'acknowledged'",
-                [(self._clock(), rid) for rid in ids],
-            )
-            count = cur.rowcount
+            count = 0
+            now = self._clock()
+            for rid in ids:
+                row = conn.execute(
+                    "SELECT seq FROM records WHERE record_id = ? AND state != 'acknowledged'", [rid]
+                ).fetchone()
+                if row is None:
+                    continue
+                conn.execute("DELETE FROM sealed WHERE record_seq = ?", [row[0]])
+                conn.execute(
+                    "UPDATE records SET state = 'acknowledged', acknowledged_at = ?, lease_until = NULL"
+                    " WHERE seq = ?", [now, row[0]],
+                )
+                count += 1
         self._checkpoint()
         return count
 
@@ -382,7 +368,10 @@ class Outbox:
 
     def get(self, record_id: str) -> dict[str, Any]:
         """The decrypted record (for the sync process and tests; never print it)."""
-        rows = self._read("SELECT wrapped_key, nonce, ciphertext FROM records WHERE record_id = ?", [record_id])
+        rows = self._read(
+            "SELECT s.wrapped_key, s.nonce, s.ciphertext FROM records r LEFT JOIN sealed s ON s.record_seq = r.seq"
+            " WHERE r.record_id = ?", [record_id],
+        )
         if not rows:
             raise RecordNotFound(f"no record {record_id} in the outbox")
         result: dict[str, Any] = json.loads(self._open(record_id, *rows[0]))
@@ -412,9 +401,13 @@ class Outbox:
 
     def used_bytes(self) -> int:
         """Bytes the budget counts: pages in use (free pages are reused before the file grows)."""
-        pages = self._read("PRAGMA page_count")[0][0]
-        free = self._read("PRAGMA freelist_count")[0][0]
-        return (int(pages) - int(free)) * self._page_size
+        with self._lock:
+            return self._used_bytes(self._conn)
+
+    def _used_bytes(self, conn: sqlite3.Connection) -> int:
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+        return (pages - free) * self._page_size
 
     def would_exceed(self, extra_bytes: int = SESSION_RESERVE_BYTES) -> bool:
         """True when `extra_bytes` more would pass the budget: the kiosk then goes out of service
@@ -444,20 +437,14 @@ class _Corrupt(Exception):
     pass
 
 
-def _holds_sealed_rows(path: Path) -> bool:
+def _holds_sealed_rows(conn: sqlite3.Connection) -> bool:
     """Whether an existing file has encrypted records (then a missing KEK must not be replaced)."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone() is None:
-                return False
-            row = conn.execute("SELECT 1 FROM records WHERE ciphertext IS NOT NULL LIMIT 1").fetchone()
-            return row is not None
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        # unreadable: assume it does, so the old key's absence is reported rather than papered over
-        return True
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "sealed" in tables:
+        return conn.execute("SELECT 1 FROM sealed LIMIT 1").fetchone() is not None
+    if "records" in tables:  # schema v1
+        return conn.execute("SELECT 1 FROM records WHERE ciphertext IS NOT NULL LIMIT 1").fetchone() is not None
+    return False
 
 
 def _move_aside(path: Path, detail: str) -> OutboxCorrupt:

@@ -6,8 +6,9 @@ is still created by real code and each old version is kept as a test fixture
 (`tests/fixtures/outbox-v1.sql`) migrated in a test.
 
 - v1: one `records` table: state machine, envelope-encrypted body, tombstone columns.
-- v2: `failure_reason` in the clear for tombstones and reports (backfilled by decrypting the
-  pending rows), `dead_at`, and an index so expired leases are found without a scan.
+- v2: sealed bodies in their own table `sealed` (deleted on acknowledgement, so the space is
+  reused); `failure_reason` in the clear for tombstones and reports (backfilled by decrypting the
+  queued rows); `dead_at`; an index so expired leases are found without a scan.
 """
 
 from __future__ import annotations
@@ -51,20 +52,36 @@ def _v1(db: sqlite_utils.Database, unseal: Unseal) -> None:
 
 
 def _v2(db: sqlite_utils.Database, unseal: Unseal) -> None:
+    # Sealed bodies move to their own table, deleted (not nulled) on acknowledgement: emptied
+    # pages then go to the free list and are reused, where nulled columns left holes that the
+    # append-only rowid order never filled, so an acknowledged queue never gave its space back.
+    db.execute(
+        """
+        CREATE TABLE sealed (
+            record_seq INTEGER PRIMARY KEY REFERENCES records (seq),
+            wrapped_key BLOB NOT NULL,
+            nonce BLOB NOT NULL,
+            ciphertext BLOB NOT NULL
+        )
+        """
+    )
     table = db["records"]
     assert isinstance(table, sqlite_utils.db.Table)
     table.add_column("failure_reason", str)
     table.add_column("dead_at", float)
-    db.execute("CREATE INDEX records_state_lease ON records (state, lease_until)")
     rows = db.execute(
-        "SELECT record_id, wrapped_key, nonce, ciphertext FROM records WHERE ciphertext IS NOT NULL"
+        "SELECT seq, record_id, wrapped_key, nonce, ciphertext FROM records WHERE ciphertext IS NOT NULL"
     ).fetchall()
-    for record_id, wrapped, nonce, ciphertext in rows:
+    for seq, record_id, wrapped, nonce, ciphertext in rows:
         body = json.loads(unseal(record_id, wrapped, nonce, ciphertext))
         reason = body.get("failure_reason")
         if isinstance(reason, str):
-            db.execute("UPDATE records SET failure_reason = ? WHERE record_id = ?", [reason, record_id])
+            db.execute("UPDATE records SET failure_reason = ? WHERE seq = ?", [reason, seq])
+        db.execute("INSERT INTO sealed VALUES (?, ?, ?, ?)", [seq, wrapped, nonce, ciphertext])
+    for column in ("wrapped_key", "nonce", "ciphertext"):
+        db.execute(f"ALTER TABLE records DROP COLUMN {column}")
     db.execute("UPDATE records SET dead_at = enqueued_at WHERE state = 'dead' AND dead_at IS NULL")
+    db.execute("CREATE INDEX records_state_lease ON records (state, lease_until)")
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, Unseal], None]] = {1: _v1, 2: _v2}
