@@ -5,19 +5,29 @@ encoded as one alphanumeric segment: about 30 % fewer modules than byte mode, i.
 for a real token. `render()` gives a black-on-white PIL image with the standard 4-module quiet
 zone; `module_size` sets pixels per module (screen) or printer dots per module (paper).
 
+`issue_token(cfg.qr, key, ...)` signs a token with the configured audience and lifetime;
+`new_display_code()` draws the two-digit code shown beside it.
+
 Errors: `QrRenderError` (text outside the alphanumeric alphabet or too long for any QR version).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Literal
+from uuid import UUID
 
 import qrcode
 import qrcode.constants
 import qrcode.exceptions
 import qrcode.util
 from PIL import Image
+
+from kiosk.config import QrSection
+from sync import qrtoken
+from sync.keys import DeviceKey
+from sync.qrtoken import IssuedToken
 
 Medium = Literal["screen", "paper"]
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -62,3 +72,18 @@ def render(text: str, *, medium: Medium = "screen", module_size: int = 8) -> Ren
     if module_size > 1:
         image = image.resize((side * module_size, side * module_size), Image.Resampling.NEAREST)
     return RenderedQr(image=image, version=int(code.version), modules=side - 2 * QUIET_ZONE_MODULES)
+
+
+def new_display_code() -> int:
+    """The large two-digit code shown beside the QR (10-99), so the app can ask "code 47?"."""
+    return 10 + secrets.randbelow(90)
+
+
+def issue_token(
+    cfg: QrSection, key: DeviceKey, *, kiosk_id: str, record_id: UUID, purpose: str, display_code: int,
+    now: int | None = None,
+) -> IssuedToken:
+    """A fresh token for a record with the configured audience and lifetime (call again, same
+    record id, to refresh the code before it expires: a new cti each time)."""
+    return qrtoken.issue(key, kiosk_id=kiosk_id, audience=cfg.audience, lifetime_s=cfg.lifetime_s,
+                         record_id=record_id, purpose=purpose, display_code=display_code, now=now)
