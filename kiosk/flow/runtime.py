@@ -106,6 +106,8 @@ class SessionRuntime:
         self._monitor: Any = None
         self._running = False
         self._maintenance = False
+        self.last_record_id: Any = None
+        """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
         self.idle = threading.Event()
         """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
 
@@ -211,6 +213,8 @@ class SessionRuntime:
     def _handle(self, event: ev.Event) -> None:
         flow = self._flow
         flow.out_of_service = self._maintenance
+        if isinstance(event, ev.Issued):
+            self.last_record_id = event.record_id
         try:
             effects = flow.handle(event, self._clock())
         except Exception as e:  # a bug must not freeze the kiosk: end the session, keep running

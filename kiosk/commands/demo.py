@@ -1,0 +1,182 @@
+"""`kiosk demo --out DIR`: one complete simulated session, headless, end to end through the real
+stack available here, and a folder showing what happened.
+
+The stack: simulated card reader (built-in profile), simulated camera (a genuine citizen who
+follows the liveness prompts), the virtual ESC/POS printer, a real encrypted outbox and device key
+in `DIR/state/`, and the reference central server on a loopback port (enrollment, OTP by "SMS").
+A simulated citizen (`kiosk.flow.autopilot`) touches, inserts the card, types the number and the
+code the server sent, and takes the card back.
+
+Written to DIR:
+- `screens/NN-<state>.png`: every screen of the session, rendered by the real kiosk window on Qt's
+  offscreen platform (`ui.screenshot`); `screens/NN-<state>.json` instead when the UI cannot be
+  loaded (the command says so);
+- `receipt.png`: the receipt as the virtual printer printed it from the ESC/POS bytes;
+- `qr.txt`: the QR token text shown on screen; `record.json`: the record as queued in the outbox,
+  with the citizen id, names and phone masked; `timeline.json`: states and their times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk import logs
+from kiosk.cli import Subcommands
+from kiosk.flow.states import StateName
+from kiosk.flow.view import View
+
+log = logs.get("cli")
+
+
+def register(sub: Subcommands) -> None:
+    p = sub.add("demo", "run one complete simulated session headless and write its screens, receipt, QR and record",
+                _demo)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created; emptied first)")
+    p.add_argument("--profile", choices=["dga-smart-kiosk", "boonterm"], default="dga-smart-kiosk",
+                   help="kiosk family: QR (dga-smart-kiosk) or SMS link (boonterm)")
+    p.add_argument("--card", default="normal", help="simulated card profile (default: normal)")
+    p.add_argument("--orientation", choices=["portrait", "landscape"], default="portrait")
+    p.add_argument("--language", choices=["th", "en"], default="th")
+    p.add_argument("--no-screens", action="store_true", help="write the views as JSON instead of PNG screenshots")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kiosk.flow.autopilot import Autopilot
+    from kiosk.flow.devstack import DevStack, dev_config
+
+    out: Path = args.out
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "screens").mkdir(parents=True)
+    sections: dict[str, dict[str, Any]] = {
+        "kiosk": {"profile": args.profile},
+        "ui": {"orientation": args.orientation, "language": args.language},
+        "devices.printer": {"simulated_out_dir": str((out / "printer").absolute())},
+    }
+    cfg = dev_config(out / "state", None, **sections)
+    captured: list[tuple[View, Any]] = []
+    lock = threading.Lock()
+    started = time.monotonic()
+    with DevStack(cfg) as stack:
+        runtime = stack.runtime
+        assert runtime is not None
+
+        def keep(view: View) -> None:
+            frame = runtime.latest_frame() if view.face_preview else None
+            with lock:
+                captured.append((view, None if frame is None else frame.copy()))
+
+        pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep)
+        runtime.start()
+        result = pilot.verify(profile=args.card)
+        if result.state not in (StateName.RESULT_QR, StateName.RESULT_SMS):
+            raise RuntimeError(f"the demo session ended with {result.error or result.state}, not a result")
+        qr_text = result.qr_text
+        pilot.finish()
+        record_id = runtime.last_record_id
+        outbox = stack.devices.outbox if stack.devices is not None else None
+        record = outbox.get(str(record_id)) if outbox is not None and record_id is not None else None
+        timeline = [{"state": str(v.state), "t_s": round(t - pilot.timeline.times[0], 3)}
+                    for v, t in zip(pilot.timeline.views, pilot.timeline.times, strict=True)]
+    if qr_text:
+        (out / "qr.txt").write_text(qr_text + "\n", encoding="utf-8")
+    if record is not None:
+        (out / "record.json").write_text(json.dumps(mask_record(record), ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+    (out / "timeline.json").write_text(json.dumps(timeline, indent=1) + "\n", encoding="utf-8")
+    receipts = sorted((out / "printer").glob("receipt-*.png"))
+    if receipts:
+        shutil.copyfile(receipts[-1], out / "receipt.png")
+    screens = _screens(captured)
+    written, how = _write_screens(screens, out / "screens", cfg, args.no_screens)
+    print(f"demo: {args.profile} session verified in {time.monotonic() - started:.1f} s; wrote {written} screens "
+          f"({how}), " + ("receipt.png, " if receipts else "no receipt (printer), ")
+          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
+    return 0
+
+
+def _screens(captured: list[tuple[View, Any]]) -> list[tuple[View, Any]]:
+    """One picture per distinct screen: a new state, or the same state showing something new
+    (a liveness challenge, the still-there overlay, a notice)."""
+    chosen: list[tuple[View, Any]] = []
+    seen: set[tuple[object, ...]] = set()
+    for view, frame in captured:
+        key = (view.state, view.challenge, view.still_there, view.notices, view.body, view.busy)
+        if view.state == StateName.FACE and frame is None:
+            continue  # the preview has not started yet
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append((view, frame))
+    return chosen
+
+
+def _write_screens(screens: list[tuple[View, Any]], folder: Path, cfg: Any, json_only: bool) -> tuple[int, str]:
+    shots: Any = None
+    reason = "--no-screens"
+    if not json_only:
+        try:
+            from ui.screenshot import Screenshotter
+
+            shots = Screenshotter(orientation=cfg.ui.orientation, dpi=cfg.ui.dpi, simulation=True,
+                                  qr_lifetime_s=cfg.qr.lifetime_s, countdown_s=cfg.flow.countdown_s)
+        except Exception as e:  # no Qt here: still give the views, and say why
+            reason = f"the UI could not be loaded: {type(e).__name__}: {e}"
+            print(f"demo: screens written as JSON views ({reason})", file=sys.stderr)
+    try:
+        for i, (view, frame) in enumerate(screens, start=1):
+            name = f"{i:02d}-{view.state}"
+            if shots is not None:
+                shots.save(view, folder / f"{name}.png", frame=frame)
+            else:
+                (folder / f"{name}.json").write_text(json.dumps(_view_json(view), ensure_ascii=False, indent=1),
+                                                     encoding="utf-8")
+    finally:
+        if shots is not None:
+            shots.close()
+    return len(screens), "PNG" if shots is not None else "JSON"
+
+
+def _view_json(view: View) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in view.__dataclass_fields__:
+        value = getattr(view, name)
+        if hasattr(value, "code") and hasattr(value, "th"):
+            value = {"code": value.code, "th": value.th, "en": value.en}
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[name] = value
+    return data
+
+
+def mask_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with the citizen id, names, birth date and phone masked (for showing it)."""
+    from kiosk.receipt import mask_cid
+
+    masked = json.loads(json.dumps(record))
+    card = masked.get("card")
+    if isinstance(card, dict):
+        if isinstance(card.get("cid"), str) and len(card["cid"]) == 13:
+            card["cid"] = mask_cid(card["cid"])
+        for key in ("name_th", "name_en"):
+            name = card.get(key)
+            if isinstance(name, dict):
+                card[key] = {k: (v[:1] + "…" if isinstance(v, str) and v and k != "prefix" else v)
+                             for k, v in name.items()}
+        for key in ("date_of_birth", "request_number", "photo_number", "chip_id", "laser_id"):
+            if card.get(key):
+                card[key] = "…"
+    phone = masked.get("phone")
+    if isinstance(phone, dict) and isinstance(phone.get("number"), str):
+        from kiosk.flow.checks import national_digits
+        from kiosk.flow.view import mask_phone
+
+        phone["number"] = mask_phone(national_digits(phone["number"]))
+    return dict(masked)
