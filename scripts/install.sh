@@ -8,6 +8,7 @@
 # What it installs:
 #   /opt/kiosk/                                   the application in its own virtual environment
 #                                                 (/opt/kiosk/bin/kiosk)
+#   /usr/local/bin/kiosk                          a link to it, for technicians
 #   /etc/systemd/system/kiosk.service             the citizen UI under cage on tty1
 #   /etc/systemd/system/kiosk-sync.service        the outbox sync worker
 #   /etc/sysusers.d/kiosk.conf                    the `kiosk` service user
@@ -64,6 +65,7 @@ cache_dir="$root/var/cache/kiosk"
 sysusers_conf="$root/etc/sysusers.d/kiosk.conf"
 tmpfiles_conf="$root/etc/tmpfiles.d/kiosk.conf"
 polkit_rule="$root/etc/polkit-1/rules.d/50-kiosk-pcscd.rules"
+command_link="$root/usr/local/bin/kiosk"
 units=(kiosk-sync.service kiosk.service)
 # unit -> the target whose .wants/ enables it (the [Install] WantedBy= of each unit)
 declare -A wanted_by=([kiosk.service]=graphical.target [kiosk-sync.service]=multi-user.target)
@@ -169,6 +171,9 @@ do_install() {
   [ "$live" = 1 ] && [ "$apt" = 1 ] && apt_install
   install_app
 
+  mkdir -p "$(dirname "$command_link")"
+  ln -sfn /opt/kiosk/bin/kiosk "$command_link"
+
   put 0644 "$src/systemd/kiosk.service" "$unit_dir/kiosk.service"
   put 0644 "$src/systemd/kiosk-sync.service" "$unit_dir/kiosk-sync.service"
   put 0644 "$src/systemd/kiosk.sysusers" "$sysusers_conf"
@@ -194,7 +199,7 @@ do_install() {
 
   enable_units
   say "done: kiosk-sync.service and kiosk.service are enabled"
-  [ "$live" = 1 ] && say "next: edit /etc/kiosk/config.toml, run 'sudo -u kiosk /opt/kiosk/bin/kiosk enroll --token TOKEN', then 'kiosk doctor' and reboot"
+  [ "$live" = 1 ] && say "next: edit /etc/kiosk/config.toml, enroll ('sudo -u kiosk kiosk enroll ...'), check ('sudo -u kiosk kiosk doctor'), reboot"
   return 0
 }
 
@@ -210,6 +215,7 @@ do_uninstall() {
     rmdir "$unit_dir/${wanted_by[$u]}.wants" 2>/dev/null || true
   done
   rm -f "$sysusers_conf" "$tmpfiles_conf" "$polkit_rule"
+  [ "$(readlink "$command_link" 2>/dev/null)" = /opt/kiosk/bin/kiosk ] && rm -f "$command_link"
   rm -rf "$prefix"
   [ "$live" = 1 ] && systemctl daemon-reload 2>/dev/null || true
   if [ "$purge" = 1 ]; then

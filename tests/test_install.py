@@ -76,6 +76,7 @@ def test_installs_the_application_in_its_own_venv(root: Path) -> None:
     venv_python = root / "opt/kiosk/bin/python"
     assert (root / "opt/kiosk/pyvenv.cfg").exists()
     assert os.access(root / "opt/kiosk/bin/kiosk", os.X_OK)
+    assert os.readlink(root / "usr/local/bin/kiosk") == "/opt/kiosk/bin/kiosk"
     # Installed with --no-deps here: borrow the dev environment's dependencies to run it, while
     # the kiosk package itself must come from /opt/kiosk.
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
@@ -121,7 +122,7 @@ def test_second_install_is_idempotent_and_keeps_local_changes(root: Path) -> Non
 def test_uninstall_keeps_state_and_config_then_purge_removes_them(root: Path) -> None:
     gone = install(root, "--uninstall")
     assert gone.returncode == 0, gone.stderr
-    for path in ("opt/kiosk", "etc/systemd/system/kiosk.service", "etc/systemd/system/kiosk-sync.service",
+    for path in ("opt/kiosk", "usr/local/bin/kiosk", "etc/systemd/system/kiosk.service", "etc/systemd/system/kiosk-sync.service",
                  "etc/systemd/system/graphical.target.wants/kiosk.service",
                  "etc/systemd/system/multi-user.target.wants/kiosk-sync.service",
                  "etc/sysusers.d/kiosk.conf", "etc/tmpfiles.d/kiosk.conf",
