@@ -55,6 +55,11 @@ class CardConnection(ABC):
         self._selected = False
 
     @property
+    def channel(self) -> CardChannel:
+        """The transmit helper of this connection (for diagnostics and benchmarks)."""
+        return self._channel
+
+    @property
     def apdu_count(self) -> int:
         return self._channel.apdu_count
 
