@@ -106,6 +106,8 @@ class SessionRuntime:
         self._monitor: Any = None
         self._running = False
         self._maintenance = False
+        self.face_ready = threading.Event()
+        """Set once the face models are loaded (or failed to load) on the camera thread."""
         self.last_record_id: Any = None
         """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
         self.idle = threading.Event()
@@ -307,6 +309,8 @@ class SessionRuntime:
         except Exception as e:  # FaceModelsUnavailable (no AVX, missing files): the face step will say so
             self.devices.faults["face"] = f"{type(e).__name__}: {e}"
             log.error("face models unavailable", extra={"fields": {"error": str(e)}})
+        finally:
+            self.face_ready.set()
 
     def _start_camera(self, post: Callable[[ev.Event], None]) -> None:
         camera = self.devices.camera
