@@ -54,13 +54,25 @@ def run_checks(ctx: DoctorContext) -> list[Check]:
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if not info.name.startswith("check_"):
             continue
-        module = importlib.import_module(f"kiosk.doctor.{info.name}")
-        provider: Callable[[DoctorContext], Iterable[Check]] = module.checks
+        area = info.name.split("_", 2)[-1]
         try:
-            results.extend(provider(ctx))
+            module = importlib.import_module(f"kiosk.doctor.{info.name}")
+            provider: Callable[[DoctorContext], Iterable[Check]] = module.checks
+        except Exception as e:  # a broken or half-installed area must not hide the others
+            results.append(Check(area, "checks", "fail", f"cannot load {info.name}: {_one_line(e)}"))
+            continue
+        try:
+            # one at a time: the rows before a crash are kept
+            for check in provider(ctx):
+                results.append(check)
         except Exception as e:
-            results.append(Check(info.name[6:], "checks", "fail", f"{type(e).__name__}: {e}"))
+            results.append(Check(area, "checks", "fail", _one_line(e)))
     return results
+
+
+def _one_line(e: BaseException) -> str:
+    text = f"{type(e).__name__}: {e}"
+    return text.splitlines()[0] if text.strip() else type(e).__name__
 
 
 def exit_code(results: Iterable[Check]) -> int:
