@@ -45,6 +45,9 @@ log = logs.get("flow")
 
 TICK_S = 0.25
 """Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
+DEVICE_STATES_S = 20.0
+"""Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
+HEARTBEAT_STATE = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
 
 
 class Worker:
@@ -106,6 +109,8 @@ class SessionRuntime:
         self._monitor: Any = None
         self._running = False
         self._maintenance = False
+        self._storage_full = False
+        self._next_states = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
         self.last_record_id: Any = None
@@ -133,6 +138,7 @@ class SessionRuntime:
             worker.start()
         self._workers["camera"].submit(self._warm_up_face)
         self._flow_thread.start()
+        self._workers["storage"].submit(self._check_storage)
         self._start_monitor()
         self._publish(self._flow.view, force=True)
 
@@ -214,7 +220,10 @@ class SessionRuntime:
 
     def _handle(self, event: ev.Event) -> None:
         flow = self._flow
-        flow.out_of_service = self._maintenance
+        flow.out_of_service = self._maintenance or self._storage_full
+        if isinstance(event, ev.Tick) and self._clock() >= self._next_states:
+            self._next_states = self._clock() + DEVICE_STATES_S
+            self._workers["printer"].submit(self._publish_device_states)
         if isinstance(event, ev.Issued):
             self.last_record_id = event.record_id
         try:
@@ -294,12 +303,36 @@ class SessionRuntime:
             w["storage"].submit(lambda: dev.write_record(d, draft))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
+            w["storage"].submit(self._check_storage)
             log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
 
     @staticmethod
     def _post_some(post: Callable[[ev.Event], None], event: ev.Event | None) -> None:
         if event is not None:
             post(event)
+
+    # ------------------------------------------------------------------ health
+    def _check_storage(self) -> None:
+        """Out of service while one more record might not fit the outbox budget."""
+        from kiosk import storage
+
+        outbox = self.devices.outbox
+        full = outbox is not None and storage.out_of_service(outbox, self.cfg)
+        if full != self._storage_full:
+            log.warning("outbox budget " + ("nearly used: out of service" if full else "available again"))
+            self._storage_full = full
+            self.send(ev.Touch())  # republish the attract screen
+
+    def _publish_device_states(self) -> None:
+        """The device states for the heartbeat (`kiosk sync` reads the file); never raises."""
+        from sync.device_states import DeviceState, publish
+
+        try:
+            states = self.technician.device_states()
+            publish(self.cfg.state_dir, {name: DeviceState(HEARTBEAT_STATE.get(state, "unknown"), detail)  # type: ignore[arg-type]
+                                         for name, (state, detail) in states.items()})
+        except Exception as e:
+            log.warning("device states not published", extra={"fields": {"error": type(e).__name__}})
 
     # ------------------------------------------------------------------ camera thread jobs
     def _warm_up_face(self) -> None:
