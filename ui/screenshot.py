@@ -54,10 +54,14 @@ class Screenshotter:
         self.close()
 
     def close(self) -> None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
         self.window.allow_close()
         self.window.close()
-        self.window.deleteLater()
         self._frame = None
+        self.window.deleteLater()
+        # Delete now, while Python and Qt are both fully alive (not at interpreter exit).
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def render(self, view: View, *, frame: Any = None) -> Any:
         """Render `view` (and `frame`, a BGR array, as the camera picture); returns the QImage."""

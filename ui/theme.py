@@ -105,4 +105,4 @@ class Metrics:
 
     @property
     def margin(self) -> int:
-        return 48 if self.portrait else 64
+        return 48 if self.portrait else 40

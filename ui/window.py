@@ -93,6 +93,9 @@ class KioskWindow(QWidget):
         self.background = Background(self)
 
         col = QVBoxLayout(self)
+        # The window has the screen's size, whatever the screens' size hints say (they assume
+        # narrow word-wrapped labels); the overflow tests check that content really fits.
+        col.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         self.header = Header(m, simulation)
@@ -154,6 +157,7 @@ class KioskWindow(QWidget):
         else:
             self.setGeometry(0, 0, m.width, m.height)
             quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), self)
+            quit_shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             quit_shortcut.activated.connect(self.allow_close_and_quit)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)

@@ -29,13 +29,16 @@ def test_every_screen_renders_fits_and_is_saved(qapp, orientation: str, language
         window = shots.window
         for name, view in sample_views().items():
             view = view.__class__(**{**{f: getattr(view, f) for f in view.__slots__}, "language": language})
-            path = shots.save(view, ARTIFACTS / f"{orientation}-{language}-{name}.png", frame=FRAME)
+            path = shots.save(view, ARTIFACTS / f"{orientation}-{language}-{name}.png", frame=FRAME.copy())
             assert path.stat().st_size > 10_000
-            assert window.width() == (1080 if orientation == "portrait" else 1920)
+            assert (window.width(), window.height()) == ((1080, 1920) if orientation == "portrait" else (1920, 1080))
             for widget in visible_texts(window):
                 problem = overflow(widget)
                 if problem:
                     problems.append(f"{name}: {problem}")
+            # Every screen says where the citizen is: its title is visible.
+            screen = window.current_screen()
+            assert screen.title.text() and screen.title.isVisibleTo(window), name
             # The SIMULATION mark is on every screen when simulated devices are in use.
             assert window.header.simulation.isVisibleTo(window), name
             # Every visible button is a touch target of at least 20 mm.

@@ -7,7 +7,7 @@ screen only limits the length and masks nothing the citizen needs to check.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.flow import events
 from kiosk.flow.states import StateName
@@ -33,19 +33,27 @@ class PhoneScreen(Screen):
         super().__init__(metrics, send)
         self.state: StateName | None = None
         self.digits = ""
+        # Portrait: everything in one column. Landscape: the keypad to the right of the entry.
+        direction = QBoxLayout.Direction.TopToBottom if metrics.portrait else QBoxLayout.Direction.LeftToRight
+        split = QBoxLayout(direction)
+        split.setSpacing(metrics.margin)
+        left = QVBoxLayout()
+        left.setSpacing(metrics.margin // 2)
+        split.addLayout(left, 1)
+        self.column.addLayout(split)
         self.entry = self.label(metrics.title_px + 12, bold=True, colour=theme.BLUE)
         self.entry.setMinimumHeight(metrics.touch)
         self.entry.setStyleSheet(
             f"color: {theme.BLUE}; background: {theme.BAND}; border-radius: 16px; padding: 8px;"
         )
-        self.column.addWidget(self.entry)
+        left.addWidget(self.entry)
         self.problem = self.label(metrics.small_px, colour=theme.RED)
-        self.column.addWidget(self.problem)
-        self.busy = BusyIndicator(metrics.touch)
-        self.column.addWidget(self.busy)
+        left.addWidget(self.problem)
+        self.busy = BusyIndicator(metrics.touch if metrics.portrait else metrics.touch // 2)
+        left.addWidget(self.busy)
         self.keypad = NumericKeypad(metrics)
         self.keypad.key.connect(self._key)
-        self.column.addWidget(self.keypad)
+        split.addWidget(self.keypad, 1)
         row = QHBoxLayout()
         self.resend = BigButton(metrics, "secondary", px=metrics.small_px)
         self.resend.clicked.connect(lambda: self.send(events.ResendOtp()))
@@ -53,7 +61,11 @@ class PhoneScreen(Screen):
         self.ok.clicked.connect(self.submit)
         row.addWidget(self.resend)
         row.addWidget(self.ok)
-        self.column.addLayout(row)
+        if metrics.portrait:
+            self.column.addLayout(row)
+        else:
+            left.addStretch(1)
+            left.addLayout(row)
         self.column.addStretch(1)
 
     @property

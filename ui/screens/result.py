@@ -26,37 +26,47 @@ class ResultScreen(Screen):
         super().__init__(metrics, send)
         self.qr_lifetime_s = qr_lifetime_s
         holder = QWidget()
-        direction = QBoxLayout.Direction.TopToBottom if metrics.portrait else QBoxLayout.Direction.LeftToRight
-        box = QBoxLayout(direction, holder)
+        portrait = metrics.portrait
+        box = QBoxLayout(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight, holder)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(metrics.margin // 2)
         self.qr = QrView()
-        side = metrics.mm(140) if metrics.portrait else metrics.mm(150)
-        self.qr.setMinimumSize(min(side, metrics.width - 2 * metrics.margin), min(side, 640))
-        box.addWidget(self.qr, 3)
+        side = metrics.mm(130) if portrait else metrics.mm(105)
+        self.qr.setMinimumSize(min(side, metrics.width - 2 * metrics.margin), side)
+        box.addWidget(self.qr, 3 if portrait else 4)
         side_col = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.code = self.label(metrics.title_px * 2, bold=True, colour=theme.BLUE)
-        side_col.addWidget(self.code)
-        self.ring = CountdownRing(metrics.touch + metrics.mm(6))
-        side_col.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
+        side_col.setSpacing(metrics.margin // 3)
+        if not portrait:
+            # Landscape is short: title and text go beside the QR, not above it.
+            for label in (self.title, self.body):
+                self.column.removeWidget(label)
+                side_col.addWidget(label)
+        code_row = QBoxLayout(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+        self.code = self.label(metrics.title_px * 2 if portrait else metrics.title_px + 16, bold=True,
+                               colour=theme.BLUE)
+        code_row.addWidget(self.code)
+        self.ring = CountdownRing(metrics.touch + (metrics.mm(6) if portrait else 0))
+        code_row.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
         self.reference = self.label(metrics.small_px, colour=theme.MUTED)
-        side_col.addWidget(self.reference)
-        box.addLayout(side_col, 2)
+        code_row.addWidget(self.reference)
+        side_col.addLayout(code_row)
+        box.addLayout(side_col, 2 if portrait else 3)
         self.qr_area = holder
         self.column.addWidget(holder, 1)
         self.busy = BusyIndicator(metrics.touch * 2)
         self.column.addWidget(self.busy)
         self.notices = self.label(metrics.small_px + 2, colour=theme.AMBER)
-        self.column.addWidget(self.notices)
-        self.column.addStretch(0)
         self.done = BigButton(metrics, "primary")
         self.done.clicked.connect(lambda: self.send(events.Done()))
-        self.column.addWidget(self.done)
+        # Landscape is short: notices and Done go beside the QR, under the display code.
+        target = self.column if portrait else side_col
+        target.addWidget(self.notices)
+        target.addWidget(self.done)
 
     def render(self, view: View) -> None:
         super().render(view)
         showing_qr = view.state == StateName.RESULT_QR or (view.state == StateName.PRINTING and bool(view.qr_text))
-        self.qr_area.setVisible(showing_qr)
+        self.qr.setVisible(showing_qr)
         self.qr.set_text(view.qr_text if showing_qr else None)
         self.code.setText(str(view.display_code) if view.display_code is not None and showing_qr else "")
         self.ring.set_time(view.qr_seconds_left if showing_qr else None, self.qr_lifetime_s)

@@ -1,7 +1,7 @@
 """The live camera preview with an oval face guide.
 
-Frames arrive as NumPy BGR arrays (the camera's `Frame.image`). Wrapping one as a QImage costs
-about 0.2 ms; the array is kept referenced while the QImage that points into it is alive.
+Frames arrive as NumPy BGR arrays (the camera's `Frame.image`). Each is wrapped as a QImage and
+copied at once, so the preview never holds a reference to the camera's buffer.
 The preview is mirrored, as citizens expect from a mirror.
 """
 
@@ -19,7 +19,6 @@ from ui import theme
 class CameraPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._array: Any = None  # keeps the pixels alive while _image points into them
         self._image: QImage | None = None
         self._guide_ok = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -27,11 +26,14 @@ class CameraPreview(QWidget):
     def set_frame(self, image: Any | None) -> None:
         """Show a BGR frame (NumPy array height x width x 3), or None for no picture."""
         if image is None:
-            self._array, self._image = None, None
+            self._image = None
         else:
             h, w = int(image.shape[0]), int(image.shape[1])
-            self._array = image
-            self._image = QImage(image.data, w, h, int(image.strides[0]), QImage.Format.Format_BGR888)
+            # Copied at once (~0.3 ms for VGA): the widget then owns its pixels, and nothing
+            # here keeps the camera's (or a wiped session's) array alive.
+            wrapped = QImage(image.data, w, h, int(image.strides[0]), QImage.Format.Format_BGR888)
+            self._image = wrapped.copy()
+            del wrapped
         self.update()
 
     def set_guide_ok(self, ok: bool) -> None:

@@ -70,11 +70,15 @@ class Footer(QWidget):
         self.setObjectName("footer")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#footer {{ background: {theme.BAND}; }}")
-        layout = QVBoxLayout(self)
+        # Landscape has height to spare on neither side: cancel and help line share one row.
+        layout = QVBoxLayout(self) if metrics.portrait else QHBoxLayout(self)
         m = metrics.margin // 2
         layout.setContentsMargins(m, m, m, m)
         layout.setSpacing(m // 2)
         self.cancel = BigButton(metrics, "danger")
+        if not metrics.portrait:
+            self.cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.cancel.setFixedWidth(metrics.mm(90))
         layout.addWidget(self.cancel)
         self.cancel.clicked.connect(self.cancel_clicked)
         self.help = wrapped_label(metrics, metrics.small_px, colour=theme.MUTED)

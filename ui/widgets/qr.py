@@ -68,6 +68,7 @@ class QrView(QWidget):
         x = (self.width() - side) // 2
         y = (self.height() - side) // 2
         p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#ffffff"))  # a wider quiet zone helps scanners
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         p.drawImage(QRect(x, y, side, side), self._image)
         p.end()

@@ -1,0 +1,123 @@
+"""Production lockdown, the corner gesture and the technician PIN, the development escape."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.fakes import FakeTechnician
+from ui.gesture import CornerGesture
+from ui.window import KioskWindow
+
+pytestmark = pytest.mark.display
+
+
+def _window(qtbot, production: bool, technician=None) -> KioskWindow:
+    sent: list[object] = []
+    w = KioskWindow(send=sent.append, production=production, technician=technician)
+    w.sent = sent  # type: ignore[attr-defined]
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_production_swallows_escape_chords_and_refuses_to_close(qtbot) -> None:
+    w = _window(qtbot, production=True)
+    app = QApplication.instance()
+    try:
+        assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
+        assert (w.width(), w.height()) == (1080, 1920)  # explicit geometry, no window manager
+        assert app.overrideCursor() is not None and app.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+        lock = w._lock
+        chords = ((Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+                  (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+                  (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+                  (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+                  (Qt.Key.Key_Super_L, Qt.KeyboardModifier.MetaModifier))
+        for key, mods in chords:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+                assert lock.eventFilter(w, QKeyEvent(kind, key, mods)), (key, kind)
+        menu = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), QPoint(10, 10))
+        assert lock.eventFilter(w, menu)
+        # A plain digit passes (a USB keypad may be attached); so do mouse presses.
+        assert not lock.eventFilter(w, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_5, Qt.KeyboardModifier.NoModifier))
+        # Through the real event path: a Ctrl+Q shortcut on the window never fires.
+        fired: list[int] = []
+        shortcut = QShortcut(QKeySequence("Ctrl+Q"), w)
+        shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        shortcut.activated.connect(lambda: fired.append(1))
+        qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        assert not fired
+        w.close()  # what Alt+F4 from a window manager would do
+        assert w.isVisible()
+    finally:
+        w.allow_close()
+        w.close()
+    assert not w.isVisible()
+    assert app.overrideCursor() is None
+
+
+def test_development_mode_has_no_lockdown_and_ctrl_q_quits(qtbot) -> None:
+    w = _window(qtbot, production=False)
+    assert w._lock is None
+    assert not (w.windowFlags() & Qt.WindowType.FramelessWindowHint)
+    qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not w.isVisible()
+
+
+def test_five_taps_in_the_corner_within_three_seconds() -> None:
+    class FakeWindow:
+        def width(self) -> int:
+            return 1080
+
+        def mapFromGlobal(self, p: QPoint) -> QPoint:  # noqa: N802
+            return p
+
+    clock = [0.0]
+    opened: list[int] = []
+    g = CornerGesture.__new__(CornerGesture)
+    g._window, g._corner, g._on_gesture = FakeWindow(), 100, lambda: opened.append(1)
+    g._taps, g._window_s, g._clock, g._times, g._last = 5, 3.0, lambda: clock[0], [], None
+    corner, elsewhere = QPoint(1050, 20), QPoint(500, 500)
+    for _ in range(4):
+        g.tap(corner)
+        clock[0] += 0.5
+    clock[0] += 3.5  # too slow: the first taps expire
+    g.tap(corner)
+    assert not opened
+    for _ in range(4):
+        g.tap(corner)
+    assert opened == [1]
+    for _ in range(4):
+        g.tap(corner)
+    g.tap(elsewhere)  # a tap outside resets
+    g.tap(corner)
+    assert opened == [1]
+
+
+def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
+    tech = FakeTechnician()
+    w = _window(qtbot, production=False, technician=tech)
+    corner = QPoint(w.width() - 10, 10)
+    for _ in range(5):
+        qtbot.mouseClick(w.header, Qt.MouseButton.LeftButton, pos=w.header.mapFrom(w, corner))
+    assert w.technician.isVisible() and not w.technician.is_unlocked
+    for _ in range(3):
+        w.technician.enter_pin("1111")
+        w.technician.submit_pin()
+    assert not w.technician.isVisible()  # three wrong PINs close the prompt
+    w.open_technician()
+    w.technician.enter_pin("2580")
+    w.technician.submit_pin()
+    assert w.technician.is_unlocked
+    qtbot.waitUntil(lambda: "printer" in " ".join(x.text() for x in w.technician.findChildren(type(w.technician.queue_label))))
+    assert "pending 3" in w.technician.queue_label.text()
+    w.technician.printer_test.click()
+    qtbot.waitUntil(lambda: "paper_out" in w.technician.action_result.text())
+    assert tech.printed == 1
+    w.technician.maintenance.click()
+    qtbot.waitUntil(lambda: tech.maintenance)
+    w.technician.close_button.click()
+    assert not w.technician.isVisible()
