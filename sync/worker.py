@@ -8,7 +8,9 @@ server and reports the kiosk's health.
   server's code. A whole batch refused as a request (4xx) is retried one record at a time, so one
   bad record cannot block the queue and is dead-lettered alone.
 - Failures (offline, timeout, 5xx) back off with full jitter: sleep = random(0, min(cap,
-  base * 2^attempt)); 429/503 wait exactly the server's `Retry-After` (at most the cap).
+  base * 2^attempt)); 429/503 wait exactly the server's `Retry-After` (at most the cap). While
+  the server is unreachable, each retry first probes `GET /v1/health` (unsigned) and claims a
+  batch only when it answers.
 - 401 (bad signature, revoked or unknown key) is a fault: the worker stops posting, says so once,
   and waits for a new enrollment (or exits with `EXIT_UNAUTHORIZED` when `exit_on_fault`).
 - A heartbeat every `heartbeat_interval_s` with the device states the kiosk process publishes
@@ -159,6 +161,8 @@ class SyncWorker:
             if now < self._retry_at:
                 self._wait(self._retry_at - now)
                 continue
+            if self.status.state == "down" and not self._probe():
+                continue
             outcome = self.sync_once()
             if outcome == "empty":
                 if until_empty:
@@ -169,6 +173,16 @@ class SyncWorker:
     def _wait(self, seconds: float) -> None:
         until_heartbeat = self._next_heartbeat - self._clock()
         self._sleep(max(0.0, min(seconds, until_heartbeat if until_heartbeat > 0 else seconds)))
+
+    def _probe(self) -> bool:
+        """While the server is unreachable, a cheap unsigned health check comes before claiming a
+        batch: records are not decrypted and signed only to fail again."""
+        try:
+            self.client.health()
+        except SyncError as e:
+            self._backoff(e)
+            return False
+        return True
 
     def _try_reload(self) -> None:
         if self._reload is None:

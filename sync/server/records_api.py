@@ -31,7 +31,7 @@ def _rejected(record_id: str, code: str, message: str) -> dict[str, Any]:
 
 
 def _record_problem(record: Any, kiosk_id: str) -> tuple[str, str] | None:
-    problem = spec.first_problem(spec.component_validator("Record"), record)
+    problem = spec.component_problem("Record", record)
     if problem is not None:
         return "invalid", problem
     if record["kiosk_id"] != kiosk_id:
@@ -81,7 +81,8 @@ async def post_records(request: Request) -> JSONResponse:
         raise ApiError(400, "invalid", "records: must be a non-empty array")
     if len(records) > MAX_BATCH:
         raise ApiError(400, "too_many_records", f"at most {MAX_BATCH} records per request")
-    request_hash = sha256_hex(canonical(records))
+    texts = [canonical(r) for r in records]
+    request_hash = sha256_hex("\n".join(texts))
     now = st.now()
     with st.store.tx() as db:
         seen = db.execute("SELECT request_sha256, response FROM idempotency WHERE kiosk_id = ? AND key = ?",
@@ -90,27 +91,28 @@ async def post_records(request: Request) -> JSONResponse:
             if seen["request_sha256"] != request_hash:
                 raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key named a different batch")
             return JSONResponse(json.loads(seen["response"]))
-        results = [_one(db, rec, caller.kiosk_id, st.link_base, now) for rec in records]
+        results = [_one(db, rec, text, caller.kiosk_id, st.link_base, now) for rec, text in zip(records, texts, strict=True)]
         answer = {"results": results}
         db.execute("INSERT INTO idempotency(kiosk_id, key, request_sha256, response, created_at) "
                    "VALUES (?, ?, ?, ?, ?)", (caller.kiosk_id, idem, request_hash, canonical(answer), now))
     return JSONResponse(answer)
 
 
-def _one(db: sqlite3.Connection, record: Any, kiosk_id: str, link_base: str, now: float) -> dict[str, Any]:
+def _one(db: sqlite3.Connection, record: Any, text: str, kiosk_id: str, link_base: str,
+         now: float) -> dict[str, Any]:
     rid = record.get("record_id") if isinstance(record, dict) else None
     record_id = rid if isinstance(rid, str) else str(rid)
     problem = _record_problem(record, kiosk_id)
     if problem is not None:
         return _rejected(record_id, *problem)
-    content = sha256_hex(canonical(record))
+    content = sha256_hex(text)
     held = db.execute("SELECT content_sha256 FROM records WHERE record_id = ?", (record_id,)).fetchone()
     if held is not None:
         if held["content_sha256"] == content:
             return {"record_id": record_id, "status": "duplicate"}
         return _rejected(record_id, "conflict", "a different record with this record_id is already held")
     db.execute("INSERT INTO records(record_id, kiosk_id, content_sha256, body, received_at) VALUES (?, ?, ?, ?, ?)",
-               (record_id, kiosk_id, content, canonical(record), now))
+               (record_id, kiosk_id, content, text, now))
     _sms_link(db, record, link_base, now)
     complete_bindings(db, record, now)
     return {"record_id": record_id, "status": "accepted"}
