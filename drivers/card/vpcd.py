@@ -92,7 +92,7 @@ class VirtualCard:
         announced_wait = False
         while not self._stop.is_set():
             try:
-                sock = socket.create_connection((self.host, self.port), timeout=1.0)
+                sock = socket.create_connection((self.host, self.port), timeout=2.0)
             except OSError as e:
                 if not announced_wait:
                     log.info("waiting for vpcd", extra={"fields": {"port": self.port, "cause": str(e)}})

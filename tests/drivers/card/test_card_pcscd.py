@@ -264,3 +264,35 @@ def test_card_removed_between_text_and_photo(reader: PcscCardReader) -> None:
     with connection, pytest.raises(CardRemoved):
         wait_for(lambda: not card_present(reader), what="removal")
         connection.read_text()
+
+
+def test_connect_settles_when_the_reader_first_says_removed(
+    reader: PcscCardReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drivers.card import pcsc
+
+    real_connect = pcsc.scard.SCardConnect
+    calls: list[int] = []
+
+    def settling(*args: object) -> object:
+        calls.append(1)
+        if len(calls) <= 3:  # what some readers answer right after insertion
+            return pcsc.scard.SCARD_W_REMOVED_CARD, 0, 0
+        return real_connect(*args)
+
+    monkeypatch.setattr(pcsc.scard, "SCardConnect", settling)
+    with inserted(reader, "normal"), reader.connect() as card:
+        assert card.read_text().cid == "1101700123456"
+    assert len(calls) == 4
+
+
+def test_connect_gives_up_after_the_settle_timeout(reader: PcscCardReader, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drivers.card import NoCard, pcsc
+
+    monkeypatch.setattr(pcsc.scard, "SCardConnect", lambda *a: (pcsc.scard.SCARD_W_REMOVED_CARD, 0, 0))
+    reader.settle_timeout_s = 0.3
+    with inserted(reader, "normal"):
+        started = time.monotonic()
+        with pytest.raises(NoCard):
+            reader.connect()
+        assert 0.3 <= time.monotonic() - started < 2.0
