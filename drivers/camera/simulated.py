@@ -43,11 +43,14 @@ BLINK_S = 0.25
 """How long the simulated eyes stay shut in a blink."""
 BLINK_EVERY_S = 1.5
 """While a blink is prompted, the simulated citizen blinks again this often."""
-TURN_DEG = 40.0
-"""How far the simulated head turns (cylinder rotation of the picture)."""
+TURN_RAMP_S = 0.2
+"""A simulated head turn passes through half its angle for this long before reaching it."""
+DEFAULT_TURN_DEG = {"turn_left": 30.0, "turn_right": -30.0}
+"""How far a simulated head turns, unless its scene says otherwise (the frontal HOG detector
+loses faces turned much further)."""
 
 
-def _scene(name: str) -> tuple[Image, dict[str, object]]:
+def load_scene(name: str) -> tuple[Image, dict[str, object]]:
     folder = resources.files("drivers.camera") / "scenes"
     meta = json.loads((folder / "scenes.json").read_text(encoding="utf-8"))[name]
     data = np.frombuffer((folder / name).read_bytes(), dtype=np.uint8)
@@ -57,7 +60,7 @@ def _scene(name: str) -> tuple[Image, dict[str, object]]:
     return image, meta
 
 
-def _empty_booth(width: int, height: int) -> Image:
+def empty_booth(width: int, height: int) -> Image:
     """A wall with a soft light gradient: nothing that looks like a face."""
     ramp = np.linspace(90, 160, width, dtype=np.float32)[None, :] + np.linspace(0, 30, height, dtype=np.float32)[:, None]
     grey = np.clip(ramp, 0, 255).astype(np.uint8)
@@ -72,7 +75,7 @@ def _read_image(path: Path) -> Image:
     return image
 
 
-class _Person:
+class Person:
     """A scene that reacts to prompts (genuine, impostor) or not (a printed photo)."""
 
     def __init__(self, image: Image, meta: dict[str, object], follows: bool) -> None:
@@ -81,9 +84,11 @@ class _Person:
         self.eyes = [meta["left_eye"], meta["right_eye"]]
         self.follows = follows
         self.closed = synth.close_eyes(image, self.eyes)  # type: ignore[arg-type]
+        nose = meta.get("nose")
+        angles = {**DEFAULT_TURN_DEG, **meta.get("turn_deg", {})}  # type: ignore[dict-item]
         self.turned = {
-            "turn_left": synth.turn(image, self.box, TURN_DEG),
-            "turn_right": synth.turn(image, self.box, -TURN_DEG),
+            name: (synth.turn(image, self.box, deg / 2, nose), synth.turn(image, self.box, deg, nose))  # type: ignore[arg-type]
+            for name, deg in angles.items()
         }
 
     def render(self, challenge: str | None, since: float, now: float) -> Image:
@@ -92,7 +97,10 @@ class _Person:
         if challenge == "blink":
             phase = (now - since - REACTION_S) % BLINK_EVERY_S
             return self.closed if phase < BLINK_S else self.image
-        return self.turned.get(challenge, self.image)
+        if challenge not in self.turned:
+            return self.image
+        halfway, full = self.turned[challenge]
+        return halfway if now - since - REACTION_S < TURN_RAMP_S else full
 
 
 class _Video:
@@ -120,7 +128,6 @@ class SimulatedCamera(CapturingCamera):
         fps: int = 30,
         watchdog_s: float = 1.0,
         hold_s: float = 1.0,
-        noise: bool = True,
     ) -> None:
         self.width, self.height, self.fps, self.hold_s = width, height, fps, hold_s
         self._state = threading.Lock()
@@ -130,8 +137,9 @@ class SimulatedCamera(CapturingCamera):
         self._blocked = threading.Event()
         self._unplugged = False
         rng = np.random.default_rng()
-        # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's.
-        self._noise = [rng.integers(0, 4, (height, width, 3), dtype=np.uint8) for _ in range(5)] if noise else []
+        # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's
+        # (the watchdog takes the very same pixels twice for a frozen camera).
+        self._noise = [rng.integers(0, 4, (height, width, 3), dtype=np.uint8) for _ in range(5)]
         self._scenario_name = ""
         self._set(scenario)
 
@@ -150,16 +158,16 @@ class SimulatedCamera(CapturingCamera):
         return out
 
     def _set(self, scenario: str | Sequence[str | Path]) -> None:
-        person: _Person | None = None
+        person: Person | None = None
         stills: list[Image] = []
         video: _Video | None = None
         if isinstance(scenario, str) and scenario in SCENARIOS:
             if scenario == "no_face":
-                stills = [_empty_booth(self.width, self.height)]
+                stills = [empty_booth(self.width, self.height)]
             else:
                 file = "person_b.jpg" if scenario == "impostor" else "person_a.jpg"
-                image, meta = _scene(file)
-                person = _Person(image, meta, follows=scenario != "printed_photo")
+                image, meta = load_scene(file)
+                person = Person(image, meta, follows=scenario != "printed_photo")
             name = scenario
         elif isinstance(scenario, (str, Path)):
             path = Path(scenario)
@@ -226,7 +234,7 @@ class SimulatedCamera(CapturingCamera):
             image = person.render(challenge, since, now)
         elif video is not None:
             got = video.next()
-            image = self._fit(got) if got is not None else _empty_booth(self.width, self.height)
+            image = self._fit(got) if got is not None else empty_booth(self.width, self.height)
         else:
             image = stills[int((now - started) / self.hold_s) % len(stills)]
         return image
@@ -254,10 +262,7 @@ class _SimulatedSource:
             return self.last.copy()
         image = cam.render(time.monotonic())
         self.count += 1
-        if cam._noise:
-            image = cv2.add(image, cam._noise[self.count % len(cam._noise)])
-        else:
-            image = image.copy()
+        image = cv2.add(image, cam._noise[self.count % len(cam._noise)])
         self.last = image
         return image
 

@@ -5,8 +5,8 @@ would change it, with nothing but image operations on the scene (the driver know
 analysis; each scene carries its face box and eye outlines in `scenes/scenes.json`):
 - a blink paints the eye openings with the skin colour found under the eyes and draws the lid
   line;
-- a head turn maps the face onto a vertical cylinder and rotates it (`turn`), so the nose moves
-  across the face while the face outline stays, as in a real turn.
+- a head turn maps the face onto a vertical cylinder with the nose standing out of it and rotates
+  it (`turn`), so the nose moves across the face faster than its outline, as in a real turn.
 """
 
 from __future__ import annotations
@@ -44,28 +44,39 @@ def close_eyes(image: Image, eyes: Sequence[Polygon]) -> Image:
     return smooth
 
 
-def turn(image: Image, box: Sequence[int], degrees: float) -> Image:
+def turn(image: Image, box: Sequence[int], degrees: float, nose: Sequence[float] | None = None) -> Image:
     """A copy of `image` with the head inside `box` (left, top, right, bottom) turned by `degrees`.
 
     Positive degrees move the nose toward the right of the image. The head is a vertical cylinder
-    a little wider than the face box; what lies outside it is shifted to stay continuous.
+    a little wider than the face box, with the nose (at `nose`, when known) standing out of it, so
+    the nose moves across the face faster than the cheeks, as in a real turn. Parts that turn
+    out of sight fold away; what lies outside the cylinder follows its edge.
     """
     h, w = image.shape[:2]
     left, _top, right, _bottom = box
     cx = (left + right) / 2.0
-    radius = (right - left) * 0.62
+    face_w = float(right - left)
+    radius = face_w * 0.62
     theta = np.radians(degrees)
-    xs = np.arange(w, dtype=np.float32) - cx
-    inside = np.abs(xs) < radius
-    phi = np.arcsin(np.clip(xs / radius, -1.0, 1.0))
-    src = np.where(inside, radius * np.sin(phi - theta), 0.0)
-    # Outside the cylinder: keep the edge displacement so the background does not tear.
-    edge_right = radius * np.sin(np.pi / 2 - theta) - radius
-    edge_left = radius * np.sin(-np.pi / 2 - theta) + radius
-    src = np.where(xs >= radius, xs + edge_right, src)
-    src = np.where(xs <= -radius, xs + edge_left, src)
-    map_x = np.tile((src + cx).astype(np.float32), (h, 1))
-    map_y = np.tile(np.arange(h, dtype=np.float32)[:, None], (1, w))
+    xs = np.arange(w, dtype=np.float64) - cx
+    ys = np.arange(h, dtype=np.float64)[:, None]
+    across = np.clip(xs / radius, -0.97, 0.97)
+    depth = np.broadcast_to(radius * np.sqrt(1 - across**2) - radius, (h, w)).copy()  # 0 at the front
+    if nose is not None:
+        nx, ny = nose[0] - cx, nose[1] - 0.12 * face_w
+        depth += (
+            0.30
+            * radius
+            * np.exp(-((xs - nx) ** 2) / (2 * (0.10 * face_w) ** 2))[None, :]
+            * np.exp(-((ys - ny) ** 2) / (2 * (0.16 * face_w) ** 2))
+        )
+    # Where each source column lands after the rotation (orthographic), kept monotonic so that
+    # hidden parts fold away; then inverted row by row for remap.
+    landed = np.maximum.accumulate(xs[None, :] * np.cos(theta) + depth * np.sin(theta), axis=1)
+    map_x = np.empty((h, w), dtype=np.float32)
+    for y in range(h):
+        map_x[y] = np.interp(xs, landed[y], xs) + cx
+    map_y = np.repeat(np.arange(h, dtype=np.float32)[:, None], w, axis=1)
     out: Image = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return out
 

@@ -17,8 +17,6 @@ from kiosk.face.analysis import FaceObservation
 
 CHALLENGES = ("blink", "turn_left", "turn_right")
 METHOD = "active-challenge"
-NEUTRAL_YAW_DEG = 6.0
-"""After a turn the head counts as back when it is this close to its baseline yaw."""
 REOPEN_RATIO = 0.85
 """After a blink the eyes count as open again at this fraction of the baseline."""
 
@@ -59,8 +57,10 @@ def done(challenge: str, base: Baseline, face: FaceObservation, cfg: FaceSection
     raise ValueError(f"unknown challenge {challenge!r}")
 
 
-def back_to_neutral(challenge: str, base: Baseline, face: FaceObservation) -> bool:
-    """Is the face back to how it was before the challenge (ready to be matched again)?"""
+def back_to_neutral(challenge: str, base: Baseline, face: FaceObservation, cfg: FaceSection) -> bool:
+    """Is the face ready to be matched again after the challenge: eyes open again (against the
+    baseline) after a blink, facing the camera (the capture limit, not the baseline: whoever is
+    there now is matched) after a turn?"""
     if challenge == "blink":
         return face.ear >= base.ear * REOPEN_RATIO
-    return abs(face.yaw_deg - base.yaw_deg) <= NEUTRAL_YAW_DEG
+    return abs(face.yaw_deg) <= cfg.max_yaw_deg

@@ -174,7 +174,7 @@ class FaceVerifier:
                 return FaceProgress("matching", hint=hint("look_straight"), seconds_left=self.cfg.challenge_timeout_s)
             return FaceProgress("challenge", hint=hint(challenge), challenge=challenge, seconds_left=left, quality=report)
         # matching: wait for a good, neutral frame of the tracked face, then match it again
-        if not (same and face is not None and report.ok and liveness.back_to_neutral(challenge, a.baseline, face)):
+        if not (same and face is not None and report.ok and liveness.back_to_neutral(challenge, a.baseline, face, self.cfg)):
             return FaceProgress("matching", hint=report.hint or hint("look_straight"), seconds_left=left, quality=report)
         if not self._match(image, face.box):
             return self._fail("face_mismatch")
