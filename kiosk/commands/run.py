@@ -92,5 +92,7 @@ def _run_dev(args: argparse.Namespace) -> int:
         assert stack.runtime is not None
         server = stack.server.url if stack.server is not None else "none"
         print(f"kiosk (development): simulated devices, reference server {server}, state in "
-              f"{cfg.state_dir}; open the simulator panel to insert a card", file=sys.stderr)
+              f"{cfg.state_dir}; open the simulator panel to insert a card; one-time codes appear here",
+              file=sys.stderr)
+        stack.echo_sms(lambda text: print(f"[simulated SMS] {text}", file=sys.stderr, flush=True))
         return ui_main(cfg, stack.runtime)

@@ -16,6 +16,8 @@ Errors: `DevStackError` (the server or enrollment failed; the message names the 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,6 +62,8 @@ class DevStack:
         self.devices: Devices | None = None
         self.simulator: Simulator | None = None
         self.runtime: SessionRuntime | None = None
+        self._echo_stop = threading.Event()
+        self._echo: threading.Thread | None = None
 
     def __enter__(self) -> DevStack:
         try:
@@ -117,7 +121,31 @@ class DevStack:
         m = re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", text or "")
         return m.group(1) if m else None
 
+    def echo_sms(self, show: Callable[[str], None], poll_s: float = 0.5) -> None:
+        """Call `show(text)` for every SMS the embedded server "sends" (the stand-in for the SMS
+        gateway), so that a developer at `kiosk run --dev` can read the one-time code."""
+        if self.server is None:
+            return
+        server = self.server
+
+        def watch() -> None:
+            last = 0
+            while not self._echo_stop.wait(poll_s):
+                try:
+                    rows = server.query("SELECT rowid AS n, text FROM sms_outbox WHERE rowid > ? ORDER BY rowid", (last,))
+                except Exception:  # the server is stopping
+                    return
+                for row in rows:
+                    last = int(row["n"])
+                    show(str(row["text"]))
+
+        self._echo = threading.Thread(target=watch, name="dev-sms-echo", daemon=True)
+        self._echo.start()
+
     def close(self) -> None:
+        self._echo_stop.set()
+        if self._echo is not None:
+            self._echo.join(2)
         if self.runtime is not None:
             self.runtime.stop()
         if self.devices is not None:
