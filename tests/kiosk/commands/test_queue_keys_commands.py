@@ -1,0 +1,93 @@
+"""`kiosk keys init|show` and `kiosk queue status|dead|retry`, through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from sync.outbox import Outbox
+from tests.sync.outbox_helpers import SECRETS, record
+
+
+@pytest.fixture()
+def cfg(tmp_path: Path) -> tuple[str, Path]:
+    state = tmp_path / "state"
+    path = tmp_path / "config.toml"
+    path.write_text(f'[storage]\nstate_dir = "{state}"\nmax_outbox_mb = 1\n')
+    return str(path), state
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_keys_show_before_init_names_the_fix(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "keys", "show", "--config", cfg[0])
+    assert code == 1 and "kiosk keys init" in err and "Traceback" not in err
+
+
+def test_keys_init_then_show(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "keys", "init", "--config", cfg[0])
+    assert code == 0 and "created" in out
+    key_id = out.split("key id ")[1].rstrip(")\n")
+    code, out, _ = run(capsys, "keys", "init", "--config", cfg[0])
+    assert code == 0 and "already exists" in out and key_id in out
+    code, out, _ = run(capsys, "keys", "show", "--config", cfg[0])
+    assert code == 0 and out.startswith("-----BEGIN PUBLIC KEY-----") and f"key id: {key_id}" in out
+    assert "PRIVATE" not in out
+
+
+def _fill(state: Path) -> list[str]:
+    with Outbox.open(state / "outbox.sqlite", kek_path=state / "outbox.kek", budget_bytes=1 << 20) as ob:
+        recs = [record() for _ in range(4)]
+        for r in recs:
+            ob.enqueue(r)
+        ob.claim_batch(2, 600)
+        ob.ack([recs[0]["record_id"]])
+        ob.dead(recs[1]["record_id"], "rejected: invalid_record")
+        return [r["record_id"] for r in recs]
+
+
+def test_queue_status_dead_and_retry(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, state = cfg
+    ids = _fill(state)
+    code, out, _ = run(capsys, "queue", "status", "--config", path)
+    assert code == 0
+    assert "pending       2" in out and "acknowledged  1" in out and "dead          1" in out and "MiB" in out
+    code, out, _ = run(capsys, "queue", "status", "--json", "--config", path)
+    st = json.loads(out)
+    assert (st["pending"], st["in_flight"], st["acknowledged"], st["dead"]) == (2, 0, 1, 1)
+    code, out, _ = run(capsys, "queue", "dead", "--config", path)
+    assert code == 0 and ids[1] in out and "rejected: invalid_record" in out
+    for secret in SECRETS:
+        assert secret not in out
+    code, _, err = run(capsys, "queue", "retry", ids[2], "--config", path)
+    assert code == 1 and "not dead" in err
+    code, out, _ = run(capsys, "queue", "retry", ids[1], "--config", path)
+    assert code == 0 and "1 record" in out
+    code, out, _ = run(capsys, "queue", "dead", "--config", path)
+    assert "no dead records" in out
+    code, _, err = run(capsys, "queue", "retry", "--all-dead", "--config", path)
+    assert code == 1 and "no dead records" in err
+
+
+def test_queue_status_reports_out_of_service(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, state = cfg
+    with Outbox.open(state / "outbox.sqlite", kek_path=state / "outbox.kek", budget_bytes=1 << 20) as ob:
+        while not ob.would_exceed(64 * 1024):
+            ob.enqueue({**record(), "app_version": "0.1.0+" + "x" * 16000})  # big records: fewer fsyncs
+    code, out, _ = run(capsys, "queue", "status", "--config", path)
+    assert code == 0 and "OUT OF SERVICE" in out
+
+
+def test_queue_on_a_corrupt_database_names_the_cause(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, state = cfg
+    state.mkdir()
+    (state / "outbox.sqlite").write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "queue", "status", "--config", path)
+    assert code == 1 and "corrupt" in err and "kept as" in err and "Traceback" not in err
