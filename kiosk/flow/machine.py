@@ -74,6 +74,7 @@ class Flow:
         self.reminder = False
         self.printing = False
         self.out_of_service = False
+        self.reader_fault = False
         self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))
 
     # ---------------------------------------------------------------- the entry point
@@ -93,6 +94,8 @@ class Flow:
         if isinstance(event, ev.CardRemoved):
             self.card_present = False
             return self._card_removed()
+        if isinstance(event, ev.ReaderFault | ev.ReaderRecovered):
+            return self._reader(isinstance(event, ev.ReaderFault))
         if isinstance(event, ev.Cancel):
             return self.cancel() if self.state in CANCELLABLE else []
         if isinstance(event, ev.ChipPhotoRead):
@@ -218,6 +221,14 @@ class Flow:
             return self.abort("card_removed", "error.card_removed", "action.try_again")
         if self.state == S.TAKE_CARD:
             self.go(S.THANK_YOU, THANK_YOU_S)
+        return []
+
+    def _reader(self, fault: bool) -> list[Effect]:
+        """The card reader failed (unplugged, pcscd gone) or came back. No new session starts
+        while it is faulty; a session that still needs the card ends with a device fault."""
+        self.reader_fault = fault
+        if fault and self.state in BEFORE_RESULT | {S.INSERT_CARD}:
+            return self.fail("device_fault", "error.device_fault", "action.try_later")
         return []
 
     def _tick(self) -> list[Effect]:

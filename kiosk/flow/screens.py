@@ -42,7 +42,8 @@ def build_view(f: Flow) -> View:
         body = "result_none.body"
     if state == S.THANK_YOU:
         body = f.thank_you_body
-    if state == S.IDLE and f.out_of_service:
+    out_of_service = state == S.IDLE and (f.out_of_service or f.reader_fault)
+    if out_of_service:
         title, body = "out_of_service.title", "action.try_later"
     if state == S.FACE and s is not None and s.photo is None:
         body = "face.waiting_photo"
@@ -93,7 +94,7 @@ def build_view(f: Flow) -> View:
         error_action=f.error_action if state == S.ERROR else None,
         reminder=f.reminder and state == S.TAKE_CARD,
         card_present=f.card_present,
-        out_of_service=f.out_of_service and state == S.IDLE,
+        out_of_service=out_of_service,
         simulation=f.simulated,
         help_line=f"help.{f.cfg.kiosk.profile}",
     )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def begin(f: Flow, e: Any) -> list[Effect]:
     """A touch on the attract screen, or a card inserted there (kept; read after consent)."""
-    if f.out_of_service:
+    if f.out_of_service or f.reader_fault:
         return []
     f.notices = []
     f.go(S.CHOOSE_SERVICE)

@@ -71,7 +71,8 @@ class View:
     """TAKE_CARD: the card has stayed too long; play the reminder animation/sound."""
     card_present: bool = False
     out_of_service: bool = False
-    """IDLE only: the kiosk takes no session (maintenance); show `out_of_service.title`."""
+    """IDLE only: the kiosk takes no session (maintenance, outbox budget, card reader fault); the
+    title is then `out_of_service.title`."""
     simulation: bool = False
     """Simulated devices are in use: show the SIMULATION banner."""
     help_line: str = "help.dga-smart-kiosk"

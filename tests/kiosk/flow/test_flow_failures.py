@@ -337,3 +337,28 @@ def test_no_cancel_once_issuing_started(state: S) -> None:
         d.send(ev.ReceiptPrinted(True, "ok"))
     assert not d.view.can_cancel
     assert d.send(ev.Cancel()) == [] and d.state == state
+
+
+# ---------------------------------------------------------------- card reader fault
+@pytest.mark.parametrize("state", [S.INSERT_CARD, S.READING, S.FACE, S.OTP])
+def test_reader_fault_ends_a_session_that_needs_the_card(state: S) -> None:
+    d = Drive().to(state)
+    d.send(ev.ReaderFault("reader_removed"))
+    ended_with(d, "failed", "device_fault", "error.device_fault")
+
+
+def test_no_session_starts_while_the_reader_is_faulty(drive: Drive) -> None:
+    drive.send(ev.ReaderFault("pcscd stopped"))
+    assert drive.view.out_of_service and drive.view.title == "out_of_service.title"
+    drive.send(ev.Begin())
+    assert drive.state == S.IDLE
+    drive.send(ev.ReaderRecovered())
+    assert not drive.view.out_of_service
+    drive.send(ev.Begin())
+    assert drive.state == S.CHOOSE_SERVICE
+
+
+def test_reader_fault_after_the_result_changes_nothing() -> None:
+    d = Drive().to(S.RESULT_QR)
+    d.send(ev.ReaderFault("reader_removed"))
+    assert d.state == S.RESULT_QR and d.records() == []
