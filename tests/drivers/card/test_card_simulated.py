@@ -205,3 +205,23 @@ def test_read_before_select_is_refused_by_the_chip() -> None:
 
 def test_photo_region_ends_where_the_address_starts() -> None:
     assert PHOTO_OFFSET + 5118 == 0x1579
+
+
+def test_full_read_transcript_follows_the_card_specification() -> None:
+    reader = SimulatedCardReader("normal")
+    with reader.connect() as card:
+        card.read_text()
+        card.read_photo()
+    assert reader.chip is not None
+    sent = [c.hex(" ").upper() for c in reader.chip.commands]
+    assert sent[:7] == [
+        "00 A4 04 00 08 A0 00 00 00 54 48 00 01",  # SELECT, its 61 0A not fetched
+        "80 B0 00 04 02 00 DE", "00 C0 00 00 DE",  # cid, names, birth date, gender
+        "80 B0 00 E2 02 00 97", "00 C0 00 00 97",  # request number .. card type
+        "80 B0 15 79 02 00 AE", "00 C0 00 00 AE",  # 160-byte address + number under the photo
+    ]
+    photo = sent[7:]
+    assert len(photo) == 40
+    for i in range(20):  # chunk i at 0x017B + 255 i: P1 = i + 1, P2 = 0x7B - i
+        assert photo[2 * i] == f"80 B0 {i + 1:02X} {0x7B - i:02X} 02 00 FF"
+        assert photo[2 * i + 1] == "00 C0 00 00 FF"
