@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from drivers.card.chip import Chip
-from drivers.card.errors import CardRemoved, NoCard, NoReader
+from drivers.card.errors import CardRemoved, NoCard, ReaderFault
 from drivers.card.profiles import CardProfile, load_profile
 from drivers.card.protocol import CardConnection, choose_reader
 
@@ -107,7 +107,7 @@ class _SimulatedTransport:
         slot = self._reader._slot
         with slot.lock:
             if not self._reader.plugged:
-                raise NoReader("the simulated reader was unplugged")
+                raise ReaderFault("card reader unplugged during the read")
             if slot.chip is None or slot.generation != self._generation:
                 raise CardRemoved("card removed during the read")
             if slot.pull_in is not None:

@@ -225,3 +225,16 @@ def test_full_read_transcript_follows_the_card_specification() -> None:
     for i in range(20):  # chunk i at 0x017B + 255 i: P1 = i + 1, P2 = 0x7B - i
         assert photo[2 * i] == f"80 B0 {i + 1:02X} {0x7B - i:02X} 02 00 FF"
         assert photo[2 * i + 1] == "00 C0 00 00 FF"
+
+
+def test_reader_unplugged_mid_read_is_a_reader_fault() -> None:
+    from drivers.card import NoReader, ReaderFault
+
+    reader = SimulatedCardReader("normal")
+    with reader.connect() as card:
+        card.read_text()
+        reader.plugged = False
+        with pytest.raises(ReaderFault, match="unplugged"):
+            card.read_photo()
+    with pytest.raises(NoReader):
+        reader.connect()
