@@ -12,9 +12,10 @@ Data minimisation (PDPA and the `Record` schema):
 
 `build_record(...)` validates the result with `sync.records.validate_record`, so a record the
 server would reject is never built (`RecordInvalid`). `record_from_draft(draft, ...)` adapts the
-flow's `RecordDraft`. `with_qr(record, token)` puts a (re-)issued token's cti on a record.
+flow's `RecordDraft`. `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
+`note_refreshed_qr(outbox, record_id, token)` does so for a record already queued.
 
-Errors: `sync.records.RecordInvalid`.
+Errors: `sync.records.RecordInvalid`; `note_refreshed_qr` also those of `sync.outbox`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
+from sync.outbox import Outbox, RecordGone
 from sync.qrtoken import IssuedToken
 from sync.records import Record, validate_record
 
@@ -224,3 +226,13 @@ def with_qr(record: Record, token: IssuedToken) -> Record:
     cont["qr_expires_at"] = _iso(datetime.fromtimestamp(token.exp, UTC))
     data["continuation"] = cont
     return validate_record(data)
+
+
+def note_refreshed_qr(outbox: Outbox, record_id: UUID, token: IssuedToken) -> bool:
+    """Write a re-issued token's cti onto the queued record (the spec keeps the last one).
+    False when the record has already left for the server (it then keeps the cti it was sent with)."""
+    try:
+        current = outbox.get(str(record_id))
+    except RecordGone:
+        return False
+    return outbox.update(with_qr(validate_record(current), token).to_json())

@@ -197,3 +197,19 @@ def test_record_from_draft() -> None:
     assert record["record_id"] == str(rid) and record["continuation"] == {"method": "sms"}
     assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
     assert record["consent"]["version"] == "2026-01"
+
+
+def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
+    from kiosk.records import note_refreshed_qr
+    from sync.outbox import Outbox
+
+    common = _common("verified", None)
+    first, second = _token(common["record_id"]), _token(common["record_id"])
+    with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
+        ob.enqueue(build_record(**common, card=Card(), continuation="qr", qr=first).to_json())
+        assert note_refreshed_qr(ob, common["record_id"], second) is True
+        assert ob.get(str(common["record_id"]))["continuation"]["qr_cti"] == cti_text(second.cti)
+        (claimed,) = ob.claim_batch(1, 60)
+        assert note_refreshed_qr(ob, common["record_id"], first) is False  # already on its way
+        ob.ack([claimed.record_id])
+        assert note_refreshed_qr(ob, common["record_id"], first) is False
