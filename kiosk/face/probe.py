@@ -65,7 +65,7 @@ def _frames(path: Path) -> list[Image]:
     return frames
 
 
-def verify_probe(cfg: FaceSection, chip_jpeg: bytes, probe: Path) -> ProbeResult:
+def verify_probe(cfg: FaceSection, chip_jpeg: bytes | bytearray, probe: Path) -> ProbeResult:
     """Match the best frame of `probe` (passing the gate first, then the sharpest) with the chip photo."""
     m = models.load()
     chip_image, chip_box = matcher.reference_face(m, matcher.decode(chip_jpeg))

@@ -97,7 +97,7 @@ class FaceVerifier:
         self._retry_hint = False
 
     # -- set-up -------------------------------------------------------------------------------
-    def reference(self, chip_jpeg: bytes) -> None:
+    def reference(self, chip_jpeg: bytes | bytearray) -> None:
         """Take the chip photo (JPEG bytes) as the reference; raises ChipPhotoNoFace/ChipPhotoInvalid."""
         self._zero_chip()
         self._chip = bytearray(chip_jpeg)

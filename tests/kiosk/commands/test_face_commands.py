@@ -119,3 +119,15 @@ def test_doctor_checks_camera_avx_and_models(cfg_file: Path) -> None:
     broken = config_mod.with_overrides(cfg, **{"devices.camera": {"backend": "opencv", "device": "/nonexistent/video0"}})
     again = {(c.area, c.name): c for c in run_checks(DoctorContext(broken, cfg_file, []))}
     assert again[("camera", "frames")].status == "fail" and "no camera at" in again[("camera", "frames")].detail
+
+
+def test_verify_a_video_probe_picks_its_best_frame(cfg_file: Path, scenes: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    video = tmp_path / "probe.avi"
+    good = cv2.imread(str(scenes["person_a.jpg"]))
+    out = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 480))
+    for image in (cv2.GaussianBlur(good, (0, 0), 4), (good * 0.3).astype("uint8"), good, cv2.GaussianBlur(good, (0, 0), 4)):
+        out.write(image)
+    out.release()
+    assert main(["face", "verify", "--config", str(cfg_file), "--reference", str(CHIP), "--probe", str(video), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["match"] is True and data["quality"]["ok"] is True  # the one good frame was chosen
