@@ -181,3 +181,35 @@ def test_qt_loop_feeds_the_watchdog_and_starves_it_when_blocked(path_socket: Fak
     assert gap > timeout_s
     # While the loop ran, consecutive kicks came well within the timeout.
     assert max(b - a for a, b in zip(before, before[1:], strict=False)) < timeout_s
+
+
+@pytest.mark.display
+@pytest.mark.slow
+def test_the_real_kiosk_ui_sends_ready_then_keeps_kicking(path_socket: FakeNotifySocket, tmp_path: Path) -> None:
+    """`kiosk run` itself (production mode, declared simulation, offscreen): READY=1, then WATCHDOG=1."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[kiosk]\nsimulation = true\n"
+        f"[storage]\nstate_dir = \"{tmp_path / 'state'}\"\n"
+        "[devices.card]\nbackend = \"simulated\"\n[devices.camera]\nbackend = \"simulated\"\n"
+        "[devices.printer]\nbackend = \"simulated\"\n"
+    )
+    env = {**os.environ, "NOTIFY_SOCKET": path_socket.env_value, "WATCHDOG_USEC": "1000000",
+           "QT_QPA_PLATFORM": "offscreen"}
+    log = tmp_path / "kiosk.log"  # a file, not a pipe: a full pipe would block the UI's loggers
+    with log.open("w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--config", str(config)], env=env,
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        path_socket.wait_for("READY=1", timeout_s=90)
+        ready_at = next(t for t, fs in path_socket.messages if "READY=1" in fs)
+        deadline = time.monotonic() + 10
+        while len([t for t, fs in path_socket.messages if "WATCHDOG=1" in fs and t > ready_at]) < 3:
+            assert proc.poll() is None, log.read_text()[-2000:]
+            assert time.monotonic() < deadline, path_socket.fields()
+            time.sleep(0.05)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    kicks = [t for t, fs in path_socket.messages if "WATCHDOG=1" in fs and t > ready_at]
+    assert max(b - a for a, b in zip(kicks, kicks[1:], strict=False)) < 1.0  # within WatchdogSec
