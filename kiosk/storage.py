@@ -6,7 +6,7 @@
 - `outbox.kek`  the outbox's key-encryption key (0600, 32 bytes);
 - `outbox.sqlite.corrupt-*`  outbox files that failed their integrity check, kept for recovery.
 
-Errors: those of `sync.outbox` and `sync.keys`.
+Errors: `NoOutbox`, and those of `sync.outbox` and `sync.keys`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kiosk.config import Config
 from sync.keys import DeviceKey
-from sync.outbox import DEFAULT_NAME, KEK_NAME, Outbox
+from sync.outbox import DEFAULT_NAME, KEK_NAME, Outbox, OutboxError
 
 
 def outbox_path(cfg: Config) -> Path:
@@ -30,9 +30,19 @@ def budget_bytes(cfg: Config) -> int:
     return cfg.storage.max_outbox_mb * 1024 * 1024
 
 
-def open_outbox(cfg: Config, *, check: bool = True) -> Outbox:
-    """The outbox named by the config (a context manager); runs the integrity check unless told not to."""
-    return Outbox.open(outbox_path(cfg), kek_path=kek_path(cfg), budget_bytes=budget_bytes(cfg), check=check)
+class NoOutbox(OutboxError):
+    """The outbox has not been created yet (the kiosk creates it on first use)."""
+
+
+def open_outbox(cfg: Config, *, check: bool = True, create: bool = True) -> Outbox:
+    """The outbox named by the config (a context manager); runs the integrity check unless told not to.
+
+    Inspection commands pass `create=False`: run as root they must not create files that the kiosk
+    user then cannot write."""
+    path = outbox_path(cfg)
+    if not create and not path.exists():
+        raise NoOutbox(f"no outbox at {path} yet (the kiosk creates it on first use)")
+    return Outbox.open(path, kek_path=kek_path(cfg), budget_bytes=budget_bytes(cfg), check=check)
 
 
 def out_of_service(outbox: Outbox, cfg: Config) -> bool:

@@ -37,7 +37,7 @@ def _age(seconds: float | None) -> str:
 
 def _status(args: argparse.Namespace) -> int:
     cfg = load_config(args)
-    with storage.open_outbox(cfg) as outbox:
+    with storage.open_outbox(cfg, create=False) as outbox:
         st = outbox.stats()
         full = storage.out_of_service(outbox, cfg)
     if args.json:
@@ -58,7 +58,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _dead(args: argparse.Namespace) -> int:
     cfg = load_config(args)
-    with storage.open_outbox(cfg) as outbox:
+    with storage.open_outbox(cfg, create=False) as outbox:
         letters = outbox.dead_letters()
     if args.json:
         print(json.dumps([d.__dict__ for d in letters]))
@@ -74,7 +74,7 @@ def _dead(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     cfg = load_config(args)
-    with storage.open_outbox(cfg) as outbox:
+    with storage.open_outbox(cfg, create=False) as outbox:
         n = outbox.retry_dead(None if args.all_dead else args.record_id)
     if n == 0:
         print("no dead records to retry", file=sys.stderr)

@@ -91,3 +91,10 @@ def test_queue_on_a_corrupt_database_names_the_cause(cfg: tuple[str, Path], caps
     (state / "outbox.sqlite").write_bytes(b"garbage" * 1000)
     code, _, err = run(capsys, "queue", "status", "--config", path)
     assert code == 1 and "corrupt" in err and "kept as" in err and "Traceback" not in err
+
+
+def test_queue_commands_never_create_the_outbox(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, state = cfg
+    code, _, err = run(capsys, "queue", "status", "--config", path)
+    assert code == 1 and "no outbox" in err
+    assert not (state / "outbox.sqlite").exists() and not (state / "outbox.kek").exists()
