@@ -113,7 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as e:  # the boundary: one line, never a traceback
-        log.error("command failed", exc_info=e)
+        # the user gets the one line below; the log line is for debugging (--log-level DEBUG)
+        log.debug("command failed", exc_info=e)
         print(f"error: {describe_error(e)}", file=sys.stderr)
         return 1
 

@@ -132,7 +132,9 @@ def setup(level: str = "INFO", stream: Any = None) -> None:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     for h in list(root.handlers):
-        if getattr(h, "_kiosk", False):
+        # ours from an earlier call, and plain stderr handlers that libraries install with
+        # basicConfig() at import time (python-escpos does): they would print unformatted lines
+        if getattr(h, "_kiosk", False) or type(h) is logging.StreamHandler:
             root.removeHandler(h)
     handler._kiosk = True  # type: ignore[attr-defined]
     root.addHandler(handler)

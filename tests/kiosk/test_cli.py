@@ -68,3 +68,12 @@ def test_unexpected_errors_become_one_line(tmp_path: Path) -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     r = kiosk("frobnicate")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_a_failure_prints_exactly_one_line(tmp_path: Path) -> None:
+    # the printer commands import python-escpos, which installs a root log handler at import
+    r = kiosk("config", "check", str(tmp_path / "absent.toml"))
+    assert r.returncode != 0
+    assert len(r.stderr.strip().splitlines()) == 2  # the problem, and the count line
+    r = kiosk("doctor", "--config", str(tmp_path / "absent-dir" / "x.toml"), "--json")
+    assert "Traceback" not in r.stderr and r.stderr.strip() == ""
