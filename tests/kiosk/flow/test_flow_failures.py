@@ -362,3 +362,20 @@ def test_reader_fault_after_the_result_changes_nothing() -> None:
     d = Drive().to(S.RESULT_QR)
     d.send(ev.ReaderFault("reader_removed"))
     assert d.state == S.RESULT_QR and d.records() == []
+
+
+def test_removal_on_the_closing_screens_only_skips_take_card() -> None:
+    d = Drive()
+    d.send(ev.CardInserted(b"\x3b"))
+    d.send(ev.CardRemoved())  # on the attract screen
+    assert d.state == S.CHOOSE_SERVICE and not d.view.card_present
+    d = Drive().to(S.FACE)
+    d.send(ev.FaceFailed("camera_unavailable"))  # ERROR, the card still inside
+    d.send(ev.CardRemoved())
+    assert d.state == S.ERROR and len(d.records()) == 1
+    d.send(ev.Done())
+    assert d.state == S.IDLE  # nothing to take
+    d = Drive().to(S.CONSENT)
+    d.send(ev.ConsentAnswer(False))
+    d.send(ev.CardRemoved())  # on the thank-you screen
+    assert d.state == S.THANK_YOU
