@@ -158,7 +158,7 @@ def test_mutated_tokens_only_raise_invalid_token(data: st.DataObject) -> None:
     _only_invalid_token("TRK1:" + base45.b45encode(bytes(raw)).decode())
 
 
-@FUZZ
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.recursive(
     st.none() | st.booleans() | st.integers() | st.binary(max_size=20) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.integers() | st.text(max_size=5), inner, max_size=5),
