@@ -5,8 +5,13 @@ monotonic timestamp (nobody queues stale frames). A separate watchdog thread dec
 no *new* frame arrived within `watchdog_s`: a read that blocks forever and a source that repeats
 the very same pixels after an unplug (OpenCV does both) look the same to it. On a fault it
 abandons the stuck reader (a blocked read cannot be interrupted; the old thread closes its source
-if the read ever returns) and reopens the device, retrying every `watchdog_s` until frames flow;
+if the read ever returns) and reopens the device, retrying every `watchdog_s` until frames flow
+(at most `MAX_STUCK_READERS` abandoned readers are kept; beyond that it waits for one to return);
 "fault" and "recovered" are each logged once.
+
+Frames are published from a ring of `RING_SLOTS` buffers owned by the camera, which `wipe()`
+zeroes (no face stays in memory when a session ends): a `Frame.image` stays valid until
+`RING_SLOTS - 1` newer frames have arrived; copy it to keep it longer.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from drivers.camera.errors import CameraFrozen, CameraUnavailable
 from drivers.camera.frame import Frame
 
 log = logging.getLogger("kiosk.camera")
+RING_SLOTS = 4
+MAX_STUCK_READERS = 3
 Image = npt.NDArray[Any]  # cv2 types its arrays loosely; frames are uint8 BGR
 
 
@@ -76,6 +83,7 @@ class CapturingCamera:
         self.watchdog_s = watchdog_s
         self._lock = threading.Condition()
         self._latest: Frame | None = None
+        self._ring: list[Image | None] = [None] * RING_SLOTS
         self._seq = 0
         self._fault: str | None = None
         self._running = False
@@ -145,11 +153,12 @@ class CapturingCamera:
         """Only a simulated person follows prompts; a real camera ignores this."""
 
     def wipe(self) -> None:
-        """Zero and drop the latest frame (session end: no face stays in memory)."""
+        """Zero every frame buffer and drop the latest frame (session end: no face stays in memory)."""
         with self._lock:
-            frame, self._latest = self._latest, None
-        if frame is not None:
-            frame.image.fill(0)
+            self._latest = None
+            for slot in self._ring:
+                if slot is not None:
+                    slot.fill(0)
 
     # -- threads ----------------------------------------------------------------------------
     def _spawn(self, source: Source) -> None:
@@ -179,7 +188,12 @@ class CapturingCamera:
                 with self._lock:
                     self._last_print = mark
                     self._seq += 1
-                    self._latest = Frame(image, now, self._seq)
+                    index = self._seq % RING_SLOTS
+                    slot = self._ring[index]
+                    if slot is None or slot.shape != image.shape:
+                        slot = self._ring[index] = np.empty_like(image)
+                    np.copyto(slot, image)
+                    self._latest = Frame(slot, now, self._seq)
                     self._last_new = now
                     if self._fault is not None:
                         log.warning("camera recovered", extra={"fields": {"camera": self.name}})
@@ -211,6 +225,9 @@ class CapturingCamera:
             self._reopen()
 
     def _reopen(self) -> None:
+        stuck = [t for t in self._threads if t.is_alive()]
+        if len(stuck) >= MAX_STUCK_READERS:
+            return  # readers blocked in the device: wait for one to return rather than pile up
         with self._lock:
             self._generation += 1  # abandon the stuck reader
         try:

@@ -27,13 +27,20 @@ class _VideoCaptureSource:
         self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         self._cap.set(cv2.CAP_PROP_FPS, fps)
         self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        self._buffer: Image | None = None
 
     def read(self) -> Image | None:
-        ok, image = self._cap.read()
-        return image if ok and image is not None else None
+        # Decode into one reused buffer (zeroed at close) rather than a new array per frame.
+        ok, image = self._cap.read(self._buffer)
+        if not ok or image is None:
+            return None
+        self._buffer = image
+        return image
 
     def close(self) -> None:
         self._cap.release()
+        if self._buffer is not None:
+            self._buffer.fill(0)
 
 
 class OpenCvCamera(CapturingCamera):

@@ -245,7 +245,8 @@ class _SimulatedSource:
         self.camera = camera
         self.next_at = time.monotonic()
         self.count = 0
-        self.last: Image | None = None
+        self.buffer = np.zeros((camera.height, camera.width, 3), dtype=np.uint8)
+        self.started = False
 
     def read(self) -> Image | None:
         cam = self.camera
@@ -258,13 +259,15 @@ class _SimulatedSource:
         if delay > 0:
             time.sleep(delay)
         self.next_at = max(self.next_at + 1.0 / cam.fps, time.monotonic() - 1.0 / cam.fps)
-        if cam._frozen and self.last is not None:
-            return self.last.copy()
-        image = cam.render(time.monotonic())
+        if cam._frozen and self.started:
+            return self.buffer  # the very same pixels again
+        image = cam._fit(cam.render(time.monotonic()))  # scenes are 640x480; the camera may not be
         self.count += 1
-        image = cv2.add(image, cam._noise[self.count % len(cam._noise)])
-        self.last = image
-        return image
+        if image.shape != self.buffer.shape:
+            self.buffer = np.zeros(image.shape, dtype=np.uint8)
+        cv2.add(image, cam._noise[self.count % len(cam._noise)], dst=self.buffer)
+        self.started = True
+        return self.buffer
 
     def close(self) -> None:
-        self.last = None
+        self.buffer.fill(0)

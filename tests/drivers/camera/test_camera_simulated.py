@@ -164,3 +164,20 @@ def test_wipe_zeroes_the_latest_frame() -> None:
         cam.wipe()
         assert cam.latest() is None and not last.image.any()
         assert frame.seq >= 1
+
+
+def test_other_resolutions_scale_the_scene() -> None:
+    with open_camera("simulated", scenario="genuine", width=320, height=240, watchdog_s=WATCHDOG_S) as cam:
+        assert cam.wait_frame().image.shape == (240, 320, 3)
+
+
+def test_frame_buffers_are_a_ring_owned_by_the_camera() -> None:
+    with SimulatedCamera("genuine", watchdog_s=WATCHDOG_S) as cam:
+        frames = [cam.wait_frame()]
+        while len(frames) < 6:
+            frames.append(cam.wait_frame(frames[-1].seq))
+        buffers = {id(f.image) for f in frames}
+        assert len(buffers) <= 4  # reused, not a new array per frame
+        cam.stop()  # nothing new lands in the ring while we look
+        cam.wipe()
+        assert all(not f.image.any() for f in frames)
