@@ -212,4 +212,8 @@ def test_the_real_kiosk_ui_sends_ready_then_keeps_kicking(path_socket: FakeNotif
         proc.kill()
         proc.wait(10)
     kicks = [t for t, fs in path_socket.messages if "WATCHDOG=1" in fs and t > ready_at]
-    assert max(b - a for a, b in zip(kicks, kicks[1:], strict=False)) < 1.0  # within WatchdogSec
+    # Kicks asked every 0.5 s; the real UI may hold its loop a moment (first renders), but never
+    # near the WatchdogSec of kiosk.service, after which systemd would restart it.
+    unit = (ROOT / "systemd/kiosk.service").read_text()
+    watchdog_sec = float(next(line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("WatchdogSec=")))
+    assert max(b - a for a, b in zip(kicks, kicks[1:], strict=False)) < watchdog_sec / 2
