@@ -122,6 +122,13 @@ class DeviceKey:
     @classmethod
     def create(cls, state_dir: Path) -> DeviceKey:
         """Create and store a new key; refuses to overwrite an existing one."""
+        try:
+            return cls._create(state_dir)
+        except OSError as e:
+            raise DeviceKeyError(f"cannot write the device key in {state_dir} ({e.strerror})") from None
+
+    @classmethod
+    def _create(cls, state_dir: Path) -> DeviceKey:
         path = cls.path_in(state_dir)
         Path(state_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
         key = ec.generate_private_key(ec.SECP256R1())

@@ -111,7 +111,14 @@ class Outbox:
     @classmethod
     def open(cls, path: Path, *, kek_path: Path, budget_bytes: int,
              clock: Callable[[], float] = time.time, check: bool = True) -> Outbox:
-        path = Path(path)
+        try:
+            return cls._open_file(Path(path), Path(kek_path), budget_bytes, clock, check)
+        except OSError as e:  # folder or key file not writable, disk gone...
+            raise OutboxError(f"cannot open outbox {path}: {e.strerror or e}") from None
+
+    @classmethod
+    def _open_file(cls, path: Path, kek_path: Path, budget_bytes: int, clock: Callable[[], float],
+              check: bool) -> Outbox:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fresh = not path.exists() or path.stat().st_size == 0
         if fresh:

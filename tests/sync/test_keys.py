@@ -71,3 +71,10 @@ def test_public_pem_rejects_other_curves() -> None:
     )
     with pytest.raises(ValueError):
         load_public_pem(other)
+
+
+def test_unwritable_state_dir_is_a_device_key_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(DeviceKeyError, match="cannot write the device key"):
+        DeviceKey.create(blocker / "state")

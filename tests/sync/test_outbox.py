@@ -278,3 +278,12 @@ def test_wrong_kek_makes_records_unreadable(tmp_path: Path) -> None:
     with open_outbox(tmp_path) as ob:
         with pytest.raises(RecordUnreadable):
             ob.get(r["record_id"])
+
+
+def test_unusable_folder_is_an_outbox_error(tmp_path: Path) -> None:
+    from sync.outbox import Outbox, OutboxError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(OutboxError, match="cannot open outbox"):
+        Outbox.open(blocker / "outbox.sqlite", kek_path=blocker / "outbox.kek", budget_bytes=1 << 20)
