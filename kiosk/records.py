@@ -150,7 +150,7 @@ def build_record(
         "purpose": purpose,
         "outcome": outcome,
         "ial": "2.3" if verified else "none",
-        "failure_reason": None if verified else (failure_reason or "cancelled"),
+        "failure_reason": None if verified else failure_reason,
         "app_version": app_version,
     }
     # without chip data there is no card part: the schema's card needs a citizen id
