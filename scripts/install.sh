@@ -217,7 +217,7 @@ do_uninstall() {
   rm -f "$sysusers_conf" "$tmpfiles_conf" "$polkit_rule"
   [ "$(readlink "$command_link" 2>/dev/null)" = /opt/kiosk/bin/kiosk ] && rm -f "$command_link"
   rm -rf "$prefix"
-  [ "$live" = 1 ] && systemctl daemon-reload 2>/dev/null || true
+  if [ "$live" = 1 ]; then systemctl daemon-reload 2>/dev/null || true; fi
   if [ "$purge" = 1 ]; then
     say "purging ${state_dir#"$root"} (outbox, device key, enrollment), ${etc_dir#"$root"} and ${cache_dir#"$root"}"
     rm -rf "$state_dir" "$etc_dir" "$cache_dir"
