@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk import config, lockdown
+from kiosk import cli, config, lockdown
 
 
 def cfg(mode: str = "production", simulation: bool = False, **backends: str) -> config.Config:
@@ -50,3 +51,12 @@ def test_development_mode_allows_simulation_but_still_shows_it() -> None:
 
 def test_simulation_flag_alone_shows_no_banner_with_real_devices() -> None:
     assert not lockdown.enforce(cfg(simulation=True)).show_simulation_banner
+
+
+def test_kiosk_run_refuses_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('[devices.card]\nbackend = "simulated"\n')
+    assert cli.main(["run", "--config", str(config_file)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: production mode refuses simulated devices (devices.card.backend")
+    assert "Traceback" not in "\n".join(err)
