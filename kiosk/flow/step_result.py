@@ -6,6 +6,10 @@ and writes the verified record to the outbox in one transaction (`IssueRecord` -
 On the QR screen a fresh token (new cti, same record id and display code) is asked for
 `QR_REFRESH_MARGIN_S` before the shown one expires. The receipt prints in the background while the
 result is on screen; a printer fault only adds the notice `notice.receipt_not_printed`.
+
+Because the record is committed before the QR is shown and the receipt printed (the outbox has
+no update), a verified record carries the first token's cti and expiry (`continuation.qr_cti`),
+not the last re-issued one, and no `receipt` part; the printer's outcome is logged and shown.
 """
 
 from __future__ import annotations
