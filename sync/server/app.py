@@ -54,7 +54,10 @@ async def mint_enrollment_token(request: Request) -> JSONResponse:
         raise ApiError(401, "admin_unauthorized", "a valid admin bearer token is required")
     data = parse_json(await read_body(request))
     check(spec.first_problem(spec.request_validator("/v1/admin/enrollment-tokens"), data))
-    token, expires_at = enrollment.mint(st.store, data["site_id"], int(data.get("ttl_s", 86400)), st.now())
+    try:
+        token, expires_at = enrollment.mint(st.store, data["site_id"], int(data.get("ttl_s", 86400)), st.now())
+    except ValueError as e:
+        raise ApiError(400, "invalid", str(e)) from None
     return JSONResponse({"token": token, "expires_at": iso(expires_at)}, status_code=201)
 
 

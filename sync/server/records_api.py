@@ -22,6 +22,14 @@ MAX_BATCH = 100
 _NOT_MINIMISED = ("name_th", "name_en", "date_of_birth")
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return len(value) == 36
+
+
 def canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -81,6 +89,11 @@ async def post_records(request: Request) -> JSONResponse:
         raise ApiError(400, "invalid", "records: must be a non-empty array")
     if len(records) > MAX_BATCH:
         raise ApiError(400, "too_many_records", f"at most {MAX_BATCH} records per request")
+    for i, rec in enumerate(records):
+        # results name each record by its id: a record without a usable id cannot be answered alone
+        rid = rec.get("record_id") if isinstance(rec, dict) else None
+        if not isinstance(rid, str) or not _is_uuid(rid):
+            raise ApiError(400, "invalid", f"records/{i}/record_id: must be a UUID")
     texts = [canonical(r) for r in records]
     request_hash = sha256_hex("\n".join(texts))
     now = st.now()
@@ -100,8 +113,7 @@ async def post_records(request: Request) -> JSONResponse:
 
 def _one(db: sqlite3.Connection, record: Any, text: str, kiosk_id: str, link_base: str,
          now: float) -> dict[str, Any]:
-    rid = record.get("record_id") if isinstance(record, dict) else None
-    record_id = rid if isinstance(rid, str) else str(rid)
+    record_id = str(record["record_id"])
     problem = _record_problem(record, kiosk_id)
     if problem is not None:
         return _rejected(record_id, *problem)
