@@ -186,3 +186,40 @@ def test_late_answers_never_reach_the_next_session(stack: DevStack, pilot: Autop
     post(ev.ConsentAnswer(True))  # a stale answer from the cancelled session
     time.sleep(0.3)
     assert rt.view.state == S.CONSENT
+
+
+def test_technician_controls(stack: DevStack, pilot: Autopilot) -> None:
+    rt = stack.runtime
+    assert rt is not None and stack.simulator is not None
+    tech = rt.technician
+    states = tech.device_states()
+    assert states["card"][0] == "ok" and states["printer"] == ("ok", "ok") and states["central"][0] == "ok"
+    assert tech.queue_stats()["pending"] == len(records(stack))
+    assert tech.print_test() == "ok"
+    stack.simulator.set_printer_state("out")
+    assert tech.device_states()["printer"] == ("fault", "paper_out")
+    assert tech.print_test() == "paper_out"
+    assert tech.check_pin(stack.cfg.ui.technician_pin) and not tech.check_pin("0000")
+
+
+def test_maintenance_takes_no_session(stack: DevStack, pilot: Autopilot) -> None:
+    rt = stack.runtime
+    assert rt is not None
+    rt.technician.enter_maintenance()
+    view = pilot.wait(lambda v: v.out_of_service, "out of service")
+    assert view.title == "out_of_service.title"
+    rt.send(ev.Begin())
+    time.sleep(0.3)
+    assert rt.view.state == S.IDLE
+    rt.technician.leave_maintenance()
+    pilot.wait(lambda v: not v.out_of_service, "back in service")
+
+
+def test_device_states_are_published_for_the_heartbeat(stack: DevStack) -> None:
+    from sync.device_states import read
+
+    deadline = time.monotonic() + 5
+    while not (stack.cfg.state_dir / "device-states.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    states = read(stack.cfg.state_dir)
+    assert states["card"].state == "ok" and "printer" in states
