@@ -1,0 +1,100 @@
+"""`kiosk sync` as the service runs it: a real process, a real server, a real outbox. SIGTERM ends
+it promptly with exit 0 and nothing left in flight; `--once` drains and reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sync.server import ServerThread
+from tests.sync.central import Kiosk, enrolled_kiosk, make_record
+from tests.sync.worker_support import Clock, fast_dir, open_outbox
+
+pytestmark = [pytest.mark.daemon, pytest.mark.slow]
+
+
+@pytest.fixture
+def work() -> Iterator[Path]:
+    with fast_dir() as d:
+        yield d
+
+
+@pytest.fixture
+def server(work: Path) -> Iterator[ServerThread]:
+    with ServerThread(work / "central.sqlite") as srv:
+        yield srv
+
+
+def setup_kiosk(server: ServerThread, work: Path, n: int) -> tuple[Kiosk, Path, list[str]]:
+    state = work / "state"
+    kiosk = enrolled_kiosk(server, state)
+    ids = []
+    with open_outbox(state, Clock()) as outbox:
+        for _ in range(n):
+            rec = make_record(kiosk.kiosk_id)
+            outbox.enqueue(rec)
+            ids.append(rec["record_id"])
+    cfg = work / "config.toml"
+    cfg.write_text(f'[storage]\nstate_dir = "{state}"\n[sync]\nserver_url = "{server.url}"\n'
+                   'timeout_s = 5.0\nbackoff_base_s = 30.0\n')
+    return kiosk, cfg, ids
+
+
+def kiosk_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kiosk", *args]
+
+
+def test_sigterm_stops_cleanly_with_nothing_in_flight(server: ServerThread, work: Path) -> None:
+    kiosk, cfg, _ = setup_kiosk(server, work, 5)
+    server.faults.add("/v1/records", "status", status=500, times=1000)
+    proc = subprocess.Popen(kiosk_cmd("--log-level", "INFO", "sync", "--config", str(cfg)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        status = kiosk.state_dir / "sync-status.json"
+        # the worker has tried, failed, and is waiting in its backoff
+        while not (status.exists() and json.loads(status.read_text())["state"] == "down"):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the sync service never reported the failing server"
+            time.sleep(0.1)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=15)
+        stopped_in = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    _, err = proc.communicate()
+    assert code == 0, err
+    assert stopped_in < 5  # did not sit out its 30 s backoff
+    assert "Traceback" not in err
+    with open_outbox(kiosk.state_dir, Clock()) as outbox:
+        stats = outbox.stats()
+    assert (stats.pending, stats.in_flight) == (5, 0)
+    assert sum("server unreachable since" in line for line in err.splitlines()) == 1
+
+
+def test_once_drains_and_reports(server: ServerThread, work: Path) -> None:
+    _, cfg, ids = setup_kiosk(server, work, 7)
+    done = subprocess.run(kiosk_cmd("sync", "--once", "--config", str(cfg)), capture_output=True, text=True,
+                          timeout=120, env={**os.environ})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sent 7, dead 0, pending 0")
+    assert [r["record_id"] for r in server.query("SELECT record_id FROM records ORDER BY seq")] == ids
+
+
+def test_not_enrolled_is_a_clear_error(work: Path) -> None:
+    cfg = work / "config.toml"
+    cfg.write_text(f'[storage]\nstate_dir = "{work / "state"}"\n')
+    done = subprocess.run(kiosk_cmd("sync", "--once", "--config", str(cfg)), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: this kiosk is not enrolled")
