@@ -5,6 +5,7 @@ encoded as one alphanumeric segment: about 30 % fewer modules than byte mode, i.
 for a real token. `render()` gives a black-on-white PIL image with the standard 4-module quiet
 zone; `module_size` sets pixels per module (screen) or printer dots per module (paper).
 
+`matrix()` gives the bare modules for a screen that draws them itself.
 `issue_token(cfg.qr, key, ...)` signs a token with the configured audience and lifetime;
 `new_display_code()` draws the two-digit code shown beside it.
 
@@ -47,31 +48,36 @@ class RenderedQr:
     """Side of the symbol in modules, without the quiet zone."""
 
 
-def render(text: str, *, medium: Medium = "screen", module_size: int = 8) -> RenderedQr:
+def matrix(text: str, *, medium: Medium = "screen") -> tuple[list[list[bool]], int]:
+    """The symbol's modules (True = dark), quiet zone included, and its QR version: for screens
+    that draw the code themselves (the UI scales it by a whole number)."""
     if not text or not set(text) <= ALPHANUMERIC:
         raise QrRenderError("QR text must be non-empty QR-alphanumeric (uppercase Base45)")
-    if module_size < 1:
-        raise QrRenderError("module size must be at least 1 pixel")
-    code = qrcode.QRCode(
-        version=None, error_correction=ERROR_CORRECTION[medium], box_size=module_size, border=QUIET_ZONE_MODULES
-    )
+    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECTION[medium], box_size=1,
+                         border=QUIET_ZONE_MODULES)
     code.add_data(qrcode.util.QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM, check_data=False))
     try:
         code.make(fit=True)
     except (qrcode.exceptions.DataOverflowError, ValueError) as e:
         raise QrRenderError(f"QR text too long ({len(text)} characters): {e}") from None
-    matrix = code.get_matrix()  # includes the quiet zone
-    side = len(matrix)
+    return [[bool(m) for m in row] for row in code.get_matrix()], int(code.version)
+
+
+def render(text: str, *, medium: Medium = "screen", module_size: int = 8) -> RenderedQr:
+    if module_size < 1:
+        raise QrRenderError("module size must be at least 1 pixel")
+    modules, version = matrix(text, medium=medium)
+    side = len(modules)
     image = Image.new("1", (side, side), 1)
     pixels = image.load()
     assert pixels is not None
-    for y, row in enumerate(matrix):
+    for y, row in enumerate(modules):
         for x, dark in enumerate(row):
             if dark:
                 pixels[x, y] = 0
     if module_size > 1:
         image = image.resize((side * module_size, side * module_size), Image.Resampling.NEAREST)
-    return RenderedQr(image=image, version=int(code.version), modules=side - 2 * QUIET_ZONE_MODULES)
+    return RenderedQr(image=image, version=version, modules=side - 2 * QUIET_ZONE_MODULES)
 
 
 def new_display_code() -> int:

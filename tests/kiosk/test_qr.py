@@ -64,3 +64,13 @@ def test_text_outside_the_alphanumeric_alphabet_is_refused() -> None:
 def test_display_codes_are_two_digits() -> None:
     codes = {new_display_code() for _ in range(2000)}
     assert min(codes) >= 10 and max(codes) <= 99 and len(codes) > 80
+
+
+def test_matrix_matches_the_rendered_image() -> None:
+    from kiosk.qr import matrix
+
+    text = _token()
+    modules, version = matrix(text, medium="paper")
+    qr = render(text, medium="paper", module_size=1)
+    assert version == qr.version and len(modules) == qr.image.width
+    assert all((qr.image.getpixel((x, y)) == 0) == dark for y, row in enumerate(modules) for x, dark in enumerate(row))
