@@ -21,6 +21,7 @@ Errors: `sync.records.RecordInvalid`; `note_refreshed_qr` also those of `sync.ou
 from __future__ import annotations
 
 import base64
+import math
 import re
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
@@ -81,8 +82,13 @@ def _face(face: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for attr in ("method", "distance", "threshold", "match", "attempts"):
         value = getattr(face, attr, None)
-        if value is not None:
-            out[attr] = round(float(value), 4) if attr in ("distance", "threshold") else value
+        if value is None:
+            continue
+        if attr in ("distance", "threshold"):
+            if not math.isfinite(float(value)):
+                continue  # no face was measured: JSON has no NaN or infinity
+            value = round(float(value), 4)
+        out[attr] = value
     liveness = getattr(face, "liveness", None)
     if liveness is not None:
         out["liveness"] = {

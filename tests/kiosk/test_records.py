@@ -213,3 +213,11 @@ def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
         assert note_refreshed_qr(ob, common["record_id"], first) is False  # already on its way
         ob.ack([claimed.record_id])
         assert note_refreshed_qr(ob, common["record_id"], first) is False
+
+
+def test_unmeasured_face_distance_is_left_out() -> None:
+    record = build_record(**_common("failed", "face_mismatch"), card=Card(),
+                          face=FaceResult(distance=float("inf"), match=False, attempts=3)).to_json()
+    VALIDATOR.validate(record)
+    assert "distance" not in record["face"] and record["face"]["attempts"] == 3
+    json.dumps(record, allow_nan=False)
