@@ -173,9 +173,9 @@ def validate_record(data: Any) -> Record:
     if not isinstance(data, dict):
         raise RecordInvalid("(record)", "must be an object")
     try:
-        text = json.dumps(data, ensure_ascii=False)
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
-        raise RecordInvalid("(record)", "holds values that are not JSON (pass strings for dates)") from None
+        raise RecordInvalid("(record)", "holds values that are not JSON (dates must be strings; no NaN)") from None
     try:
         # strict JSON-mode validation: JSON types exactly ("yes" is not a boolean), while strings
         # still become UUIDs, dates and times as the schema's formats say

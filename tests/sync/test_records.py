@@ -135,3 +135,12 @@ def test_error_messages_never_carry_the_values() -> None:
 def test_non_object_is_refused() -> None:
     with pytest.raises(RecordInvalid):
         validate_record([])
+
+
+def test_values_that_are_not_json_are_refused() -> None:
+    with pytest.raises(RecordInvalid, match="not JSON"):
+        validate_record(_with("face.distance", float("nan")))
+    import datetime
+
+    with pytest.raises(RecordInvalid, match="not JSON"):
+        validate_record(_with("created_at", datetime.datetime.now(datetime.UTC)))
