@@ -2,7 +2,8 @@
 guard that keeps the development endpoints on loopback.
 
 `ServerThread(db_path, host="127.0.0.1", port=0, dev=True, ...)` is a context manager; `.url` is
-its base URL once started (port 0 = a free port chosen by the OS), `.faults` programs failures.
+its base URL once started (port 0 = a free port chosen by the OS), `.faults` programs failures;
+`tls_cert`/`tls_key` (PEM files) serve HTTPS.
 
 Errors: `ServerStartError` (cannot bind, or `dev` on a non-loopback address).
 """
@@ -66,8 +67,11 @@ class ServerThread:
         admin_token: str | None = None,
         clock: Callable[[], float] = time.time,
         audience: str = DEFAULT_AUDIENCE,
+        tls_cert: Path | None = None,
+        tls_key: Path | None = None,
     ) -> None:
         check_dev_host(host, dev)
+        self._tls = (str(tls_cert), str(tls_key)) if tls_cert and tls_key else None
         self.db_path = Path(db_path)
         self.host = host
         self.port = port
@@ -81,13 +85,15 @@ class ServerThread:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}"
 
     def start(self) -> ServerThread:
         self._sock = bind_socket(self.host, self.port)
         self.port = self._sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="critical", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1)
+                                timeout_graceful_shutdown=1,
+                                ssl_certfile=self._tls[0] if self._tls else None,
+                                ssl_keyfile=self._tls[1] if self._tls else None)
         self._server = uvicorn.Server(config)
         sock = self._sock
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
