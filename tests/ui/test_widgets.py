@@ -3,9 +3,13 @@ the camera preview, touch-target sizes."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 
 from ui import theme
@@ -18,10 +22,14 @@ pytestmark = pytest.mark.display
 
 
 def _array(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    ptr = image.constBits()
-    arr = np.frombuffer(ptr, np.uint8, image.sizeInBytes()).reshape(image.height(), image.bytesPerLine())
-    return arr[:, : image.width()].copy()
+    # Through PNG bytes rather than constBits(): PySide6's memoryview of the pixels corrupts a
+    # reference count that only shows when the interpreter exits.
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return np.array(Image.open(io.BytesIO(bytes(data))).convert("L"))
 
 
 def test_apply_key_digits_back_clear_and_length_limit() -> None:
