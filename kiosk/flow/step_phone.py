@@ -139,6 +139,7 @@ def resend(f: Flow, e: ev.ResendOtp) -> list[Effect]:
 
 def resend_in(f: Flow) -> int | None:
     s = f.session
-    if s is None or f.state != S.OTP:
+    if s is None or f.state not in (S.PHONE, S.OTP):
         return None
-    return max(0, math.ceil(s.otp_resend_at - f.now))
+    left = max(0, math.ceil(s.otp_resend_at - f.now))
+    return left if f.state == S.OTP or left > 0 else None

@@ -51,7 +51,8 @@ class View:
     """Message code of the last OTP problem (`otp.wrong`, `otp.expired_resend`, `otp.wait_resend`)."""
     otp_attempts_left: int | None = None
     otp_resend_in_s: int | None = None
-    """Seconds until "send again" is allowed; 0 = allowed now."""
+    """Seconds until "send again" is allowed (OTP screen; 0 = allowed now), or until a new code may
+    be asked for after the server said "too soon" (phone screen)."""
     busy: bool = False
     """A network or device call is running for this screen (show a spinner, ignore the keypad)."""
     qr_text: str | None = None

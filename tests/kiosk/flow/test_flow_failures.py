@@ -259,6 +259,9 @@ def test_rate_limited_send_says_how_long_to_wait() -> None:
     d.send(ev.PhoneEntered("0812345678"))
     d.send(ev.OtpSendFailed("rate_limited", retry_after_s=20))
     assert d.state == S.PHONE and d.view.phone_error == "otp.wait_resend"
+    assert d.view.otp_resend_in_s == 20 and d.view.message_values()["seconds"] == 20
+    d.advance(20)
+    assert d.view.otp_resend_in_s is None
 
 
 def test_number_refused_by_the_server_asks_again() -> None:
