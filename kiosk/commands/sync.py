@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 from pathlib import Path
 from types import FrameType
 
@@ -73,5 +74,5 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"sent {worker.status.sent}, dead {worker.status.dead}, pending {stats.pending}, "
               f"link {worker.status.state}")
     if code == EXIT_UNAUTHORIZED:
-        print(f"error: {worker.status.detail}")
+        print(f"error: {worker.status.detail}", file=sys.stderr)
     return code

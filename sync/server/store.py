@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
   created_at REAL NOT NULL, PRIMARY KEY (kiosk_id, key));
 CREATE TABLE IF NOT EXISTS nonces (
   key_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at REAL NOT NULL, PRIMARY KEY (key_id, nonce));
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces(seen_at);
 CREATE TABLE IF NOT EXISTS otps (
   otp_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, session_id TEXT NOT NULL, code_hash TEXT NOT NULL,
   salt TEXT NOT NULL, created_at REAL NOT NULL, expires_at REAL NOT NULL,
