@@ -1,0 +1,36 @@
+"""Every citizen-facing text exists in Thai and English with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from kiosk.flow.view import View
+from kiosk.messages import MESSAGES, msg
+
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_message_is_bilingual_with_matching_placeholders(code: str) -> None:
+    m = MESSAGES[code]
+    assert m.code == code and m.th.strip() and m.en.strip()
+    if code != "button.language":  # the toggle names the *other* language
+        assert THAI.search(m.th), "Thai text expected"
+        assert not THAI.search(m.en), "English text expected"
+    fields = {f for _, f, _, _ in string.Formatter().parse(m.th) if f}
+    assert fields == {f for _, f, _, _ in string.Formatter().parse(m.en) if f}
+    view_values = set(View(state="idle", language="th", title="x").message_values())  # type: ignore[arg-type]
+    assert fields <= view_values, f"{code}: placeholders the view cannot fill: {fields - view_values}"
+
+
+def test_unknown_code_names_itself() -> None:
+    with pytest.raises(KeyError, match="no citizen message with code 'nope'"):
+        msg("nope")
+
+
+def test_format_fills_both_languages() -> None:
+    m = msg("otp.wrong").format(attempts=2)
+    assert "2" in m.th and "2 tries left" in m.en
