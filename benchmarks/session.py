@@ -12,23 +12,17 @@ first session (as `kiosk run` does at start); their load time is printed separat
 
 from __future__ import annotations
 
-import sys
+import argparse
+import statistics
+import tempfile
+import time
 from pathlib import Path
 
-# Run as a file, Python puts benchmarks/ first on the path, where scripts are named like the
-# project's packages (sync.py): import the packages, not the scripts.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-from kiosk import logs  # noqa: E402
-from kiosk.flow import events as ev  # noqa: E402
-from kiosk.flow.autopilot import Autopilot  # noqa: E402
-from kiosk.flow.devstack import DevStack, dev_config  # noqa: E402
-from kiosk.flow.states import StateName as S  # noqa: E402
+from kiosk import logs
+from kiosk.flow import events as ev
+from kiosk.flow.autopilot import Autopilot
+from kiosk.flow.devstack import DevStack, dev_config
+from kiosk.flow.states import StateName as S
 
 PHASES = [
     ("card monitor (debounce)", "insert", S.READING),

@@ -5,7 +5,7 @@ process), enrolls a kiosk, then measures:
 1. raw upload: signed POST /v1/records of pre-built batches of 100 (client + HTTP + server);
 2. drain: a 10,000-record backlog in the real encrypted outbox drained by the sync worker
    (claim, decrypt, sign, post, acknowledge), oldest first.
-Target: >= 500 records/s. Usage: `.venv/bin/python benchmarks/sync.py [--records N] [--tmpfs]`.
+Target: >= 500 records/s. Usage: `.venv/bin/python benchmarks/sync_throughput.py [--records N] [--tmpfs]`.
 """
 
 from __future__ import annotations
