@@ -16,6 +16,7 @@ is created on the offscreen platform (set before Qt starts, so the caller needs 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -75,6 +76,11 @@ class Screenshotter:
             face.pull_frame()  # type: ignore[attr-defined]
         for art in w.findChildren(self._art_type):
             art.set_phase(0.35)
+        qr = w.screens["result"].qr  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 5.0
+        while not qr.ready and time.monotonic() < deadline:  # encoded on a worker thread
+            self._app.processEvents()
+            time.sleep(0.002)
         self._app.processEvents()
         return w.grab().toImage()
 

@@ -89,6 +89,7 @@ def test_qr_path(at_dga: Citizen) -> None:
     view = c.enter_phone_and_code()
     assert view.state == S.RESULT_QR
     qr = c.w.screens["result"].qr
+    c.qtbot.waitUntil(lambda: qr.ready)
     assert qr.isVisible() and qr.modules > 0 and qr.scale() >= 4
     assert c.w.screens["result"].code.text() == str(view.display_code)
     c.finish()
@@ -196,7 +197,8 @@ def test_paper_out_completes_with_the_qr_and_a_notice(at_dga: Citizen) -> None:
     c.to_phone()
     c.enter_phone_and_code()
     view = c.wait_for(lambda v: "notice.receipt_not_printed" in v.notices, timeout_s=30)
-    assert view.qr_text and c.w.screens["result"].qr.modules > 0
+    c.qtbot.waitUntil(lambda: c.w.screens["result"].qr.modules > 0)
+    assert view.qr_text
     assert "ไม่สามารถพิมพ์ใบรับได้" in c.w.screens["result"].notices.text()
     c.finish()
     c.assert_nothing_personal()

@@ -70,6 +70,7 @@ def test_qr_is_drawn_at_an_integer_scale_and_decodes_back(qtbot) -> None:
     view.resize(700, 700)
     view.set_text(text)
     view.show()
+    qtbot.waitUntil(lambda: view.ready)
     assert view.scale() == 700 // view.modules
     shot = _array(view.grab().toImage())
     # Crisp: only pure black and pure white pixels, no smoothing grey.

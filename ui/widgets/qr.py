@@ -2,12 +2,19 @@
 
 Error correction M on screen (specs/ial-qr.md). Scaling by a whole number with no smoothing
 keeps every module a crisp square of identical size, which phone scanners read fastest.
+
+Encoding a token-sized QR in pure Python (`qrcode` tries all eight masks) takes ~40 ms, too long
+for the GUI thread: `QrView.set_text` encodes on a worker thread and shows the image when it
+arrives (`ready` says whether the shown image is the current text's).
 """
 
 from __future__ import annotations
 
+import threading
+
+import numpy as np
 import qrcode
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 from qrcode.constants import ERROR_CORRECT_M
@@ -20,33 +27,51 @@ def qr_image(text: str) -> QImage:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
     code.add_data(text.encode("ascii") if text.isascii() else text.encode("utf-8"))
     code.make(fit=True)
-    matrix = code.get_matrix()
-    n = len(matrix)
-    img = QImage(n, n, QImage.Format.Format_Grayscale8)
-    img.fill(QColor("#ffffff"))
-    black = QColor("#000000").rgb()
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                img.setPixel(x, y, black)
-    return img
+    # One byte per module (0 dark, 255 light), wrapped and copied: no per-pixel Python calls.
+    modules = np.array(code.get_matrix(), dtype=bool)
+    n = modules.shape[0]
+    pixels = np.where(modules, 0, 255).astype(np.uint8)
+    return QImage(pixels.data, n, n, n, QImage.Format.Format_Grayscale8).copy()
 
 
 class QrView(QWidget):
     """Shows one QR, centred, at the largest integer scale that fits."""
 
+    _encoded = Signal(str, object)  # text, QImage (emitted by the encoding thread)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
         self._text: str | None = None
+        self._image_text: str | None = None
+        self._encoded.connect(self._arrived)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_text(self, text: str | None) -> None:
         if text == self._text:
             return
         self._text = text
-        self._image = qr_image(text) if text else None
-        self.update()
+        if not text:
+            # Cleared at once: no code survives the session.
+            self._image, self._image_text = None, None
+            self.update()
+        else:
+            # A refreshed token of the same session: the previous code stays until the new one
+            # is drawn, so the screen does not flicker.
+            threading.Thread(target=self._encode, args=(text,), name="ui-qr", daemon=True).start()
+
+    def _encode(self, text: str) -> None:
+        self._encoded.emit(text, qr_image(text))
+
+    def _arrived(self, text: str, image: QImage) -> None:
+        if text == self._text:  # a late answer for an older text is dropped
+            self._image, self._image_text = image, text
+            self.update()
+
+    @property
+    def ready(self) -> bool:
+        """True when what is drawn is the QR of the current text (or there is no text)."""
+        return self._text is None or self._image_text == self._text
 
     def clear(self) -> None:
         self.set_text(None)
