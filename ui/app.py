@@ -7,8 +7,8 @@
         kiosk.window ...                     # the KioskWindow; kiosk.bridge, kiosk.first_view_at
 
 `runtime` is a `kiosk.flow.runtime.SessionRuntime` (typed as `kiosk.flow.api.SessionRuntimeApi`).
-Startup order: font, window, bridge attached, window shown, runtime started; READY=1 goes to
-systemd when the first view (the attract screen) has been rendered. The watchdog is fed by a
+Startup order: font, window, bridge attached, the runtime's initial view (the attract screen)
+rendered, window shown, runtime started; READY=1 goes to systemd once that screen is rendered. The watchdog is fed by a
 QTimer on the GUI thread, so a frozen event loop starves it and systemd restarts the kiosk.
 SIGTERM and SIGINT end the loop cleanly (runtime stopped, STOPPING=1).
 
@@ -87,6 +87,9 @@ class KioskUi:
             self._watchdog_timer.start()
             self.watchdog.kick()
         self.bridge.attach(self.runtime)
+        # The attract screen shows at once from the runtime's initial view; the runtime's own
+        # first view (after its threads are up, the face models loading) replaces it.
+        self._render(self.runtime.view)
         self.window.show()
         self.runtime.start()
         self._started = True
