@@ -67,14 +67,15 @@ class SimulatorPanel(QWidget):
         grid = QGridLayout()
         group = QButtonGroup(self)
         buttons: dict[str, BigButton] = {}
+        columns = 1 if title == "Card" else 2  # profile names are long
         for i, name in enumerate(names):
-            b = BigButton(self.m, "secondary", px=self.m.small_px)
+            b = BigButton(self.m, "secondary", px=self.m.small_px, pad=10)
             b.setText(name)
             b.setCheckable(title != "Card")
             b.clicked.connect(lambda _=False, n=name: action(n))  # type: ignore[operator]
             if title != "Card":
                 group.addButton(b)
-            grid.addWidget(b, i // 2, i % 2)
+            grid.addWidget(b, i // columns, i % columns)
             buttons[name] = b
         self.grid.addLayout(grid)
         return buttons

@@ -121,3 +121,68 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     qtbot.waitUntil(lambda: tech.maintenance)
     w.technician.close_button.click()
     assert not w.technician.isVisible()
+
+
+class FakeSimulation:
+    def __init__(self) -> None:
+        self.card: str | None = None
+        self.scenario, self.printer, self.online = "genuine", "ok", True
+
+    def card_profiles(self) -> list[str]:
+        return ["bad-check-digit", "expired", "lifelong-bangkok", "normal", "old-3b67", "unknown-atr"]
+
+    def insert_card(self, profile: str) -> None:
+        self.card = profile
+
+    def remove_card(self) -> None:
+        self.card = None
+
+    def card_inserted(self) -> str | None:
+        return self.card
+
+    def camera_scenarios(self) -> list[str]:
+        return ["genuine", "impostor", "no_face", "printed_photo"]
+
+    def set_camera_scenario(self, scenario: str) -> None:
+        self.scenario = scenario
+
+    def camera_scenario(self) -> str:
+        return self.scenario
+
+    def printer_states(self) -> list[str]:
+        return ["ok", "near-end", "out", "cover-open", "offline"]
+
+    def set_printer_state(self, state: str) -> None:
+        self.printer = state
+
+    def printer_state(self) -> str:
+        return self.printer
+
+    def set_network(self, online: bool) -> None:
+        self.online = online
+
+    def network_online(self) -> bool:
+        return self.online
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_simulator_panel_drives_the_controls_and_fits(qtbot, orientation: str) -> None:
+    from tests.ui.overflow import overflow, visible_texts
+
+    sim = FakeSimulation()
+    w = KioskWindow(send=lambda e: None, production=False, simulation=True, simulation_controls=sim,
+                    orientation=orientation)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.header.simulation.isVisible() and not w.simulator.isVisible()
+    w.header.simulation.click()
+    assert w.simulator.isVisible()
+    w.simulator.card_buttons["lifelong-bangkok"].click()
+    w.simulator.camera_buttons["printed_photo"].click()
+    w.simulator.printer_buttons["out"].click()
+    w.simulator.network_buttons["cut"].click()
+    assert (sim.card, sim.scenario, sim.printer, sim.online) == ("lifelong-bangkok", "printed_photo", "out", False)
+    assert "network: cut" in w.simulator.status.text()
+    qtbot.wait(50)  # let the layout settle, as a frame on screen would
+    problems = [p for x in visible_texts(w.simulator) if (p := overflow(x))]
+    assert not problems, problems

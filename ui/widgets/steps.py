@@ -19,12 +19,8 @@ class StepIndicator(QWidget):
 
     def set_step(self, index: int | None, total: int | None) -> None:
         """`index` counts from 1; None or a total of 0 hides the indicator."""
-        if not index or not total:
-            self._index, self._total = 0, 0
-            self.hide()
-            return
-        self._index, self._total = index, total
-        self.show()
+        # Never hidden, only blank: the header keeps its layout (toggle left, marks right).
+        self._index, self._total = (index, total) if index and total else (0, 0)
         self.update()
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)
