@@ -1,5 +1,5 @@
-"""The hidden technician screen: PIN prompt, then device states, queue figures, a printer test
-and "leave to maintenance".
+"""The hidden technician screen: PIN prompt, then device states, queue figures, a printer test,
+"leave to maintenance" and "back in service".
 
 Opened by the corner gesture (`ui.gesture`); the PIN (`ui.technician_pin`) is checked by
 `check_pin` (the runtime's technician controls). Three wrong PINs
@@ -27,6 +27,7 @@ class TechnicianScreen(QWidget):
     unlocked = Signal()
     printer_test_requested = Signal()
     maintenance_requested = Signal()
+    service_requested = Signal()
     refresh_requested = Signal()
 
     def __init__(self, metrics: theme.Metrics, check_pin: Callable[[str], bool],
@@ -131,10 +132,13 @@ class TechnicianScreen(QWidget):
         self.maintenance = BigButton(m, "danger")
         self.maintenance.setText("Leave to maintenance")
         self.maintenance.clicked.connect(self.maintenance_requested)
+        self.back_in_service = BigButton(m, "secondary")
+        self.back_in_service.setText("Back in service")
+        self.back_in_service.clicked.connect(self.service_requested)
         self.close_button = BigButton(m, "secondary")
         self.close_button.setText("Back to the kiosk")
         self.close_button.clicked.connect(self.close_screen)
-        for b in (self.refresh, self.printer_test, self.maintenance, self.close_button):
+        for b in (self.refresh, self.printer_test, self.maintenance, self.back_in_service, self.close_button):
             col.addWidget(b)
         return page
 

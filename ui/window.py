@@ -130,6 +130,7 @@ class KioskWindow(QWidget):
         self.technician.refresh_requested.connect(self._refresh_technician)
         self.technician.printer_test_requested.connect(self._printer_test)
         self.technician.maintenance_requested.connect(self._maintenance)
+        self.technician.service_requested.connect(self._back_in_service)
         self.gesture = CornerGesture(self, m.touch, self.open_technician)
         app = QApplication.instance()
         if app is not None:
@@ -284,3 +285,16 @@ class KioskWindow(QWidget):
                 self.technician.set_action_result("The kiosk is out of service (maintenance).")
 
         self.background.run(tech.enter_maintenance, done)
+
+    def _back_in_service(self) -> None:
+        tech = self.technician_controls
+        if tech is None:
+            return
+
+        def done(result: Any) -> None:
+            if isinstance(result, Exception):
+                self.technician.set_action_result(f"Could not leave maintenance: {result}")
+            else:
+                self.technician.set_action_result("The kiosk is back in service.")
+
+        self.background.run(tech.leave_maintenance, done)

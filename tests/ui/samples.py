@@ -26,6 +26,7 @@ def sample_views() -> dict[str, View]:
     hint = Message("move_closer", "กรุณาขยับเข้ามาใกล้อีกนิด", "Please move closer")
     return {
         "idle": _v(S.IDLE, "idle.title", "idle.body"),
+        "out_of_service": _v(S.IDLE, "out_of_service.title", "action.try_later", out_of_service=True),
         "choose_service": _v(S.CHOOSE_SERVICE, "choose.title", "choose.body", can_cancel=True),
         "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01"),
         "insert_card": _v(S.INSERT_CARD, "insert_card.title", "insert_card.body", can_cancel=True),

@@ -119,6 +119,8 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     assert tech.printed == 1
     w.technician.maintenance.click()
     qtbot.waitUntil(lambda: tech.maintenance)
+    w.technician.back_in_service.click()
+    qtbot.waitUntil(lambda: not tech.maintenance)
     w.technician.close_button.click()
     assert not w.technician.isVisible()
 

@@ -1,4 +1,5 @@
-"""The attract screen (IDLE): a touch anywhere, or inserting a card, starts a session."""
+"""The attract screen (IDLE): a touch anywhere, or inserting a card, starts a session. When the
+kiosk is out of service the same screen says so (the flow then ignores the touch)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,7 @@ class IdleScreen(Screen):
 
     def render(self, view: View) -> None:
         super().render(view)
+        # Out of service (maintenance, reader fault, storage budget): no card picture, a red title.
+        self.art.setVisible(not view.out_of_service)
+        colour = theme.RED if view.out_of_service else theme.INK
+        self.title.setStyleSheet(f"color: {colour}; background: transparent;")
