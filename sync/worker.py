@@ -115,9 +115,10 @@ class SyncWorker:
         settings: SyncSettings,
         *,
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] | None = None,
+        sleep: Callable[[float], object] | None = None,
         rng: Callable[[], float] = random.random,
         reload_client: Callable[[], CentralClient | None] | None = None,
+        on_iteration: Callable[[], object] | None = None,
     ) -> None:
         self.outbox = outbox
         self.client = client
@@ -127,6 +128,9 @@ class SyncWorker:
         self._sleep = sleep or self._stop.wait
         self._rng = rng
         self._reload = reload_client
+        # called once per loop pass, also while draining a backlog without sleeping (the
+        # service feeds systemd's watchdog from it)
+        self._on_iteration = on_iteration or (lambda: None)
         self.started_at = clock()
         self.status = LinkStatus(since=self.started_at)
         self.attempt = 0
@@ -148,6 +152,7 @@ class SyncWorker:
         """Loop until `stop()`; with `until_empty`, return once the queue is drained (or on a fault).
         Returns 0, or `EXIT_UNAUTHORIZED` after a 401 when `exit_on_fault` / `until_empty`."""
         while not self.stopping:
+            self._on_iteration()
             now = self._clock()
             if now >= self._next_heartbeat:
                 self.send_heartbeat()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 
-from kiosk import __version__, logs, storage
+from kiosk import __version__, logs, notify, storage
 from kiosk.cli import Subcommands, load_config
 from kiosk.config import Config
 from sync.client import CentralClient
@@ -57,16 +58,27 @@ def _sync(args: argparse.Namespace) -> int:
         lease_s=cfg.storage.lease_s, heartbeat_interval_s=cfg.sync.heartbeat_interval_s,
         backoff_base_s=cfg.sync.backoff_base_s, backoff_cap_s=cfg.sync.backoff_cap_s,
     )
+    # systemd (Type=notify, WatchdogSec=): READY once running, WATCHDOG from the loop itself, so a
+    # hung worker is restarted; the sleeps are sliced so the watchdog is fed while idle too
+    watchdog = notify.Watchdog.from_env()
+    stop = threading.Event()
     with storage.open_outbox(cfg) as outbox, client:
-        worker = SyncWorker(outbox, client, settings, reload_client=reload)
+        worker = SyncWorker(
+            outbox, client, settings, reload_client=reload,
+            sleep=(lambda s: watchdog.wait(s, stop)) if watchdog else None,
+            on_iteration=watchdog.kick_if_due if watchdog else None,
+        )
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
             worker.stop()
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         log.info("sync service started", extra={"fields": {"kiosk_id": kiosk_id, "server": cfg.sync.server_url}})
+        notify.ready("syncing")
         code = worker.run(until_empty=args.once)
+        notify.stopping()
         worker.client.close()
         stats = outbox.stats()
     log.info("sync service stopped", extra={"fields": {"pending": stats.pending, "sent": worker.status.sent}})

@@ -98,3 +98,33 @@ def test_not_enrolled_is_a_clear_error(work: Path) -> None:
                           timeout=120)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: this kiosk is not enrolled")
+
+
+def test_the_service_tells_systemd_ready_watchdog_and_stopping(server: ServerThread, work: Path) -> None:
+    """kiosk-sync.service is Type=notify with WatchdogSec=: without READY it would never start,
+    without WATCHDOG from its loop (also while it drains a backlog or sits in a backoff) systemd
+    would kill it."""
+    from tests.harness.notify import FakeNotifySocket
+
+    kiosk, cfg, _ = setup_kiosk(server, work, 300)
+    sock = FakeNotifySocket(str(work / "notify.sock"))
+    env = {**os.environ, "NOTIFY_SOCKET": sock.env_value, "WATCHDOG_USEC": "2000000"}
+    proc = subprocess.Popen(kiosk_cmd("sync", "--config", str(cfg)), env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        sock.wait_for("READY=1", timeout_s=60)
+        ready_at = time.monotonic()
+        time.sleep(5.0)  # drains the backlog, then idles
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        sock.close()
+    _, err = proc.communicate()
+    assert code == 0, err
+    kicks = [t for t, fields in sock.messages if "WATCHDOG=1" in fields and t >= ready_at]
+    assert len(kicks) >= 3, sock.messages
+    gaps = [b - a for a, b in zip([ready_at, *kicks], kicks, strict=False)]
+    assert max(gaps) < 2.0  # never longer than WatchdogSec without a kick
+    assert "STOPPING=1" in sock.fields()
