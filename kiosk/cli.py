@@ -56,6 +56,13 @@ def load_config(args: argparse.Namespace) -> Config:
     return config_mod.load(getattr(args, "config", None))
 
 
+def service_logging(args: argparse.Namespace, cfg: Config) -> None:
+    """Services (`kiosk run`, `kiosk sync`) log at the config's level unless --log-level says
+    otherwise; interactive commands stay at warnings so their output is what the user asked for."""
+    if not getattr(args, "log_level", None):
+        logs.setup(cfg.logging.level)
+
+
 def describe_error(exc: BaseException) -> str:
     """One line naming the cause of an error, for a technician; never a traceback."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

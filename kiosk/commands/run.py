@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kiosk import config as config_mod
 from kiosk import logs
-from kiosk.cli import Subcommands, load_config
+from kiosk.cli import Subcommands, load_config, service_logging
 from kiosk.config import Config
 
 log = logs.get("cli")
@@ -57,6 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.dev:
         return _run_dev(args)
     cfg = _ui_overrides(load_config(args), args)
+    service_logging(args, cfg)
     from kiosk.lockdown import enforce
 
     enforce(cfg)  # LockdownError names what to change

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from kiosk import __version__, logs, notify, storage
-from kiosk.cli import Subcommands, load_config
+from kiosk.cli import Subcommands, load_config, service_logging
 from kiosk.config import Config
 from sync.client import CentralClient
 from sync.enroll import load_enrollment
@@ -43,6 +43,7 @@ def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
 
 def _sync(args: argparse.Namespace) -> int:
     cfg = load_config(args)
+    service_logging(args, cfg)
     state_dir = cfg.state_dir
     client, kiosk_id = make_client(cfg, state_dir)
     current_key = client.key_id

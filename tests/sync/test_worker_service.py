@@ -128,3 +128,17 @@ def test_the_service_tells_systemd_ready_watchdog_and_stopping(server: ServerThr
     gaps = [b - a for a, b in zip([ready_at, *kicks], kicks, strict=False)]
     assert max(gaps) < 2.0  # never longer than WatchdogSec without a kick
     assert "STOPPING=1" in sock.fields()
+
+
+@pytest.mark.parametrize(("level", "expect_info"), [("INFO", True), ("ERROR", False)])
+def test_the_service_logs_at_the_configured_level(server: ServerThread, work: Path, level: str,
+                                                  expect_info: bool) -> None:
+    kiosk, cfg, _ = setup_kiosk(server, work, 1)
+    cfg.write_text(cfg.read_text() + f'[logging]\nlevel = "{level}"\n')
+    r = subprocess.run(kiosk_cmd("sync", "--once", "--config", str(cfg)), capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    started = [json.loads(line) for line in r.stderr.splitlines() if "sync service started" in line]
+    assert bool(started) is expect_info
+    if started:
+        assert started[0]["logger"] == "kiosk.sync" and started[0]["level"] == "info"
