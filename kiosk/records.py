@@ -13,7 +13,11 @@ Data minimisation (PDPA and the `Record` schema):
 `build_record(...)` validates the result with `sync.records.validate_record`, so a record the
 server would reject is never built (`RecordInvalid`). `record_from_draft(draft, ...)` adapts the
 flow's `RecordDraft`. `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
-`note_refreshed_qr(outbox, record_id, token)` does so for a record already queued.
+`note_refreshed_qr(outbox, record_id, token)` does so for a record already queued;
+`with_receipt(record, printed, printer_state)` / `note_receipt(outbox, record_id, printed,
+printer_state)` do the same for the receipt's outcome. Both `note_*` return False, changing
+nothing, once the record is no longer pending (claimed, acknowledged or dead: the server keeps the
+version it was sent).
 
 Errors: `sync.records.RecordInvalid`; `note_refreshed_qr` also those of `sync.outbox`.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 from uuid import UUID
@@ -237,8 +242,27 @@ def with_qr(record: Record, token: IssuedToken) -> Record:
 def note_refreshed_qr(outbox: Outbox, record_id: UUID, token: IssuedToken) -> bool:
     """Write a re-issued token's cti onto the queued record (the spec keeps the last one).
     False when the record has already left for the server (it then keeps the cti it was sent with)."""
+    return _update_pending(outbox, record_id, lambda record: with_qr(record, token))
+
+
+def with_receipt(record: Record, printed: bool, printer_state: str) -> Record:
+    """The same record carrying the receipt's outcome (`receipt.printed`, `receipt.printer_state`)."""
+    data = record.to_json()
+    data["receipt"] = {"printed": bool(printed), "printer_state": printer_state}
+    return validate_record(data)
+
+
+def note_receipt(outbox: Outbox, record_id: UUID, printed: bool, printer_state: str) -> bool:
+    """Write the receipt's outcome onto the queued record. False when the record has already
+    left for the server (it then has no receipt part)."""
+    return _update_pending(outbox, record_id, lambda record: with_receipt(record, printed, printer_state))
+
+
+def _update_pending(outbox: Outbox, record_id: UUID, change: Callable[[Record], Record]) -> bool:
+    # Read-modify-write: callers serialise on the storage owner thread; `update` itself only
+    # replaces a record that is still pending, so a claim in between is never overwritten.
     try:
         current = outbox.get(str(record_id))
     except RecordGone:
         return False
-    return outbox.update(with_qr(validate_record(current), token).to_json())
+    return outbox.update(change(validate_record(current)).to_json())

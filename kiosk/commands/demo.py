@@ -13,7 +13,8 @@ Written to DIR:
   loaded (the command says so);
 - `receipt.png`: the receipt as the virtual printer printed it from the ESC/POS bytes;
 - `qr.txt`: the QR token text shown on screen; `record.json`: the record as queued in the outbox,
-  with the citizen id, names and phone masked; `timeline.json`: states and their times.
+  with the citizen id, names and phone masked, including the receipt's outcome (`receipt`) and the
+  last issued QR's `continuation.qr_cti`; `timeline.json`: states and their times.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def _demo(args: argparse.Namespace) -> int:
             raise RuntimeError(f"the demo session ended with {result.error or result.state}, not a result")
         qr_text = result.qr_text
         pilot.finish()
+        runtime.flush_storage()  # the receipt's outcome (and the last QR's cti) reach the record
         record_id = runtime.last_record_id
         outbox = stack.devices.outbox if stack.devices is not None else None
         record = outbox.get(str(record_id)) if outbox is not None and record_id is not None else None

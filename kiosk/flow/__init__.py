@@ -23,6 +23,7 @@ Modules:
 - `api`      Protocols of the runtime, its simulation controls and technician controls.
 - `machine`  `Flow`: `handle(event, now) -> list[Effect]`, `.view`, the transition table.
 - `runtime`  `SessionRuntime`: owner threads per device, a timer, one `on_view` callback.
+- `owner`    `Worker`, the owner thread with a FIFO job queue that the runtime runs per device.
 - `devices`  small adapters over drivers/, kiosk/face, kiosk/receipt, kiosk/records, sync/;
              `devices_open` opens them from the config.
 - `simulation` the simulator panel's controls (`Simulator`) and the network switch.
@@ -35,6 +36,7 @@ The session, in states (see `machine.TRANSITIONS` for the table):
     IDLE -> CHOOSE_SERVICE -> CONSENT -> INSERT_CARD -> READING -> CARD_CHECKS -> FACE -> PHONE
          -> OTP -> ISSUING -> RESULT_QR | RESULT_SMS -> [PRINTING] -> TAKE_CARD -> THANK_YOU -> IDLE
     any state before the result -> ERROR (message + what to do) -> TAKE_CARD | IDLE
+    (a failed session whose card was read also prints a receipt: what failed, what to do, no QR)
 
 Ending by any path wipes the session's personal data (photo bytearrays zeroed, references to the
 card text, phone, OTP ids dropped); the next view contains none of it.

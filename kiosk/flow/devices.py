@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -44,6 +44,8 @@ class Devices:
     faults: dict[str, str] = field(default_factory=dict)
     """Device name -> why it could not be opened (for the technician screen and the log)."""
     closers: list[Callable[[], None]] = field(default_factory=list)
+    update_skipped_for: UUID | None = None
+    """The last record whose update was skipped (already sent): logged once per record."""
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -243,18 +245,50 @@ def issue_record(devices: Devices, draft: RecordDraft) -> ev.Event:
 
 
 def refresh_qr(devices: Devices, record_id: UUID, purpose: str, display_code: int) -> ev.Event | None:
+    """A fresh token for the same record, its cti written onto the queued record first (the spec
+    keeps the last one), so a token is never on screen that the record has not heard of while the
+    record can still change."""
+    from kiosk.records import note_refreshed_qr
+
     try:
-        return ev.QrRefreshed(_token(devices, record_id, purpose, display_code)[1])
+        token, qr = _token(devices, record_id, purpose, display_code)
     except Exception as e:  # the old QR stays on screen until it expires
         log.error("QR refresh failed", extra={"fields": {"error": type(e).__name__}})
         return None
+    _update_record(devices, record_id, "qr_cti", lambda outbox: note_refreshed_qr(outbox, record_id, token))
+    return ev.QrRefreshed(qr)
 
 
-def write_record(devices: Devices, draft: RecordDraft) -> None:
+def note_receipt(devices: Devices, record_id: UUID, printed: ev.ReceiptPrinted) -> None:
+    """The receipt's outcome onto the pending record (storage thread); never raises."""
+    from kiosk.records import note_receipt as note
+
+    _update_record(devices, record_id, "receipt",
+                   lambda outbox: note(outbox, record_id, printed.printed, printed.printer_state))
+
+
+def _update_record(devices: Devices, record_id: UUID, part: str, update: Callable[[Any], bool]) -> None:
+    """Change a queued record; once the sync process has claimed or acknowledged it the change is
+    skipped (the server keeps the version it was sent), said once per record at info."""
+    if devices.outbox is None:
+        log.warning("record not updated: no outbox", extra={"fields": {"part": part}})
+        return
+    try:
+        updated = update(devices.outbox)
+    except Exception as e:  # the QR and the session go on; the record keeps its earlier version
+        log.error("record update failed", extra={"fields": {"record_id": str(record_id), "part": part,
+                                                             "error": type(e).__name__}})
+        return
+    if not updated and devices.update_skipped_for != record_id:
+        devices.update_skipped_for = record_id
+        log.info("record already sent: update skipped", extra={"fields": {"record_id": str(record_id), "part": part}})
+
+
+def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = None) -> None:
     """A failed or aborted session's record (minimised by kiosk.records); never raises."""
     from kiosk.records import record_from_draft
 
-    record_id = uuid4()
+    record_id = record_id or uuid4()
     try:
         record = record_from_draft(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
                                    app_version=__version__, clock_synced=devices.clock_synced)
@@ -269,7 +303,12 @@ def write_record(devices: Devices, draft: RecordDraft) -> None:
 
 # ------------------------------------------------------------------ receipt
 def print_receipt(devices: Devices, draft: RecordDraft, record_id: UUID, qr_text: str | None,
-                  qr_expires_at: float | None) -> ev.ReceiptPrinted:
+                  qr_expires_at: float | None, *, error: str | None = None,
+                  action: str | None = None) -> ev.ReceiptPrinted:
+    """A verified session's receipt, or (a `failed` draft) one saying what failed and what to do,
+    without a QR: `error`/`action` are the error screen's message codes, so paper and screen say
+    the same. Never raises."""
+    from kiosk.messages import MESSAGES
     from kiosk.receipt import print_receipt as print_content
     from kiosk.receipt import receipt_for
 
@@ -277,16 +316,25 @@ def print_receipt(devices: Devices, draft: RecordDraft, record_id: UUID, qr_text
     if devices.printer is None:
         return ev.ReceiptPrinted(False, "offline")
     card: Any = draft.card
+    failed = draft.outcome != "verified"
     try:
         content = receipt_for(
             profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name,
             purpose=draft.purpose,  # type: ignore[arg-type]
             time=draft.created_at, cid=str(card.cid), first_name=card.name_th.first,
-            last_name=card.name_th.last, record_id=record_id, qr_text=qr_text,
-            qr_expires_at=datetime.fromtimestamp(qr_expires_at, UTC) if qr_expires_at else None,
+            last_name=card.name_th.last, record_id=record_id,
+            qr_text=None if failed else qr_text,
+            qr_expires_at=datetime.fromtimestamp(qr_expires_at, UTC) if qr_expires_at and not failed else None,
+            failure_reason=(draft.failure_reason or "device_fault") if failed else None,
         )
+        if failed:
+            content = replace(content, failure=MESSAGES.get(error or "", content.failure),
+                              action=MESSAGES.get(action or "", content.action))
     except Exception as e:
         log.error("receipt content failed", extra={"fields": {"error": type(e).__name__}})
         return ev.ReceiptPrinted(False, "unknown")
     outcome = print_content(devices.printer, content, native_qr=cfg.devices.printer.native_qr)
+    if failed:
+        log.info("failure receipt", extra={"fields": {"record_id": str(record_id), "printed": outcome.printed,
+                                                       "printer_state": outcome.printer_state}})
     return ev.ReceiptPrinted(outcome.printed, outcome.printer_state)

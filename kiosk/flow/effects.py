@@ -12,8 +12,10 @@ back as an event (see `kiosk.flow.events`). Tests assert on them directly.
   IssueRecord(draft)                storage thread: QR token (dga) + record into the outbox in one
                                     transaction (Issued | IssueFailed)
   RefreshQr(record_id, purpose, display_code)   storage thread: a new token, same record (QrRefreshed)
-  PrintReceipt(draft, qr_text, reference_code)  printer thread (ReceiptPrinted)
-  WriteRecord(draft)                storage thread: a failed/aborted record (no event back)
+  PrintReceipt(draft, record_id, qr_text, qr_expires_at, error, action, report)
+                                    printer thread; then the outcome onto the pending record
+                                    (storage thread) and, when `report`, ReceiptPrinted to the flow
+  WriteRecord(draft, record_id)     storage thread: a failed/aborted record (no event back)
   SessionEnded(outcome, reason)     log line + device wipe; the flow has already wiped its data
 """
 
@@ -113,15 +115,24 @@ class RefreshQr:
 
 @dataclass(frozen=True, slots=True)
 class PrintReceipt:
+    """A verified session's receipt (QR or SMS notice), or a failed session's: `error`/`action`
+    are then the message codes the error screen shows, printed without a QR, and `report` is
+    False (the session is over; its outcome goes only to the record and the log)."""
+
     draft: RecordDraft
     record_id: UUID
     qr_text: str | None
     qr_expires_at: float | None
+    error: str | None = None
+    action: str | None = None
+    report: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class WriteRecord:
     draft: RecordDraft
+    record_id: UUID | None = None
+    """Given when a failure receipt quotes the record's reference code; else one is made."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,17 @@ Events every state shares are handled here, in one place each:
 
 Ending, by any path, goes through `end()`: a failed/aborted record (`WriteRecord`), the face
 worker stopped, the session's personal data wiped (`Session.wipe`), then ERROR / TAKE_CARD /
-THANK_YOU. A session writes a record once the citizen has chosen a service.
+THANK_YOU. A session writes a record once the citizen has chosen a service. A failed session
+whose card text was read also prints a receipt saying what failed and what to do, without a QR
+(`PrintReceipt(..., report=False)`: in the background, never holding up the error screen); an
+aborted one prints none (`failure_receipt_possible`).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -51,8 +56,20 @@ ISSUE_WAIT_S = 20.0
 """Longest wait for the card re-check + outbox transaction."""
 
 
+_CID = re.compile(r"^[0-9]{13}$")
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def failure_receipt_possible(draft: RecordDraft) -> bool:
+    """A failed session prints a receipt (what failed, what to do, its reference; never a QR)
+    once the card text was read: the receipt names the citizen by masked id and first name.
+    Aborted sessions (card removed or swapped, cancel, inactivity, consent declined) print none:
+    the citizen has left or chose to stop, and a receipt left in the tray would show the next
+    person someone else's masked id and name."""
+    return draft.outcome == "failed" and _CID.match(str(getattr(draft.card, "cid", "") or "")) is not None
 
 
 class Flow:
@@ -170,7 +187,14 @@ class Flow:
             if s.face_started:
                 out.append(fx.StopFace())
             if outcome in ("failed", "aborted"):
-                out.append(fx.WriteRecord(self.draft(outcome, reason)))
+                draft = self.draft(outcome, reason)
+                record_id = uuid.uuid4()
+                out.append(fx.WriteRecord(draft, record_id))
+                if outcome == "failed" and failure_receipt_possible(draft):
+                    # after WriteRecord: the storage thread writes the record before the
+                    # receipt's outcome is noted on it (one FIFO owner thread)
+                    out.append(fx.PrintReceipt(draft, record_id, None, None, error=error, action=action,
+                                               report=False))
             s.wipe()
             self.session = None
         out.append(fx.SessionEnded(outcome, reason))

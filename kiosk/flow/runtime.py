@@ -7,6 +7,7 @@
     runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
     runtime.simulation                     # SimulationControls or None
     runtime.technician                     # TechnicianControls
+    runtime.flush_storage()                # wait for queued record writes/updates (demo, tests)
     runtime.stop()                         # also a context manager
 
 Threads (one owner per device, as the style guide asks):
@@ -16,8 +17,11 @@ Threads (one owner per device, as the style guide asks):
 - `card`: reads and re-checks (the `CardMonitor` polls on a thread of its own and posts
   `CardInserted`/`CardRemoved`/`ReaderFault`).
 - `camera`: camera start/stop and the face verification loop (stoppable between frames).
-- `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes and QR
-  tokens (the QR refresh never waits behind an OTP call or a receipt).
+- `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes, QR
+  tokens and record updates (the QR refresh never waits behind an OTP call or a receipt). The
+  queued record is kept current while it is still pending: each re-issued QR's cti and expiry
+  (before that QR is shown) and the receipt's outcome (`receipt.printed`, `.printer_state`);
+  once the sync process has claimed it, the update is skipped (one info line).
 Results come back as events through `send`. Events posted by a job of an earlier session are
 dropped (each job carries the session generation it was started in), so a late answer can never
 reach the next citizen's session.
@@ -39,6 +43,7 @@ from kiosk.flow import events as ev
 from kiosk.flow.api import SimulationControls, TechnicianControls
 from kiosk.flow.devices import Devices
 from kiosk.flow.machine import Flow
+from kiosk.flow.owner import Worker
 from kiosk.flow.view import View
 
 log = logs.get("flow")
@@ -48,37 +53,6 @@ TICK_S = 0.25
 DEVICE_STATES_S = 20.0
 """Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
 HEARTBEAT_STATE = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
-
-
-class Worker:
-    """One owner thread with a job queue: jobs run one at a time, in order."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name=f"kiosk-{name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def submit(self, job: Callable[[], None]) -> None:
-        self._jobs.put(job)
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._jobs.put(None)
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            try:
-                job()
-            except Exception as e:  # a job's failure must not kill the device's owner thread
-                log.error("device job failed", extra={"fields": {"worker": self.name, "error": type(e).__name__}},
-                          exc_info=e)
 
 
 class SessionRuntime:
@@ -295,16 +269,33 @@ class SessionRuntime:
             rid, purpose, display = effect.record_id, effect.purpose, effect.display_code
             w["storage"].submit(lambda: self._post_some(post, dev.refresh_qr(d, rid, purpose, display)))
         elif isinstance(effect, fx.PrintReceipt):
-            p = effect  # the receipt outcome belongs to the printer, not the session: never dropped
-            w["printer"].submit(lambda: self.send(dev.print_receipt(d, p.draft, p.record_id, p.qr_text,
-                                                                    p.qr_expires_at)))
+            p = effect
+            w["printer"].submit(lambda: self._print(p))
         elif isinstance(effect, fx.WriteRecord):
-            draft = effect.draft
-            w["storage"].submit(lambda: dev.write_record(d, draft))
+            draft, record_id = effect.draft, effect.record_id
+            w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
             w["storage"].submit(self._check_storage)
             log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
+
+    def _print(self, p: fx.PrintReceipt) -> None:
+        """Printer thread: print, then the outcome onto the pending record (queued on the storage
+        thread before the flow hears of it, so once the flow has the outcome, `flush_storage()`
+        means the record has it too). The outcome belongs to the printer, not the session: it is
+        never dropped as a late event."""
+        d = self.devices
+        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at,
+                                    error=p.error, action=p.action)
+        record_id = p.record_id
+        self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
+        if p.report:
+            self.send(printed)
+
+    def flush_storage(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the storage jobs submitted so far (record writes and updates) are done;
+        False on timeout. For the demo and tests; never call it from the flow thread."""
+        return self._workers["storage"].drain(timeout_s)
 
     @staticmethod
     def _post_some(post: Callable[[ev.Event], None], event: ev.Event | None) -> None:

@@ -7,9 +7,12 @@ On the QR screen a fresh token (new cti, same record id and display code) is ask
 `QR_REFRESH_MARGIN_S` before the shown one expires. The receipt prints in the background while the
 result is on screen; a printer fault only adds the notice `notice.receipt_not_printed`.
 
-Because the record is committed before the QR is shown and the receipt printed (the outbox has
-no update), a verified record carries the first token's cti and expiry (`continuation.qr_cti`),
-not the last re-issued one, and no `receipt` part; the printer's outcome is logged and shown.
+The record is committed before the QR is shown and the receipt printed (that is what makes the
+result crash-safe); while it is still pending in the outbox the runtime keeps it current: each
+re-issued token's cti and expiry are written onto it before that token is shown
+(`continuation.qr_cti`, the last one, as the spec asks), and the receipt's outcome once printed
+(`receipt.printed`, `receipt.printer_state`). Once the sync process has claimed it, it keeps the
+version it was sent with (see `kiosk.flow.devices.refresh_qr` / `note_receipt`).
 """
 
 from __future__ import annotations

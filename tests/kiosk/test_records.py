@@ -215,6 +215,28 @@ def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
         assert note_refreshed_qr(ob, common["record_id"], first) is False
 
 
+@pytest.mark.parametrize("outcome", ["verified", "failed"])
+def test_receipt_outcome_is_noted_on_the_queued_record(tmp_path: Path, outcome: str) -> None:
+    from kiosk.records import note_receipt
+    from sync.outbox import Outbox
+
+    common = _common(outcome, None if outcome == "verified" else "face_mismatch")
+    rid = common["record_id"]
+    with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
+        ob.enqueue(build_record(**common, card=Card(), continuation="qr").to_json())
+        assert "receipt" not in ob.get(str(rid))
+        assert note_receipt(ob, rid, False, "paper_out") is True
+        record = ob.get(str(rid))
+        VALIDATOR.validate(record)
+        assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
+        assert record["outcome"] == outcome and record.get("failure_reason") == common["failure_reason"]
+        (claimed,) = ob.claim_batch(1, 60)
+        assert note_receipt(ob, rid, True, "ok") is False  # in flight: the version sent stands
+        assert ob.get(str(rid))["receipt"]["printed"] is False
+        ob.ack([claimed.record_id])
+        assert note_receipt(ob, rid, True, "ok") is False  # acknowledged: its data is erased
+
+
 def test_unmeasured_face_distance_is_left_out() -> None:
     record = build_record(**_common("failed", "face_mismatch"), card=Card(),
                           face=FaceResult(distance=float("inf"), match=False, attempts=3)).to_json()

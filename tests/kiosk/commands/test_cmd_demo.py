@@ -29,6 +29,8 @@ def test_demo_writes_screens_receipt_qr_and_a_masked_record(tmp_path: Path, caps
         assert receipt.width == 576 and receipt.height > 300
     record = json.loads((out / "record.json").read_text())
     assert record["outcome"] == "verified" and record["continuation"]["method"] == "qr"
+    assert record["receipt"] == {"printed": True, "printer_state": "ok"}  # noted after printing
+    assert record["continuation"]["qr_cti"]  # the QR shown (or a later re-issue) is on the record
     assert record["card"]["cid"].startswith("x-xxxx-xxxxx-")
     assert record["phone"]["number"] == "08x-xxx-5678"
     assert record["card"]["name_th"]["first"].endswith("…")

@@ -47,6 +47,7 @@ def pilot(stack: DevStack) -> Iterator[Autopilot]:
         p.wait_state(S.IDLE, S.THANK_YOU, timeout_s=20)
         stack.runtime.send(ev.Done())
         p.wait_state(S.IDLE, timeout_s=20)
+    assert stack.runtime.flush_storage()  # the session's record is written before the next test counts
 
 
 def records(stack: DevStack) -> list[dict[str, Any]]:
