@@ -1,0 +1,111 @@
+"""The application wiring: the one bridge delivers views from worker threads on the GUI thread;
+READY=1 and the watchdog reach systemd's socket from the GUI loop; SIGTERM ends `main()` cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThread, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config, with_overrides
+from kiosk.flow.states import StateName as S
+from kiosk.flow.view import View
+from tests.ui.fakes import FakeTechnician
+from ui.app import KioskUi, main
+from ui.bridge import ViewBridge
+
+pytestmark = pytest.mark.display
+
+
+class FakeRuntime:
+    """The shape of `SessionRuntimeApi`, posting views from a thread of its own like the real one."""
+
+    def __init__(self) -> None:
+        self.on_view = None
+        self.sent: list[object] = []
+        self.started = self.stopped = False
+        self.view = View(S.IDLE, "th", "idle.title", "idle.body")
+        self.simulation = None
+        self.technician = FakeTechnician()
+
+    def start(self) -> None:
+        self.started = True
+        threading.Thread(target=lambda: self.on_view and self.on_view(
+            View(S.CHOOSE_SERVICE, "th", "choose.title", "choose.body", step=1, steps=6, can_cancel=True)),
+            name="fake-flow").start()
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def send(self, event: object) -> None:
+        self.sent.append(event)
+
+    def latest_frame(self) -> None:
+        return None
+
+
+def _config() -> Config:
+    return with_overrides(Config(), kiosk={"mode": "development"})
+
+
+def test_bridge_delivers_views_from_worker_threads_on_the_gui_thread(qtbot) -> None:
+    bridge = ViewBridge()
+    got: list[tuple[View, bool]] = []
+    bridge.view_changed.connect(lambda v: got.append((v, QThread.currentThread() is QApplication.instance().thread())))
+    views = [View(S.IDLE, "th", "idle.title"), View(S.CONSENT, "en", "consent.title")]
+    workers = [threading.Thread(target=bridge.emit_view, args=(v,)) for v in views]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert got == []  # nothing rendered inside the worker's call
+    qtbot.waitUntil(lambda: len(got) == 2)
+    assert all(on_gui for _, on_gui in got)
+    assert {v.state for v, _ in got} == {S.IDLE, S.CONSENT}
+
+
+def test_ready_and_watchdog_reach_systemd_from_the_gui_loop(qtbot, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.setblocking(False)  # read between turns of the GUI loop: blocking here would starve it
+    monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+    monkeypatch.setenv("WATCHDOG_USEC", "400000")  # kick every 0.2 s
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    runtime = FakeRuntime()
+    try:
+        with KioskUi(_config(), runtime) as kiosk:
+            assert kiosk.watchdog is not None
+            messages: list[bytes] = []
+            qtbot.waitUntil(lambda: kiosk.window.view is not None and kiosk.window.view.state == S.CHOOSE_SERVICE)
+            for _ in range(100):  # up to 5 s
+                qtbot.wait(50)
+                try:
+                    while True:
+                        messages.append(sock.recv(4096))
+                except BlockingIOError:
+                    pass
+                if len([m for m in messages if b"WATCHDOG=1" in m]) >= 3:
+                    break
+            assert any(b"READY=1" in m for m in messages)
+            assert len([m for m in messages if b"WATCHDOG=1" in m]) >= 3
+            kiosk.window.header.language.click()
+        assert runtime.started and runtime.stopped
+        assert type(runtime.sent[-1]).__name__ == "ToggleLanguage"
+    finally:
+        sock.close()
+
+
+def test_sigterm_ends_main_and_stops_the_runtime(qtbot, monkeypatch) -> None:
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    runtime = FakeRuntime()
+    QTimer.singleShot(500, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    assert main(_config(), runtime) == 0
+    assert runtime.started and runtime.stopped
+    assert signal.getsignal(signal.SIGTERM) is not None
