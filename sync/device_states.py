@@ -10,11 +10,12 @@ stopped publishing) or unreadable.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from sync import files
 
 FILE_NAME = "device-states.json"
 STALE_S = 180.0
@@ -34,12 +35,7 @@ def publish(state_dir: Path, devices: dict[str, DeviceState], *, now: float | No
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"published_at": time.time() if now is None else now,
             "devices": {name: {"state": d.state, "detail": d.detail} for name, d in devices.items()}}
-    tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    files.replace(path, json.dumps(data))
 
 
 def read(state_dir: Path, *, now: float | None = None, stale_s: float = STALE_S) -> dict[str, DeviceState]:

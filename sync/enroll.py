@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from sync import client as central
+from sync import files
 from sync.keys import DeviceKey
 
 FILE_NAME = "enrollment.json"
@@ -89,12 +89,7 @@ def load_enrollment(state_dir: Path) -> Enrollment | None:
 
 def _store(state_dir: Path, enrollment: Enrollment) -> None:
     path = Path(state_dir) / FILE_NAME
-    tmp = path.with_name(FILE_NAME + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(enrollment.__dict__, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    files.replace(path, json.dumps(enrollment.__dict__, indent=2))
 
 
 def enroll(

@@ -19,6 +19,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from sync import files
+
 log = logging.getLogger("kiosk.keys")
 
 KEY_FILE = "device-key.pem"
@@ -130,30 +132,12 @@ class DeviceKey:
     @classmethod
     def _create(cls, state_dir: Path) -> DeviceKey:
         path = cls.path_in(state_dir)
-        Path(state_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
         key = ec.generate_private_key(ec.SECP256R1())
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, pem)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            # link() fails if the key appeared meanwhile: never replace a key that may be enrolled.
-            os.link(tmp, path)
-        except FileExistsError:
-            raise DeviceKeyError(f"a device key already exists at {path}") from None
-        finally:
-            tmp.unlink(missing_ok=True)
-        dfd = os.open(Path(state_dir), os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        if not files.create_private(path, pem):
+            raise DeviceKeyError(f"a device key already exists at {path}")
         log.info("device key created", extra={"key_id": key_id_of(key.public_key())})
         return cls(key, path)
 

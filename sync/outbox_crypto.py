@@ -20,6 +20,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
+from sync import files
+
 KEK_BYTES = 32
 AAD_PREFIX = b"kiosk-outbox-record-v1|"
 
@@ -67,25 +69,8 @@ class Kek:
     def create(cls, path: Path) -> Kek:
         """Write a new KEK atomically with mode 0600; never replaces an existing file."""
         key = secrets.token_bytes(KEK_BYTES)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, key)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            tmp.unlink(missing_ok=True)
-            return cls.load(path)
-        tmp.unlink(missing_ok=True)
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        if not files.create_private(path, key):
+            return cls.load(path)  # another process created it first: use theirs
         return cls(key)
 
     def seal(self, record_id: str, plaintext: bytes) -> Sealed:

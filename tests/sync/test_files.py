@@ -1,0 +1,45 @@
+"""Whole-file writes: a new secret is 0600 and never replaces an existing file; a replaced file is
+whole and leaves no temporary file behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sync import files
+
+
+def test_create_private_writes_a_0600_file_in_a_0700_folder(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "secret.key"
+    assert files.create_private(path, b"k" * 100_000)
+    assert path.read_bytes() == b"k" * 100_000
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o077 == 0
+    assert os.listdir(path.parent) == ["secret.key"]
+
+
+def test_create_private_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "secret.key"
+    path.write_bytes(b"in use")
+    assert not files.create_private(path, b"new")
+    assert path.read_bytes() == b"in use"
+    assert os.listdir(tmp_path) == ["secret.key"]
+
+
+def test_replace_swaps_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("old")
+    files.replace(path, "ใหม่")
+    assert path.read_text("utf-8") == "ใหม่"
+    assert os.listdir(tmp_path) == ["state.json"]
+
+
+def test_replace_that_fails_keeps_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("old")
+    with pytest.raises(UnicodeEncodeError):
+        files.replace(path, "\ud800")  # a lone surrogate cannot be written as UTF-8
+    assert path.read_text() == "old"
+    assert os.listdir(tmp_path) == ["state.json"]
