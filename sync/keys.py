@@ -117,7 +117,7 @@ class DeviceKey:
             raise KeyUnreadable(f"device key {path} is not an EC key")
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
-            log.warning("device key permissions too open; tightening to 0600", extra={"mode": oct(mode)})
+            log.warning("device key permissions too open; tightening to 0600", extra={"fields": {"mode": oct(mode)}})
             os.chmod(path, 0o600)
         return cls(key, path)
 
@@ -138,7 +138,7 @@ class DeviceKey:
         )
         if not files.create_private(path, pem):
             raise DeviceKeyError(f"a device key already exists at {path}")
-        log.info("device key created", extra={"key_id": key_id_of(key.public_key())})
+        log.info("device key created", extra={"fields": {"key_id": key_id_of(key.public_key())}})
         return cls(key, path)
 
     @classmethod

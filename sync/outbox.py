@@ -151,7 +151,7 @@ class Outbox:
 
             start, end = outbox_schema.migrate(conn, unseal)
             if start != end and start != 0:
-                log.info("outbox schema migrated", extra={"from_version": start, "to_version": end})
+                log.info("outbox schema migrated", extra={"fields": {"from_version": start, "to_version": end}})
             page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
             ceiling = budget_bytes + maintenance_margin(budget_bytes)
             conn.execute(f"PRAGMA max_page_count = {max(1, ceiling // page_size)}")
@@ -307,7 +307,7 @@ class Outbox:
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as e:
-                log.warning("outbox checkpoint failed", extra={"error": str(e)})
+                log.warning("outbox checkpoint failed", extra={"fields": {"error": str(e)}})
 
     def retry_later(self, record_ids: Iterable[str], at: float) -> None:
         with self._write() as conn:
@@ -461,7 +461,7 @@ def _move_aside(path: Path, detail: str) -> OutboxCorrupt:
         src = Path(f"{path}{suffix}")
         if src.exists():
             os.replace(src, Path(f"{target}{suffix}"))
-    log.error("outbox database corrupt; moved aside", extra={"moved_to": str(target), "detail": detail})
+    log.error("outbox database corrupt; moved aside", extra={"fields": {"moved_to": str(target), "detail": detail}})
     return OutboxCorrupt(target, detail)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import stat
@@ -235,10 +236,12 @@ def test_stats_report_oldest_pending_age_and_disk(tmp_path: Path) -> None:
         assert st.disk_bytes >= os.path.getsize(tmp_path / "outbox.sqlite") > 0
 
 
-def test_garbage_file_is_moved_aside_and_reported(tmp_path: Path) -> None:
+def test_garbage_file_is_moved_aside_and_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "outbox.sqlite").write_bytes(b"this is not a database" * 500)
-    with pytest.raises(OutboxCorrupt) as e:
+    with caplog.at_level(logging.ERROR, logger="kiosk.outbox"), pytest.raises(OutboxCorrupt) as e:
         open_outbox(tmp_path)
+    (logged,) = [r for r in caplog.records if "corrupt" in r.getMessage()]
+    assert logged.fields["moved_to"] == str(e.value.moved_to)  # structured, so the JSON line shows it
     assert e.value.moved_to.exists() and not (tmp_path / "outbox.sqlite").exists()
     assert e.value.moved_to.read_bytes().startswith(b"this is not")  # kept as it was
     assert corrupt_files(tmp_path) == [e.value.moved_to]
