@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import cv2
-
-from drivers.camera import open_camera
 from kiosk.cli import Subcommands, load_config
 from kiosk.config import CameraSection
 
@@ -28,6 +25,10 @@ def camera_settings(args: argparse.Namespace) -> CameraSection:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
+    import cv2  # ~0.2 s: only when a snapshot is taken
+
+    from drivers.camera import open_camera
+
     cfg = camera_settings(args)
     out = Path(args.out)
     with open_camera(

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 from kiosk.cli import Subcommands
-from sync.server import mint_token, revoke_key, serve
 
 ADMIN_TOKEN_ENV = "KIOSK_CENTRAL_ADMIN_TOKEN"
 
@@ -33,7 +32,10 @@ def register(sub: Subcommands) -> None:
     r.add_argument("--db", default="central.sqlite", help="SQLite file of the server")
 
 
+# sync.server (uvicorn, starlette, jsonschema) is imported by the handlers only: ~0.6 s at start-up
 def _serve(args: argparse.Namespace) -> int:
+    from sync.server import serve
+
     admin = os.environ.get(ADMIN_TOKEN_ENV) or None
     if args.admin_token_file:
         admin = Path(args.admin_token_file).read_text("utf-8").strip() or None
@@ -44,11 +46,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _mint(args: argparse.Namespace) -> int:
+    from sync.server import mint_token
+
     print(mint_token(Path(args.db), args.site, args.ttl))
     return 0
 
 
 def _revoke(args: argparse.Namespace) -> int:
+    from sync.server import revoke_key
+
     if not revoke_key(Path(args.db), args.key_id):
         raise RuntimeError(f"no active key {args.key_id} in {args.db}")
     print(f"key {args.key_id} revoked")

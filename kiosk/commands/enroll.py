@@ -8,7 +8,6 @@ import argparse
 import sys
 
 from kiosk.cli import Subcommands, load_config
-from sync.enroll import enroll
 
 
 def register(sub: Subcommands) -> None:
@@ -21,6 +20,8 @@ def register(sub: Subcommands) -> None:
 
 
 def _enroll(args: argparse.Namespace) -> int:
+    from sync.enroll import enroll  # httpx and the signing stack: only when enrolling
+
     cfg = load_config(args)
     token = sys.stdin.readline().strip() if args.token == "-" else args.token
     result = enroll(args.server, token, args.kiosk_id, cfg.state_dir, model=args.model or cfg.kiosk.profile,

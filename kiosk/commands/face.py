@@ -6,11 +6,13 @@ import argparse
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drivers.camera import open_camera
 from kiosk.cli import Subcommands, load_config
 from kiosk.commands.camera import camera_settings
-from kiosk.face import FaceProgress, FaceVerifier, probe, run
+
+if TYPE_CHECKING:  # the face stack (numpy, cv2, dlib) loads in the handlers, not at `kiosk --help`
+    from kiosk.face import FaceProgress
 
 
 def register(sub: Subcommands) -> None:
@@ -31,6 +33,8 @@ def register(sub: Subcommands) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from kiosk.face import probe
+
     cfg = load_config(args).face
     result = probe.verify_probe(cfg, Path(args.reference).read_bytes(), Path(args.probe))
     if args.json:
@@ -44,6 +48,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from kiosk.face import probe
+
     cfg = load_config(args).face
     ev = probe.evaluate(cfg, Path(args.pairs))
     data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in vars(ev).items()}
@@ -59,6 +65,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _live(args: argparse.Namespace) -> int:
+    from drivers.camera import open_camera
+    from kiosk.face import FaceVerifier, run
+
     config = load_config(args)
     cam = camera_settings(args)
     verifier = FaceVerifier(config.face)

@@ -6,11 +6,14 @@ import argparse
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drivers.printer import EscposPrinter, open_printer
-from kiosk import receipt, receipt_render
 from kiosk.cli import Subcommands, load_config
 from kiosk.config import Config, PrinterSection
+
+if TYPE_CHECKING:  # python-escpos costs ~0.5 s at import: only the handlers that print load it
+    from drivers.printer import EscposPrinter
+    from kiosk import receipt
 
 # Sample data only (not a real person): a valid-format citizen id and a test token.
 SAMPLE_CID = "1101700230705"
@@ -29,6 +32,8 @@ def register(sub: Subcommands) -> None:
 
 
 def printer_from(cfg: PrinterSection) -> EscposPrinter:
+    from drivers.printer import open_printer
+
     return open_printer(cfg.backend, **cfg.model_dump(exclude={"backend"}))
 
 
@@ -49,6 +54,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def sample(cfg: Config, *, failure: str | None = None, now: datetime | None = None) -> receipt.ReceiptContent:
+    from kiosk import receipt
+
     now = now or datetime.now(UTC)
     return receipt.receipt_for(
         profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name, purpose="ial_upgrade", time=now,
@@ -58,6 +65,8 @@ def sample(cfg: Config, *, failure: str | None = None, now: datetime | None = No
 
 
 def _test(args: argparse.Namespace) -> int:
+    from kiosk import receipt
+
     cfg = load_config(args)
     pcfg = cfg.devices.printer
     with printer_from(pcfg) as p:
@@ -73,6 +82,8 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from kiosk import receipt_render
+
     try:
         cfg = load_config(args)
     except Exception:  # rendering needs no kiosk: fall back to the defaults when no config exists

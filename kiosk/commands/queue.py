@@ -8,7 +8,6 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from kiosk import storage
 from kiosk.cli import Subcommands, load_config
 
 
@@ -36,6 +35,8 @@ def _age(seconds: float | None) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from kiosk import storage  # the outbox stack loads in the handlers, not at `kiosk --help`
+
     cfg = load_config(args)
     with storage.open_outbox(cfg, create=False) as outbox:
         st = outbox.stats()
@@ -57,6 +58,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _dead(args: argparse.Namespace) -> int:
+    from kiosk import storage
+
     cfg = load_config(args)
     with storage.open_outbox(cfg, create=False) as outbox:
         letters = outbox.dead_letters()
@@ -73,6 +76,8 @@ def _dead(args: argparse.Namespace) -> int:
 
 
 def _retry(args: argparse.Namespace) -> int:
+    from kiosk import storage
+
     cfg = load_config(args)
     with storage.open_outbox(cfg, create=False) as outbox:
         n = outbox.retry_dead(None if args.all_dead else args.record_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk import report, storage
+from kiosk import report
 from kiosk.cli import Subcommands, load_config
 
 
@@ -23,6 +23,8 @@ def register(sub: Subcommands) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from kiosk import storage  # the outbox stack loads in the handler, not at `kiosk --help`
+
     tz = report.zone(args.tz)
     since = report.parse_day(args.since, "--since") if args.since else None
     until = report.parse_day(args.until, "--until") if args.until else None

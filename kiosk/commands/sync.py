@@ -10,14 +10,14 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from kiosk import __version__, logs, notify, storage
+from kiosk import __version__, logs, notify
 from kiosk.cli import Subcommands, load_config, service_logging
 from kiosk.config import Config
-from sync.client import CentralClient
-from sync.enroll import load_enrollment
-from sync.keys import DeviceKey
-from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker
+
+if TYPE_CHECKING:  # the sync stack (httpx, outbox, signing) loads in the handler, not at `kiosk --help`
+    from sync.client import CentralClient
 
 log = logs.get("sync")
 
@@ -29,6 +29,10 @@ def register(sub: Subcommands) -> None:
 
 def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
     """A signed client for the enrolled key; raises a clear error when the kiosk is not enrolled."""
+    from sync.client import CentralClient
+    from sync.enroll import load_enrollment
+    from sync.keys import DeviceKey
+
     enrollment = load_enrollment(state_dir)
     if enrollment is None:
         raise RuntimeError(f"this kiosk is not enrolled (no {state_dir}/enrollment.json): "
@@ -42,6 +46,10 @@ def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from kiosk import storage
+    from sync.enroll import load_enrollment
+    from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker
+
     cfg = load_config(args)
     service_logging(args, cfg)
     state_dir = cfg.state_dir
