@@ -130,7 +130,6 @@ def main(config: Config, runtime: SessionRuntimeApi) -> int:
     pulse.setInterval(250)
     pulse.timeout.connect(lambda: None)
     pulse.start()
-    app.setQuitOnLastWindowClosed(True)
     try:
         kiosk.start()
         return int(app.exec())

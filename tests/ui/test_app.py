@@ -6,21 +6,24 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThread, QTimer
+from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, with_overrides
 from kiosk.flow.states import StateName as S
 from kiosk.flow.view import View
 from tests.ui.fakes import FakeTechnician
-from ui.app import KioskUi, main
+from ui.app import KioskUi
 from ui.bridge import ViewBridge
 
 pytestmark = pytest.mark.display
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeRuntime:
@@ -102,10 +105,20 @@ def test_ready_and_watchdog_reach_systemd_from_the_gui_loop(qtbot, tmp_path: Pat
         sock.close()
 
 
-def test_sigterm_ends_main_and_stops_the_runtime(qtbot, monkeypatch) -> None:
-    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
-    runtime = FakeRuntime()
-    QTimer.singleShot(500, lambda: os.kill(os.getpid(), signal.SIGTERM))
-    assert main(_config(), runtime) == 0
-    assert runtime.started and runtime.stopped
-    assert signal.getsignal(signal.SIGTERM) is not None
+def test_sigterm_ends_main_and_stops_the_runtime(tmp_path: Path) -> None:
+    # In a process of its own: once QApplication.exec() has returned, Qt considers the
+    # application closing, which would disturb the tests that follow in this process.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("NOTIFY_SOCKET", None)
+    child = subprocess.Popen([sys.executable, "-m", "tests.ui.main_app"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "started"
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err[-2000:]
+    assert out.split() == ["stopped", "exit", "0"]
