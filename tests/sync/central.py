@@ -4,6 +4,8 @@ valid records. Everything is real: uvicorn on 127.0.0.1 (port 0), SQLite files, 
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,23 @@ from sync.server import ServerThread, mint_token
 ADMIN_TOKEN = "admin-secret-for-tests"
 CID = "1101700230708"  # valid check digit, not a real person
 PHONE = "+66812345678"
+
+
+class Clock:
+    """Wall-clock stand-in shared by the outbox, the worker, the client and the server."""
+
+    def __init__(self, t: float | None = None) -> None:
+        self.t = time.time() if t is None else t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def free_port() -> int:
+    """A loopback port free right now (for a server that must come back on the same port)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @dataclass

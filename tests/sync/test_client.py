@@ -3,7 +3,6 @@ maps to its own typed error, and a retry after a dropped connection creates no s
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from sync import client as c
 from sync.keys import DeviceKey
 from sync.server import ServerThread, revoke_key
 from sync.signing import sign_request
-from tests.sync.central import Kiosk, enrolled_kiosk, make_record
+from tests.sync.central import Kiosk, free_port, make_record
 
 pytestmark = pytest.mark.daemon
 
@@ -25,17 +24,6 @@ pytestmark = pytest.mark.daemon
 def server(tmp_path: Path) -> Iterator[ServerThread]:
     with ServerThread(tmp_path / "central.sqlite") as srv:
         yield srv
-
-
-@pytest.fixture
-def kiosk(server: ServerThread, tmp_path: Path) -> Kiosk:
-    return enrolled_kiosk(server, tmp_path / "state")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_health_and_signed_records_round_trip(server: ServerThread, kiosk: Kiosk) -> None:

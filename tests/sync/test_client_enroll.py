@@ -4,8 +4,6 @@ message, the admin token API, and the `kiosk enroll` / `kiosk central mint-token
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,28 +13,9 @@ from kiosk.cli import main
 from sync import enroll as en
 from sync.keys import DeviceKey
 from sync.server import ServerThread, mint_token
-from tests.sync.central import ADMIN_TOKEN
+from tests.sync.central import ADMIN_TOKEN, Clock
 
 pytestmark = pytest.mark.daemon
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = time.time()
-
-    def __call__(self) -> float:
-        return self.t
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(tmp_path: Path, clock: Clock) -> Iterator[ServerThread]:
-    with ServerThread(tmp_path / "central.sqlite", admin_token=ADMIN_TOKEN, clock=clock) as srv:
-        yield srv
 
 
 def test_happy_path_creates_key_and_stores_enrollment(server: ServerThread, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,33 +14,9 @@ import pytest
 from sync import client as c
 from sync import otp
 from sync.server import ServerThread
-from tests.sync.central import PHONE, Kiosk, enrolled_kiosk
+from tests.sync.central import PHONE, Clock, Kiosk
 
 pytestmark = pytest.mark.daemon
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = time.time()
-
-    def __call__(self) -> float:
-        return self.t
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(tmp_path: Path, clock: Clock) -> Iterator[ServerThread]:
-    with ServerThread(tmp_path / "central.sqlite", clock=clock) as srv:
-        yield srv
-
-
-@pytest.fixture
-def kiosk(server: ServerThread, tmp_path: Path) -> Kiosk:
-    return enrolled_kiosk(server, tmp_path / "state")
 
 
 @pytest.fixture

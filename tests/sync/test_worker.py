@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,15 +15,10 @@ from sync import device_states
 from sync.outbox import Outbox
 from sync.server import ServerThread, revoke_key
 from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker, batch_key, full_jitter, read_status
-from tests.sync.central import Kiosk, enrolled_kiosk, make_record
-from tests.sync.worker_support import Clock, RecordingClient, fast_dir, open_outbox
+from tests.sync.central import Clock, Kiosk, enrolled_kiosk, free_port, make_record
+from tests.sync.worker_support import RecordingClient, fast_dir, open_outbox
 
 pytestmark = pytest.mark.daemon
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
@@ -34,14 +28,8 @@ def work() -> Iterator[Path]:
 
 
 @pytest.fixture
-def server(work: Path, clock: Clock) -> Iterator[ServerThread]:
-    with ServerThread(work / "central.sqlite", clock=clock) as srv:
-        yield srv
-
-
-@pytest.fixture
-def kiosk(server: ServerThread, work: Path) -> Kiosk:
-    return enrolled_kiosk(server, work / "state")
+def server_dir(work: Path) -> Path:
+    return work
 
 
 @pytest.fixture
@@ -207,10 +195,7 @@ def test_fault_waits_for_a_new_enrollment(server: ServerThread, kiosk: Kiosk, ou
 
 
 def test_state_changes_are_logged_once(work: Path, clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = ServerThread(work / "central.sqlite", port=port, clock=clock)
+    srv = ServerThread(work / "central.sqlite", port=free_port(), clock=clock)
     srv.start()
     kiosk = enrolled_kiosk(srv, work / "state")
     srv.stop()  # the server goes down

@@ -4,15 +4,13 @@ The clock is injected (shared by outbox, worker, client signatures and server); 
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from sync.server import ServerThread
 from sync.worker import batch_key
-from tests.sync.central import enrolled_kiosk, make_record
+from tests.sync.central import Clock, enrolled_kiosk, free_port, make_record
 from tests.sync.test_worker import Sleeps, make_worker
-from tests.sync.worker_support import Clock, fast_dir, open_outbox
+from tests.sync.worker_support import fast_dir, open_outbox
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 
@@ -20,10 +18,7 @@ RECORDS = 10_000
 OFFLINE_S = 3 * 24 * 3600
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+
 
 
 def test_three_days_offline_then_drain() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from sync.server import ServerThread
-from tests.sync.central import Kiosk, enrolled_kiosk, make_record
-from tests.sync.worker_support import Clock, fast_dir, open_outbox
+from tests.sync.central import Clock, Kiosk, enrolled_kiosk, make_record
+from tests.sync.worker_support import fast_dir, open_outbox
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 

@@ -1,10 +1,9 @@
-"""Shared pieces of the worker tests: an injected clock, an outbox on tmpfs, a recording client."""
+"""Shared pieces of the worker tests: an outbox on tmpfs, a recording client."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,18 +12,9 @@ from typing import Any
 
 from sync.client import CentralClient, RecordResult
 from sync.outbox import Outbox
+from tests.sync.central import Clock
 
 SHM = Path("/dev/shm")
-
-
-class Clock:
-    """Wall-clock stand-in shared by the outbox, the worker, the client and the server."""
-
-    def __init__(self, t: float | None = None) -> None:
-        self.t = time.time() if t is None else t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @contextmanager

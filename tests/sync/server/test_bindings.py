@@ -5,43 +5,22 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from sync import qrtoken
 from sync.server import ServerThread, revoke_key
-from tests.sync.central import CID, Kiosk, enrolled_kiosk, make_record
+from tests.sync.central import CID, Clock, Kiosk, enrolled_kiosk, make_record
 
 pytestmark = pytest.mark.daemon
 AUD = "th.go.dga.tangrat"
 OTHER_CID = "3100600123455"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = float(int(time.time()))
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(tmp_path: Path, clock: Clock) -> Iterator[ServerThread]:
-    with ServerThread(tmp_path / "central.sqlite", clock=clock) as srv:
-        yield srv
-
-
-@pytest.fixture
-def kiosk(server: ServerThread, tmp_path: Path) -> Kiosk:
-    return enrolled_kiosk(server, tmp_path / "state")
+    return Clock(float(int(time.time())))  # whole seconds, as the tokens carry them
 
 
 def token(kiosk: Kiosk, clock: Clock, record_id: uuid.UUID, *, audience: str = AUD, lifetime: int = 120) -> str:
