@@ -4,9 +4,10 @@ it to the devices (`SessionRuntime`). Qt-free; the UI only renders `View`s and s
     from kiosk.flow import events as ev, StateName, View
     from kiosk.flow.runtime import SessionRuntime
 
-    runtime = SessionRuntime(config)            # opens the devices named in the config
+    runtime = SessionRuntime(config)            # the devices named in the config (opened by start)
     runtime.on_view = bridge.emit_view          # called on the runtime's thread: forward, nothing else
-    runtime.start()                             # first view (IDLE) arrives through on_view
+    runtime.start()                             # never blocks: first view (IDLE) through on_view; the
+                                                # devices open on the runtime's flow thread
     runtime.send(ev.Begin())                    # from the GUI thread; never blocks
     runtime.send(ev.ChooseService("ial_upgrade"))
     ...

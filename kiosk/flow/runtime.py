@@ -2,7 +2,8 @@
 
     runtime = SessionRuntime(cfg)          # or SessionRuntime(cfg, devices=..., simulation=...)
     runtime.on_view = bridge.emit_view     # the ONE callback; called on the flow thread
-    runtime.start()                        # opens the devices (unless given), posts the first view
+    runtime.start()                        # never blocks: posts the first view; the devices (unless
+                                           # given) are opened on the flow thread
     runtime.send(events.Begin())           # thread-safe, never blocks
     runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
     runtime.simulation                     # SimulationControls or None
@@ -84,6 +85,7 @@ class SessionRuntime:
         self._running = False
         self._maintenance = False
         self._storage_full = False
+        self._devices_failed = False
         self._next_states = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
@@ -101,30 +103,47 @@ class SessionRuntime:
         self.stop()
 
     def start(self) -> None:
+        """Never waits on a device: it is called on the GUI thread, and opening a camera, a USB or
+        network printer or the outbox can take seconds, so devices not given are opened on the
+        flow thread (events sent meanwhile wait in the queue)."""
         if self._running:
             return
-        if self._devices is None:
-            from kiosk.flow.devices_open import open_devices
-
-            self._devices = open_devices(self.cfg)
         self._running = True
         for worker in self._workers.values():
             worker.start()
-        self._workers["camera"].submit(self._warm_up_face)
         self._flow_thread.start()
+        self._publish(self._flow.view, force=True)
+
+    def _bring_up(self) -> bool:
+        """Flow thread, before the first event: open the devices (unless given), start the owner
+        threads' first jobs and the card monitor. False when stopped meanwhile."""
+        if self._devices is None:
+            from kiosk.flow.devices_open import open_devices
+
+            try:
+                devices = open_devices(self.cfg)
+            except Exception as e:  # no reader back end at all: out of service, the cause in the log
+                log.error("devices could not be opened: out of service", extra={"fields": {"error": str(e)}})
+                self._devices_failed = True
+                return self._running
+            if not self._running:  # stopped while opening: nobody else will close them
+                devices.close()
+                return False
+            self._devices = devices
+        self._workers["camera"].submit(self._warm_up_face)
         self._workers["storage"].submit(self._check_storage)
         self._start_monitor()
-        self._publish(self._flow.view, force=True)
+        return True
 
     def stop(self) -> None:
         if not self._running:
             return
         self._running = False
         self._face_stop.set()
+        self._events.put(None)
+        self._flow_thread.join(5)  # the flow thread starts the monitor: stop it once that is settled
         if self._monitor is not None:
             self._monitor.stop()
-        self._events.put(None)
-        self._flow_thread.join(5)
         self._workers["camera"].submit(self._stop_camera)
         for worker in self._workers.values():
             worker.stop()
@@ -163,7 +182,7 @@ class SessionRuntime:
     @property
     def devices(self) -> Devices:
         if self._devices is None:
-            raise RuntimeError("the runtime has not started")
+            raise RuntimeError("the kiosk's devices are not open (runtime not started, still opening, or failed)")
         return self._devices
 
     def set_maintenance(self, on: bool) -> None:
@@ -176,6 +195,8 @@ class SessionRuntime:
 
     # ------------------------------------------------------------------ the flow thread
     def _loop(self) -> None:
+        if not self._bring_up():
+            return
         next_tick = self._clock() + TICK_S
         while True:
             timeout = max(0.0, next_tick - self._clock())
@@ -194,7 +215,7 @@ class SessionRuntime:
 
     def _handle(self, event: ev.Event) -> None:
         flow = self._flow
-        flow.out_of_service = self._maintenance or self._storage_full
+        flow.out_of_service = self._maintenance or self._storage_full or self._devices_failed
         if isinstance(event, ev.Tick) and self._clock() >= self._next_states:
             self._next_states = self._clock() + DEVICE_STATES_S
             self._workers["printer"].submit(self._publish_device_states)
