@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.flow.view import View
 from ui import theme
@@ -26,11 +27,28 @@ class FaceScreen(Screen):
         super().__init__(metrics, send)
         self.frames = frames
         self.preview = CameraPreview()
-        self.column.addWidget(self.preview, 1)
         self.hint = self.label(metrics.title_px, bold=True, colour=theme.BLUE)
-        self.column.addWidget(self.hint)
         self.seconds = self.label(metrics.small_px, colour=theme.MUTED)
-        self.column.addWidget(self.seconds)
+        if metrics.portrait:
+            self.column.addWidget(self.preview, 1)
+            self.column.addWidget(self.hint)
+            self.column.addWidget(self.seconds)
+        else:
+            # Landscape is short: the preview takes the full height, the texts stand beside it.
+            row = QHBoxLayout()
+            row.setSpacing(metrics.margin)
+            row.addWidget(self.preview, 3)
+            side = QVBoxLayout()
+            side.setSpacing(metrics.margin // 2)
+            for label in (self.title, self.body):
+                self.column.removeWidget(label)
+                side.addWidget(label)
+            side.addStretch(1)
+            side.addWidget(self.hint)
+            side.addWidget(self.seconds)
+            side.addStretch(1)
+            row.addLayout(side, 2)
+            self.column.addLayout(row, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_INTERVAL_MS)
         self._timer.timeout.connect(self.pull_frame)
