@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def _readers(args: argparse.Namespace) -> int:
     with reader_from(section) as reader:
         states = reader.states()
     if not states:
-        print("no card reader found", flush=True)
+        print("no card reader found", file=sys.stderr, flush=True)
         return 1
     for name, atr in states.items():
         print(f"{name}\t{'card ' + atr.hex(' ').upper() if atr else 'empty'}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,7 +78,7 @@ def _test(args: argparse.Namespace) -> int:
     if outcome.printed:
         print(f"test receipt printed ({describe(pcfg)}; state {outcome.printer_state})")
         return 0
-    print(f"test receipt failed: printer {outcome.printer_state}: {outcome.error}")
+    print(f"test receipt failed: printer {outcome.printer_state}: {outcome.error}", file=sys.stderr)
     return 1
 
 

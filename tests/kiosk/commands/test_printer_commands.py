@@ -54,7 +54,8 @@ def test_virtual_printer_cli_with_status_and_test(tmp_path: Path) -> None:
         (out / "control.json").write_text('{"state": "cover-open"}')
         time.sleep(0.3)
         r = run("printer", "test", config=cfg)
-        assert r.returncode == 1 and "cover_open" in r.stdout
+        assert r.returncode == 1 and r.stdout == ""
+        assert r.stderr.splitlines()[-1].startswith("test receipt failed: printer cover_open")
         r = run("doctor", config=cfg)
         assert any(line.startswith("printer") and "FAIL" in line and "cover_open" in line for line in r.stdout.splitlines())
     finally:
