@@ -122,7 +122,8 @@ def main(config: Config, runtime: SessionRuntimeApi) -> int:
 
     def on_signal(signum: int, _frame: Any) -> None:
         log.info("stopping on signal", extra={"fields": {"signal": signum}})
-        app.quit()
+        # Through the event loop: a quit() before exec() has started would be lost.
+        QTimer.singleShot(0, app.quit)
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     # Python runs signal handlers only between bytecodes: a light timer lets it in while Qt waits.
