@@ -10,15 +10,14 @@ the back end re-establishes its PC/SC context by itself. If the thread itself di
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Literal
 
 from drivers.card.errors import CardError
 from drivers.card.protocol import CardReader
+from drivers.owned_thread import OwnedThread
 
 log = logging.getLogger("kiosk.card")
 EventKind = Literal["inserted", "removed", "reader_added", "reader_removed", "fault", "recovered"]
@@ -32,7 +31,7 @@ class CardEvent:
     detail: str = ""
 
 
-class CardMonitor:
+class CardMonitor(OwnedThread):
     def __init__(
         self,
         reader: CardReader,
@@ -41,47 +40,26 @@ class CardMonitor:
         debounce_s: float = 0.3,
         poll_s: float = 0.2,
     ) -> None:
+        super().__init__("card-monitor", log)
         self._reader = reader
         self._on_event = on_event
         self.debounce_s = debounce_s
         self.poll_s = poll_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._known: dict[str, bytes | None] = {}
         self._pending: dict[str, tuple[bytes | None, float]] = {}
         self._faulted = False
 
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("card monitor already started")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="card-monitor", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> CardMonitor:
-        self.start()
-        return self
-
-    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
-
     def _emit(self, kind: EventKind, reader: str, atr: bytes | None = None, detail: str = "") -> None:
         self._on_event(CardEvent(kind, reader, atr, detail))
 
-    def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
-                self.poll_once(time.monotonic())
-                self._stop.wait(self.poll_s)
-        except BaseException as e:  # report our own death, then end
-            log.error("card monitor stopped", exc_info=e)
-            self._emit("fault", "", None, f"card monitor stopped: {type(e).__name__}: {e}")
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.poll_once(time.monotonic())
+            self._stop.wait(self.poll_s)
+
+    def _died(self, e: BaseException) -> None:
+        log.error("card monitor stopped", exc_info=e)
+        self._emit("fault", "", None, f"card monitor stopped: {type(e).__name__}: {e}")
 
     def poll_once(self, now: float) -> None:
         """One poll of the back end (public so that tests can drive time)."""

@@ -20,10 +20,10 @@ import logging
 import socket
 import threading
 import time
-from types import TracebackType
 
 from drivers.card.chip import Chip
 from drivers.card.profiles import CardProfile
+from drivers.owned_thread import OwnedThread
 
 log = logging.getLogger("kiosk.card")
 VPCD_PORT = 35963
@@ -35,7 +35,7 @@ class _Closed(Exception):
     pass
 
 
-class VirtualCard:
+class VirtualCard(OwnedThread):
     """Insert with `start()` (or `with VirtualCard(...)`), remove with `stop()`."""
 
     def __init__(
@@ -49,6 +49,7 @@ class VirtualCard:
         baud: int = 223_200,
         reconnect: bool = True,
     ) -> None:
+        super().__init__("virtual-card", log)
         self.profile = profile
         self.chip = Chip(profile.chip)
         self.host, self.port = host, port
@@ -59,35 +60,12 @@ class VirtualCard:
         self.apdu_count = 0
         self.connected = threading.Event()
         self.pulled = threading.Event()  # set when remove_after pulled the card out
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("virtual card already inserted")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="virtual-card", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> VirtualCard:
-        self.start()
-        return self
-
-    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
 
     def wait_connected(self, timeout: float = 5.0) -> bool:
         return self.connected.wait(timeout)
 
     # --- the card ------------------------------------------------------------------------------
-    def run(self) -> None:
+    def _loop(self) -> None:
         """Stay in the reader until stopped or pulled; reconnect when pcscd goes away."""
         announced_wait = False
         while not self._stop.is_set():

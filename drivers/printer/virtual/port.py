@@ -16,38 +16,30 @@ import json
 import logging
 import os
 import select
-import threading
 import tty
 from pathlib import Path
-from types import TracebackType
 
+from drivers.owned_thread import OwnedThread
 from drivers.printer.virtual.engine import PrinterEngine
 
 log = logging.getLogger("kiosk.printer.virtual")
 CONTROL_FILE = "control.json"
 
 
-class VirtualPrinterPort:
+class VirtualPrinterPort(OwnedThread):
     def __init__(self, out_dir: Path, *, state: str = "ok", width_dots: int = 576, link: Path | None = None) -> None:
+        super().__init__("virtual-printer", log)
         self.engine = PrinterEngine(width_dots=width_dots, state=state, out_dir=out_dir)
         self.out_dir = out_dir
         self.link = link
         self.path = ""
         self._master: int | None = None
         self._slave: int | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._control_mtime = 0.0
-        self.error: BaseException | None = None
-
-    def __enter__(self) -> VirtualPrinterPort:
-        self.start()
-        return self
-
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
 
     def start(self) -> None:
+        if self.running:
+            raise RuntimeError("virtual printer is already running")  # before a second pty is opened
         master, slave = os.openpty()
         tty.setraw(slave)  # no echo, no CR/LF translation: bytes pass through untouched
         # The port keeps the slave open itself so the master never sees a hang-up between clients.
@@ -58,16 +50,11 @@ class VirtualPrinterPort:
             tmp.unlink(missing_ok=True)
             tmp.symlink_to(self.path)
             tmp.replace(self.link)
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="virtual-printer", daemon=True)
-        self._thread.start()
+        super().start()
         log.info("virtual printer on %s (state %s)", self.path, self.engine.state)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        super().stop()
         for fd in (self._master, self._slave):
             if fd is not None:
                 os.close(fd)
@@ -99,21 +86,20 @@ class VirtualPrinterPort:
         except (ValueError, TypeError, OSError) as e:
             log.warning("ignoring %s: %s", path, e)
 
-    def _run(self) -> None:
+    def _loop(self) -> None:
         master = self._master
         assert master is not None
-        try:
-            while not self._stop.is_set():
-                self._poll_control()
-                if not select.select([master], [], [], 0.05)[0]:
-                    continue
-                try:
-                    data = os.read(master, 65536)
-                except OSError:
-                    continue  # no slave open right now (EIO): wait for the next client
-                reply = self.engine.feed(data)
-                if reply:
-                    os.write(master, reply)
-        except BaseException as e:  # the thread reports its own death
-            self.error = e
-            log.error("virtual printer stopped: %s", e)
+        while not self._stop.is_set():
+            self._poll_control()
+            if not select.select([master], [], [], 0.05)[0]:
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                continue  # no slave open right now (EIO): wait for the next client
+            reply = self.engine.feed(data)
+            if reply:
+                os.write(master, reply)
+
+    def _died(self, e: BaseException) -> None:
+        log.error("virtual printer stopped: %s", e)
