@@ -6,56 +6,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kiosk.flow import events as ev
 from kiosk.flow.autopilot import Autopilot
-from kiosk.flow.devstack import DevStack, dev_config
+from kiosk.flow.devstack import DevStack
 from kiosk.flow.states import StateName as S
 
 from .conftest import assert_no_personal_data
+from .runtime_stack import piloted, queued, running_stack
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    cfg = dev_config(Path(tmp_path_factory.mktemp("kiosk")), flow={"offline_policy": "end"})
-    with DevStack(cfg) as s:
-        assert s.runtime is not None
-        s.runtime.start()
+    with running_stack(tmp_path_factory.mktemp("kiosk"), flow={"offline_policy": "end"}) as s:
         yield s
 
 
 @pytest.fixture
 def pilot(stack: DevStack) -> Iterator[Autopilot]:
-    assert stack.runtime is not None and stack.simulator is not None
-    p = Autopilot(stack.runtime, otp_source=stack.last_otp)
-    p.wait_state(S.IDLE)
-    yield p
-    # leave the kiosk as found: no card, network up, printer ok, idle
-    stack.simulator.remove_card()
-    stack.simulator.set_network(True)
-    stack.simulator.set_printer_state("ok")
-    stack.simulator.set_camera_scenario("genuine")
-    if stack.runtime.view.state != S.IDLE:
-        stack.runtime.send(ev.Cancel())
-        stack.runtime.send(ev.Done())
-        p.wait_state(S.IDLE, S.THANK_YOU, timeout_s=20)
-        stack.runtime.send(ev.Done())
-        p.wait_state(S.IDLE, timeout_s=20)
-    assert stack.runtime.flush_storage()  # the session's record is written before the next test counts
+    with piloted(stack) as p:
+        yield p
 
 
 def records(stack: DevStack) -> list[dict[str, Any]]:
-    """Every record in the outbox, oldest first (claimed and released again: nothing changes)."""
-    outbox = stack.devices.outbox  # type: ignore[union-attr]
-    claimed = outbox.claim_batch(100, lease_s=5)
-    outbox.release([c.record_id for c in claimed])
-    return [c.record for c in claimed]
+    """Every record in the outbox, oldest first (nothing changes)."""
+    return [c.record for c in queued(stack)]
 
 
 def wait_records(stack: DevStack, n: int, timeout_s: float = 10) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -20,13 +19,15 @@ from PIL import ImageChops
 
 from kiosk.flow import events as ev
 from kiosk.flow.autopilot import Autopilot
-from kiosk.flow.devstack import DevStack, dev_config
+from kiosk.flow.devstack import DevStack
 from kiosk.flow.states import StateName as S
 from kiosk.flow.view import View
 from kiosk.receipt import receipt_for
 from kiosk.receipt_render import render_parts
 from kiosk.records import cti_text
 from sync import qrtoken
+
+from .runtime_stack import piloted, queued, running_stack
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 
@@ -36,31 +37,14 @@ SKIPPED = "record already sent: update skipped"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    cfg = dev_config(Path(tmp_path_factory.mktemp("kiosk")), qr={"lifetime_s": QR_LIFETIME_S})
-    with DevStack(cfg) as s:
-        assert s.runtime is not None
-        s.runtime.start()
+    with running_stack(tmp_path_factory.mktemp("kiosk"), qr={"lifetime_s": QR_LIFETIME_S}) as s:
         yield s
 
 
 @pytest.fixture
 def pilot(stack: DevStack) -> Iterator[Autopilot]:
-    assert stack.runtime is not None and stack.simulator is not None
-    p = Autopilot(stack.runtime, otp_source=stack.last_otp)
-    p.wait_state(S.IDLE)
-    yield p
-    stack.simulator.remove_card()
-    stack.simulator.set_printer_state("ok")
-    rt = stack.runtime
-    p.wait(lambda v: not v.card_present, "the card's removal")
-    for _ in range(3):  # error / thank you -> idle, without waiting out their countdowns
-        if rt.view.state == S.IDLE:
-            break
-        rt.send(ev.Cancel())
-        rt.send(ev.Done())
-        time.sleep(0.1)
-    p.wait_state(S.IDLE, timeout_s=20)
-    assert rt.flush_storage()
+    with piloted(stack) as p:
+        yield p
 
 
 def printer(stack: DevStack) -> Any:
@@ -86,17 +70,13 @@ def wait_for(check: Callable[[], Any], what: str, timeout_s: float = 15) -> Any:
 def newest_record(stack: DevStack, before: set[str]) -> dict[str, Any]:
     """The one record queued since `before` (the set of ids then), read without claiming it."""
     def find() -> list[str]:
-        ids = {c.record_id for c in outbox(stack).claim_batch(100, lease_s=5)}
-        outbox(stack).release(ids)
-        return sorted(ids - before)
+        return sorted(pending_ids(stack) - before)
     [rid] = wait_for(find, "the session's record")
     return dict(outbox(stack).get(rid))
 
 
 def pending_ids(stack: DevStack) -> set[str]:
-    claimed = outbox(stack).claim_batch(100, lease_s=5)
-    outbox(stack).release([c.record_id for c in claimed])
-    return {c.record_id for c in claimed}
+    return {c.record_id for c in queued(stack)}
 
 
 def start_session(stack: DevStack, pilot: Autopilot, profile: str, until: tuple[S, ...] = (S.ERROR, S.PHONE)) -> View:
