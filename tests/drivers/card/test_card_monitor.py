@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 from drivers.card import CardEvent, CardMonitor, ReaderFault, SimulatedCardReader
 from drivers.card.simulated import READER_NAME
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[CardEvent] = []
-        self.changed = threading.Condition()
-
-    def __call__(self, event: CardEvent) -> None:
-        with self.changed:
-            self.events.append(event)
-            self.changed.notify_all()
-
-    def kinds(self) -> list[str]:
-        return [e.kind for e in self.events]
+from tests.drivers.card.card_events import CardEvents
 
 
 def test_insert_and_remove_are_reported_after_the_debounce() -> None:
-    reader, seen = SimulatedCardReader(), Recorder()
+    reader, seen = SimulatedCardReader(), CardEvents()
     monitor = CardMonitor(reader, seen, debounce_s=0.3, poll_s=0.1)
     monitor.poll_once(0.0)
     assert seen.kinds() == ["reader_added"]
@@ -32,7 +17,7 @@ def test_insert_and_remove_are_reported_after_the_debounce() -> None:
     monitor.poll_once(1.2)
     assert seen.kinds() == ["reader_added"]  # not yet held for 0.3 s
     monitor.poll_once(1.31)
-    assert seen.events[-1] == CardEvent("inserted", READER_NAME, profile.chip.atr)
+    assert seen.items[-1] == CardEvent("inserted", READER_NAME, profile.chip.atr)
     reader.remove()
     monitor.poll_once(2.0)
     monitor.poll_once(2.4)
@@ -40,7 +25,7 @@ def test_insert_and_remove_are_reported_after_the_debounce() -> None:
 
 
 def test_a_bounce_shorter_than_the_debounce_is_not_reported() -> None:
-    reader, seen = SimulatedCardReader("normal"), Recorder()
+    reader, seen = SimulatedCardReader("normal"), CardEvents()
     monitor = CardMonitor(reader, seen, debounce_s=0.3, poll_s=0.1)
     monitor.poll_once(0.0)
     monitor.poll_once(0.4)
@@ -54,7 +39,7 @@ def test_a_bounce_shorter_than_the_debounce_is_not_reported() -> None:
 
 
 def test_card_swapped_for_another_reports_removed_then_inserted() -> None:
-    reader, seen = SimulatedCardReader("normal"), Recorder()
+    reader, seen = SimulatedCardReader("normal"), CardEvents()
     monitor = CardMonitor(reader, seen, debounce_s=0.0)
     monitor.poll_once(0.0)
     reader.insert("old-3b67")
@@ -63,7 +48,7 @@ def test_card_swapped_for_another_reports_removed_then_inserted() -> None:
 
 
 def test_reader_unplugged_and_plugged_back() -> None:
-    reader, seen = SimulatedCardReader("normal"), Recorder()
+    reader, seen = SimulatedCardReader("normal"), CardEvents()
     monitor = CardMonitor(reader, seen, debounce_s=0.0)
     monitor.poll_once(0.0)
     reader.plugged = False
@@ -83,7 +68,7 @@ class Flaky(SimulatedCardReader):
 
 
 def test_fault_and_recovery_are_each_reported_once() -> None:
-    reader, seen = Flaky("normal"), Recorder()
+    reader, seen = Flaky("normal"), CardEvents()
     monitor = CardMonitor(reader, seen, debounce_s=0.0)
     monitor.poll_once(0.0)
     reader.down = True
@@ -93,7 +78,7 @@ def test_fault_and_recovery_are_each_reported_once() -> None:
     monitor.poll_once(4.0)
     monitor.poll_once(5.0)
     assert seen.kinds() == ["reader_added", "inserted", "fault", "recovered"]
-    assert "pcscd" in seen.events[2].detail
+    assert "pcscd" in seen.items[2].detail
 
 
 class Broken(SimulatedCardReader):
@@ -102,15 +87,14 @@ class Broken(SimulatedCardReader):
 
 
 def test_the_thread_reports_its_own_death() -> None:
-    seen = Recorder()
-    with seen.changed, CardMonitor(Broken(), seen, poll_s=0.01):
-        assert seen.changed.wait_for(lambda: seen.events, timeout=5)
-    assert seen.events[0].kind == "fault" and "bug in a back end" in seen.events[0].detail
+    seen = CardEvents()
+    with CardMonitor(Broken(), seen, poll_s=0.01):
+        seen.wait("fault", timeout=5)
+    assert seen.kinds() == ["fault"] and "bug in a back end" in seen.items[0].detail
 
 
 def test_the_thread_reports_a_card_inserted_later() -> None:
-    reader, seen = SimulatedCardReader(), Recorder()
+    reader, seen = SimulatedCardReader(), CardEvents()
     with CardMonitor(reader, seen, debounce_s=0.05, poll_s=0.01):
         reader.insert("normal")
-        with seen.changed:
-            assert seen.changed.wait_for(lambda: "inserted" in seen.kinds(), timeout=5)
+        seen.wait("inserted", timeout=5)

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from drivers.card import CardEvent, CardMonitor, CardRemoved, load_profile
+from drivers.card import CardMonitor, CardRemoved, load_profile
 from drivers.card.pcsc import PcscCardReader
 from drivers.card.vpcd import VirtualCard
 from kiosk import config as config_mod
 from kiosk.cli import main
 from kiosk.doctor import DoctorContext, check_20_card
+from tests.drivers.card.card_events import CardEvents
 from tests.harness.pcscd import READER, Pcscd
 
 pytestmark = pytest.mark.daemon
@@ -184,29 +184,8 @@ def test_simulate_card_command_in_its_own_process(reader: PcscCardReader, config
     wait_for(lambda: not card_present(reader), what="removal")
 
 
-class Events:
-    def __init__(self) -> None:
-        self.items: list[CardEvent] = []
-        self.cond = threading.Condition()
-
-    def __call__(self, e: CardEvent) -> None:
-        with self.cond:
-            self.items.append(e)
-            self.cond.notify_all()
-
-    def wait(self, kind: str, after: int = 0, timeout: float = 10.0) -> CardEvent:
-        def found() -> CardEvent | None:
-            return next((e for e in self.items[after:] if e.kind == kind), None)
-
-        with self.cond:
-            assert self.cond.wait_for(lambda: found() is not None, timeout), f"no {kind} event: {self.items}"
-            event = found()
-            assert event is not None
-            return event
-
-
 def test_insert_and_remove_events_from_the_virtual_card(reader: PcscCardReader) -> None:
-    events = Events()
+    events = CardEvents()
     with CardMonitor(reader, events, debounce_s=0.1, poll_s=0.05):
         events.wait("reader_added")
         mark = len(events.items)
@@ -220,7 +199,7 @@ def test_insert_and_remove_events_from_the_virtual_card(reader: PcscCardReader) 
 
 
 def test_monitor_and_reader_recover_after_pcscd_restarts(reader: PcscCardReader, pcscd: Pcscd) -> None:
-    events = Events()
+    events = CardEvents()
     with VirtualCard(load_profile("normal")), CardMonitor(reader, events, debounce_s=0.1, poll_s=0.05):
         events.wait("inserted")
         mark = len(events.items)
