@@ -2,7 +2,8 @@
 
 `create_private(path, data) -> bool` writes a new secret (the device key, the outbox KEK): mode
 0600 from the first byte, file and folder fsynced, and never replacing an existing file (returns
-False and leaves it alone). `replace(path, text)` swaps in a new version of a non-secret file
+False and leaves it alone). `read_private(path) -> bytes` reads one back, tightening a file that
+others can read to 0600 (logged once, with the mode it had). `replace(path, text)` swaps in a new version of a non-secret file
 (enrollment, device states): a reader sees the old file or the new one, never a mix.
 
 Errors: `OSError` from the file system, as it comes (callers name the file in their own error).
@@ -10,10 +11,14 @@ Errors: `OSError` from the file system, as it comes (callers name the file in th
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
+
+log = logging.getLogger("kiosk.files")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -50,6 +55,17 @@ def create_private(path: Path, data: bytes) -> bool:
         tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
     return True
+
+
+def read_private(path: Path) -> bytes:
+    """The bytes of a secret file; if group or others have any access, the file is set to 0600."""
+    with open(path, "rb") as f:
+        mode = stat.S_IMODE(os.fstat(f.fileno()).st_mode)
+        if mode & 0o077:
+            log.warning("secret file readable by others; tightening to 0600",
+                        extra={"fields": {"path": str(path), "mode": oct(mode)}})
+            os.fchmod(f.fileno(), 0o600)
+        return f.read()
 
 
 def replace(path: Path, text: str) -> None:

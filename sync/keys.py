@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -104,7 +103,7 @@ class DeviceKey:
     def load(cls, state_dir: Path) -> DeviceKey:
         path = cls.path_in(state_dir)
         try:
-            data = path.read_bytes()
+            data = files.read_private(path)
         except FileNotFoundError:
             raise KeyMissing(f"no device key at {path} (run `kiosk keys init`)") from None
         except OSError as e:
@@ -115,10 +114,6 @@ class DeviceKey:
             raise KeyUnreadable(f"device key {path} is not a valid PEM private key") from None
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise KeyUnreadable(f"device key {path} is not an EC key")
-        mode = path.stat().st_mode & 0o777
-        if mode & 0o077:
-            log.warning("device key permissions too open; tightening to 0600", extra={"fields": {"mode": oct(mode)}})
-            os.chmod(path, 0o600)
         return cls(key, path)
 
     @classmethod

@@ -11,7 +11,6 @@ Errors: `KekError` > `KekMissing`; `SealBroken` (a ciphertext or wrapped key tha
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,15 +53,13 @@ class Kek:
     @classmethod
     def load(cls, path: Path) -> Kek:
         try:
-            data = path.read_bytes()
+            data = files.read_private(path)
         except FileNotFoundError:
             raise KekMissing(f"outbox key file {path} is missing") from None
         except OSError as e:
             raise KekError(f"outbox key file {path} cannot be read ({e.strerror})") from None
         if len(data) != KEK_BYTES:
             raise KekError(f"outbox key file {path} is not a 32-byte key")
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
         return cls(data)
 
     @classmethod

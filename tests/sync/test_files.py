@@ -1,8 +1,10 @@
-"""Whole-file writes: a new secret is 0600 and never replaces an existing file; a replaced file is
-whole and leaves no temporary file behind."""
+"""Whole-file writes: a new secret is 0600 and never replaces an existing file, one read back is
+tightened to 0600 when others could read it; a replaced file is whole and leaves no temporary
+file behind."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -43,3 +45,15 @@ def test_replace_that_fails_keeps_the_old_file_and_no_temporary(tmp_path: Path) 
         files.replace(path, "\ud800")  # a lone surrogate cannot be written as UTF-8
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["state.json"]
+
+
+def test_read_private_tightens_a_file_others_can_read(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "secret.key"
+    path.write_bytes(b"secret")
+    path.chmod(0o644)
+    with caplog.at_level(logging.WARNING, logger="kiosk.files"):
+        assert files.read_private(path) == b"secret"
+        assert files.read_private(path) == b"secret"
+    assert path.stat().st_mode & 0o777 == 0o600
+    (logged,) = caplog.records  # once: the second read found it tight
+    assert logged.fields["mode"] == "0o644"
