@@ -21,7 +21,7 @@ back as an event (see `kiosk.flow.events`). Tests assert on them directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -70,12 +70,10 @@ class StartFace:
     pass
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+# Personal fields are left out of repr (field(repr=False)), as in kiosk.flow.events.
+@dataclass(frozen=True, slots=True)
 class SetFaceReference:
-    photo: bytearray
-
-    def __repr__(self) -> str:
-        return "SetFaceReference(<photo>)"
+    photo: bytearray = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,22 +81,16 @@ class StopFace:
     pass
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True)
 class SendOtp:
     session_id: UUID
-    phone_e164: str
-
-    def __repr__(self) -> str:
-        return "SendOtp(<phone>)"
+    phone_e164: str = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True)
 class VerifyOtp:
     otp_id: str
-    code: str
-
-    def __repr__(self) -> str:
-        return "VerifyOtp(<code>)"
+    code: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

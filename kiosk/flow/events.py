@@ -10,7 +10,7 @@ User events (the UI sends these):
   Cancel()                        the Cancel button (every screen that shows `view.can_cancel`)
   StillHere()                     "Continue" on the "are you still there?" countdown
   Touch()                         any other touch (resets the inactivity timer)
-  PhoneEntered(digits)            what the keypad holds, e.g. "0812345678"
+  PhoneEntered(digits)            what the keypad holds, e.g. "0812345678" (personal fields never in repr)
   OtpEntered(code)                six digits
   ResendOtp()
   ToggleLanguage()
@@ -29,7 +29,7 @@ Device and result events (the runtime sends these; tests send them directly):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from uuid import UUID
 
@@ -69,20 +69,16 @@ class Touch:
     pass
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+# Personal fields are left out of repr (field(repr=False)): an event in a log line or a
+# traceback shows its kind, never a phone number, a code or card data.
+@dataclass(frozen=True, slots=True)
 class PhoneEntered:
-    digits: str
-
-    def __repr__(self) -> str:  # never print a phone number
-        return "PhoneEntered(<redacted>)"
+    digits: str = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True)
 class OtpEntered:
-    code: str
-
-    def __repr__(self) -> str:
-        return "OtpEntered(<redacted>)"
+    code: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +117,9 @@ class ReaderRecovered:
     pass
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, slots=True)
 class CardTextRead:
-    text: Any  # drivers.card.model.CardText (kept loose so tests can pass a double)
-
-    def __repr__(self) -> str:
-        return "CardTextRead(<personal data>)"
+    text: Any = field(repr=False)  # drivers.card.model.CardText (kept loose so tests can pass a double)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
