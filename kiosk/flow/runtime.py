@@ -56,6 +56,13 @@ DEVICE_STATES_S = 20.0
 HEARTBEAT_STATE = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
 
 
+def _discard(event: ev.Event) -> None:
+    """An event the flow will never see: zero the chip photo it carries (the flow zeroes the ones
+    it receives; a dropped one has no other owner)."""
+    if isinstance(event, ev.ChipPhotoRead):
+        event.jpeg[:] = bytes(len(event.jpeg))
+
+
 class SessionRuntime:
     def __init__(
         self,
@@ -142,6 +149,10 @@ class SessionRuntime:
         self._face_stop.set()
         self._events.put(None)
         self._flow_thread.join(5)  # the flow thread starts the monitor: stop it once that is settled
+        while not self._events.empty():  # what the flow will never handle now
+            leftover = self._events.get_nowait()
+            if leftover is not None:
+                _discard(leftover)
         if self._monitor is not None:
             self._monitor.stop()
         self._workers["camera"].submit(self._stop_camera)
@@ -254,6 +265,7 @@ class SessionRuntime:
             if generation == self._generation:
                 self._events.put(event)
             else:
+                _discard(event)
                 log.debug("late event dropped", extra={"fields": {"event": type(event).__name__}})
 
         return post

@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.config import Config
 from kiosk.flow import devices_open
+from kiosk.flow.events import ChipPhotoRead
 from kiosk.flow.runtime import SessionRuntime
 from kiosk.flow.view import View
 
@@ -82,3 +83,35 @@ def test_devices_opened_after_stop_are_closed(monkeypatch: pytest.MonkeyPatch) -
     assert closed.wait(5)
     with pytest.raises(RuntimeError, match="devices are not open"):
         _ = runtime.devices
+
+
+def test_a_chip_photo_that_arrives_after_its_session_is_zeroed() -> None:
+    runtime = SessionRuntime(Config())
+    post = runtime._poster()  # what a card job of the current session posts through
+    runtime._generation += 1  # the session ends (SessionEnded) while the photo is being read
+    photo = bytearray(b"\xff\xd8chip photo")
+    post(ChipPhotoRead(photo))
+    assert photo == bytes(len(photo))
+
+
+def test_a_chip_photo_left_in_the_queue_at_stop_is_zeroed(monkeypatch: pytest.MonkeyPatch) -> None:
+    opening = threading.Event()
+    may_finish = threading.Event()
+
+    def slow_open(cfg: Config, **_: Any) -> Any:
+        opening.set()
+        may_finish.wait(10)
+        raise OSError("no PC/SC service")
+
+    monkeypatch.setattr(devices_open, "open_devices", slow_open)
+    runtime = SessionRuntime(Config())
+    runtime.start()
+    assert opening.wait(5)
+    photo = bytearray(b"\xff\xd8chip photo")
+    runtime.send(ChipPhotoRead(photo))  # queued behind the opening devices: never handled
+    stopper = threading.Thread(target=runtime.stop)
+    stopper.start()
+    wait_for(lambda: not runtime._running, "stop() to begin")
+    may_finish.set()
+    stopper.join(10)
+    assert photo == bytes(len(photo))
