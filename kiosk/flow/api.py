@@ -8,8 +8,12 @@ Threading contract:
 - `latest_frame()` is cheap (returns a reference to the newest camera frame, BGR numpy array, or
   None); poll it from a GUI timer while `view.face_preview` is true. Do not keep the array after
   the session ends.
-- Simulation and technician calls are thread-safe and return quickly; their effects reach the
-  screen as views through `on_view`.
+- `start()` returns at once (the devices open on the runtime's own thread); `stop()` joins the
+  runtime's threads (up to a few seconds), at shutdown only.
+- Simulation calls, `check_pin` and the maintenance switches are thread-safe and return quickly;
+  their effects reach the screen as views through `on_view`. `device_states()`, `queue_stats()`
+  and `print_test()` wait on the printer or the outbox (up to the printer's timeout, seconds):
+  call them off the GUI thread.
 """
 
 from __future__ import annotations
