@@ -77,3 +77,14 @@ def test_a_failure_prints_exactly_one_line(tmp_path: Path) -> None:
     assert len(r.stderr.strip().splitlines()) == 2  # the problem, and the count line
     r = kiosk("doctor", "--config", str(tmp_path / "absent-dir" / "x.toml"), "--json")
     assert "Traceback" not in r.stderr and r.stderr.strip() == ""
+
+
+def test_help_leaves_the_heavy_stacks_to_the_commands_that_need_them() -> None:
+    # cv2 + numpy, the face stack, uvicorn/starlette, Qt, the outbox: ~1 s of imports that
+    # `kiosk --help` (and every other command) would otherwise pay at start-up
+    heavy = ("cv2", "dlib", "kiosk.face", "PySide6", "uvicorn", "sync.server", "kiosk.storage", "sync.client")
+    probe = ("import sys; from kiosk.cli import build_parser; build_parser(); "
+             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == []
