@@ -36,7 +36,6 @@ class Session:
     phone_national: str | None = None
     phone_e164: str | None = None
     phone_verified: bool = False
-    phone_method: str | None = None
     otp_id: str | None = None
     otp_wrong: int = 0
     otp_resend_at: float = 0.0
@@ -50,7 +49,6 @@ class Session:
     qr: QrToken | None = None
     qr_expires_mono: float | None = None
     qr_refresh_pending: bool = False
-    continuation: str = "none"
 
     def __repr__(self) -> str:  # never show personal data in a traceback or log
         return f"Session({self.id}, {self.purpose})"

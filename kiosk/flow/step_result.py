@@ -56,7 +56,6 @@ def issued(f: Flow, e: ev.Issued) -> list[Effect]:
     s = f.require_session()
     s.record_id = e.record_id
     s.reference_code = e.reference_code
-    s.continuation = f.continuation()
     draft = f.draft("verified", None)
     f.printing = True
     if e.qr is not None:
