@@ -1,4 +1,6 @@
-"""`kiosk face verify|eval|live`: the face match for technicians and for calibration."""
+"""`kiosk face verify|eval|live`: the face match for technicians and for calibration.
+
+Each command stops the face embedding worker process (`models.close()`) before it returns."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from kiosk.cli import Subcommands, load_config
 from kiosk.commands.camera import camera_settings
 
 if TYPE_CHECKING:  # the face stack (numpy, cv2, dlib) loads in the handlers, not at `kiosk --help`
+    from kiosk.config import CameraSection, Config
     from kiosk.face import FaceProgress
 
 
@@ -33,10 +36,13 @@ def register(sub: Subcommands) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.face import probe
+    from kiosk.face import models, probe
 
     cfg = load_config(args).face
-    result = probe.verify_probe(cfg, Path(args.reference).read_bytes(), Path(args.probe))
+    try:
+        result = probe.verify_probe(cfg, Path(args.reference).read_bytes(), Path(args.probe))
+    finally:
+        models.close()
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
@@ -48,10 +54,13 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from kiosk.face import probe
+    from kiosk.face import models, probe
 
     cfg = load_config(args).face
-    ev = probe.evaluate(cfg, Path(args.pairs))
+    try:
+        ev = probe.evaluate(cfg, Path(args.pairs))
+    finally:
+        models.close()
     data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in vars(ev).items()}
     if args.json:
         print(json.dumps(data))
@@ -65,11 +74,20 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _live(args: argparse.Namespace) -> int:
-    from drivers.camera import open_camera
-    from kiosk.face import FaceVerifier, run
+    from kiosk.face import models
 
     config = load_config(args)
     cam = camera_settings(args)
+    try:
+        return _live_step(args, config, cam)
+    finally:
+        models.close()
+
+
+def _live_step(args: argparse.Namespace, config: Config, cam: CameraSection) -> int:
+    from drivers.camera import open_camera
+    from kiosk.face import FaceVerifier, run
+
     verifier = FaceVerifier(config.face)
     verifier.reference(Path(args.reference).read_bytes())
     last: list[str] = []

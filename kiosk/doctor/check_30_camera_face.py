@@ -51,7 +51,10 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         probe = subprocess.run([sys.executable, "-c", "import dlib"], capture_output=True, timeout=60, check=False)
         if probe.returncode != 0:
             return "fail", f"import dlib fails (exit code {probe.returncode}): {probe.stderr.decode(errors='replace').strip()[-160:]}"
-        loaded = models.load()
-        return "ok", f"dlib HOG, 68-point landmarks and ResNet loaded from {models.model_dir()} in {loaded.load_s:.2f} s"
+        try:
+            loaded = models.load()
+        finally:
+            models.close()  # the embedding worker process is not needed past this check
+        return "ok", f"dlib HOG, 68-point landmarks and ResNet (worker process) loaded from {models.model_dir()} in {loaded.load_s:.2f} s"
 
     yield guarded("face", "models", load)

@@ -4,9 +4,10 @@ Public API: `FaceVerifier(cfg: FaceSection)` with `reference(chip_jpeg)`, `feed(
 FaceProgress`, `wipe()`; `FaceProgress(phase, hint, challenge, seconds_left, result, quality)`;
 `FaceResult(method, distance, threshold, match, attempts, liveness, failure)` (`.passed`);
 `LivenessResult(method, passed, challenges)`; `Hint(code, th, en)`; `run(verifier, camera, ...)`
-drives a camera through the step.
+drives a camera through the step. The ResNet embeddings run in a worker process
+(`kiosk.face.embedder.Embedder`, shared through `models.load()`); `models.close()` stops it.
 
-Errors: `FaceError` > `FaceModelsUnavailable`, `ChipPhotoInvalid`, `ChipPhotoNoFace`,
+Errors: `FaceError` > `FaceModelsUnavailable` (> `FaceWorkerFailed`), `ChipPhotoInvalid`, `ChipPhotoNoFace`,
 `ImageUnreadable` (see `kiosk.face.errors`).
 """
 
@@ -15,6 +16,7 @@ from kiosk.face.errors import (
     ChipPhotoNoFace,
     FaceError,
     FaceModelsUnavailable,
+    FaceWorkerFailed,
     ImageUnreadable,
 )
 from kiosk.face.hints import HINTS, Hint
@@ -31,6 +33,7 @@ __all__ = [
     "FaceProgress",
     "FaceResult",
     "FaceVerifier",
+    "FaceWorkerFailed",
     "Hint",
     "ImageUnreadable",
     "LivenessResult",

@@ -1,7 +1,8 @@
 """Errors of the face step.
 
 Hierarchy: `FaceError` > `FaceModelsUnavailable` (no AVX, dlib or model files missing: the kiosk
-cannot do face checks at all), `ChipPhotoInvalid` (the chip photo is not a decodable image),
+cannot do face checks at all; its subclass `FaceWorkerFailed`: the process computing face
+descriptors died or hung twice in a row), `ChipPhotoInvalid` (the chip photo is not a decodable image),
 `ChipPhotoNoFace` (no face can be found on the chip photo: the citizen is sent to staff),
 `ImageUnreadable` (a probe file given to the CLI cannot be read).
 
@@ -29,3 +30,7 @@ class ChipPhotoNoFace(FaceError):
 
 class ImageUnreadable(FaceError):
     """An image or video file cannot be decoded."""
+
+
+class FaceWorkerFailed(FaceModelsUnavailable):
+    """The process computing face descriptors died or hung, and so did its replacement."""

@@ -1,5 +1,11 @@
 """The dlib models of the face step, loaded once per process and shared by every user.
 
+The HOG detector and the 68-point landmarks run in the kiosk's process (a few ms per frame); the
+ResNet runs in the `Embedder`'s worker process, because dlib keeps the GIL for the 55-130 ms of a
+descriptor. `load()` starts that worker first, so it loads the ResNet while the kiosk loads the
+rest; `close()` stops it (the runtime's stop and the CLI commands call it; the next `load()` or
+embedding starts a new one).
+
 dlib-bin wheels are built with AVX: on a CPU without it `import dlib` kills the process with
 "Illegal instruction" before Python can catch anything, so the CPU is checked first and dlib is
 only imported when AVX is there. The model files come from `face-recognition-models`, located with
@@ -19,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import logs, system
+from kiosk.face.embedder import Embedder
 from kiosk.face.errors import FaceModelsUnavailable
 
 log = logs.get("face")
@@ -36,10 +43,10 @@ class FaceModels:
     """HOG frontal face detector."""
     landmarks: Any
     """68-point shape predictor (eye aspect ratio and head pose need the eye and jaw points)."""
-    encoder: Any
-    """ResNet face descriptor (128-d embeddings)."""
+    encoder: Embedder
+    """ResNet face descriptor (128-d embeddings of aligned chips), in a worker process."""
     load_s: float
-    """Seconds the load took."""
+    """Seconds the load took (in-process models and the worker's ResNet)."""
 
 
 _lock = threading.Lock()
@@ -71,26 +78,52 @@ def _import_dlib() -> Any:
 
 
 def load() -> FaceModels:
-    """The shared models; the first call loads them (about a second), later calls are free."""
+    """The shared models; the first call loads them (about a second), later calls are free.
+
+    Also (re)starts the embedding worker and waits until it is ready."""
     global _models
     with _lock:
         if _models is not None:
+            _models.encoder.wait_ready()
             return _models
         dlib = _import_dlib()
         folder = model_dir()
         start = time.perf_counter()
+        encoder = Embedder()
+        encoder.start()  # the ResNet loads in the worker meanwhile
         try:
-            models = FaceModels(
-                detector=dlib.get_frontal_face_detector(),
-                landmarks=dlib.shape_predictor(str(folder / LANDMARKS_68)),
-                encoder=dlib.face_recognition_model_v1(str(folder / RESNET)),
-                load_s=time.perf_counter() - start,
-            )
+            detector = dlib.get_frontal_face_detector()
+            landmarks = dlib.shape_predictor(str(folder / LANDMARKS_68))
+            encoder.wait_ready()
         except RuntimeError as e:  # dlib raises RuntimeError on a corrupt model file
+            encoder.stop()
             raise FaceModelsUnavailable(f"dlib cannot load the models in {folder} ({e})") from None
+        except BaseException:
+            encoder.stop()
+            raise
+        models = FaceModels(detector, landmarks, encoder, time.perf_counter() - start)
         log.info("face models loaded", extra={"fields": {"seconds": round(models.load_s, 3)}})
         _models = models
         return models
+
+
+def close() -> None:
+    """Stop the embedding worker (the in-process models stay loaded). Safe when nothing is loaded."""
+    with _lock:
+        if _models is not None:
+            _models.encoder.stop()
+
+
+def load_encoder() -> tuple[Any, float]:
+    """dlib's ResNet and the seconds it took to load (the embedding worker calls this)."""
+    dlib = _import_dlib()
+    folder = model_dir()
+    start = time.perf_counter()
+    try:
+        encoder = dlib.face_recognition_model_v1(str(folder / RESNET))
+    except RuntimeError as e:
+        raise FaceModelsUnavailable(f"dlib cannot load {RESNET} in {folder} ({e})") from None
+    return encoder, time.perf_counter() - start
 
 
 def dlib_module() -> Any:

@@ -154,6 +154,9 @@ def run_face(
     except CameraError as e:
         log.error("camera failed during the face step", extra={"fields": {"error": str(e)}})
         post(ev.FaceFailed("camera_unavailable"))
+    except FaceError as e:  # FaceWorkerFailed: the embedding worker died twice
+        log.error("face matching failed during the face step", extra={"fields": {"error": str(e)}})
+        post(ev.FaceFailed("device_fault"))
     finally:
         camera.perform(None)
 

@@ -160,6 +160,9 @@ class SessionRuntime:
             worker.stop()
         if self._verifier is not None:
             self._verifier.wipe()
+            from kiosk.face import models
+
+            models.close()  # the embedding worker process ends with the runtime
         if self._owns_devices and self._devices is not None:
             self._devices.close()
 

@@ -3,7 +3,7 @@ A, and a deterministic actor that plays a citizen frame by frame with synthetic 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "faces"
 
 
 @pytest.fixture(scope="session")
-def models() -> face_models.FaceModels:
-    return face_models.load()
+def models() -> Iterator[face_models.FaceModels]:
+    yield face_models.load()
+    face_models.close()  # the embedding worker process
 
 
 @pytest.fixture(scope="session")
