@@ -43,6 +43,13 @@ def verdict(value: float, target: float, lower_is_better: bool) -> str:
 
 
 def main() -> int:
+    try:
+        return measure()
+    finally:
+        models.close()  # the embedding worker process
+
+
+def measure() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of the preview run")
     args = parser.parse_args()

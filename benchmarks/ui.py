@@ -35,11 +35,19 @@ RSS_TARGET_MB = 400.0
 PROBE_MS = 5
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def worker_rss_mb() -> float:
+    """RSS of the face embedding worker process (the ResNet lives there), 0 when there is none."""
+    from kiosk.face import models
+
+    pid = models.load().encoder.pid
+    return rss_mb(pid) if pid is not None else 0.0
 
 
 def child_start(launched_at: float, orientation: str) -> None:
@@ -69,6 +77,7 @@ def child_start(launched_at: float, orientation: str) -> None:
                 stack.runtime.face_ready.wait(120)
                 app.processEvents()
                 print(json.dumps({"start_s": idle_at - launched_at, "rss_mb": rss_mb(),
+                                  "worker_rss_mb": worker_rss_mb(),
                                   "imports_s": imported - launched_at,
                                   "devices_s": devices_open - imported,
                                   "window_s": idle_at - devices_open}))
@@ -176,8 +185,10 @@ def main() -> int:
           f"ratio {start['start_s'] / START_TARGET_S:.2f})")
     print(f"  of which: interpreter + imports {start['imports_s']:.2f} s, devices and runtime "
           f"{start['devices_s']:.2f} s, window to first view {start['window_s']:.2f} s")
-    print(f"RSS with the face models loaded: {start['rss_mb']:.0f} MB (target <= {RSS_TARGET_MB:g} MB, "
-          f"ratio {start['rss_mb'] / RSS_TARGET_MB:.2f})")
+    total = start["rss_mb"] + start["worker_rss_mb"]
+    print(f"RSS with the face models loaded: {total:.0f} MB (target <= {RSS_TARGET_MB:g} MB, "
+          f"ratio {total / RSS_TARGET_MB:.2f}; kiosk {start['rss_mb']:.0f} MB + face embedding worker "
+          f"{start['worker_rss_mb']:.0f} MB)")
     print(f"longest GUI-thread stall over {args.sessions} full session(s), {views} views rendered: "
           f"{worst:.1f} ms (target <= {STALL_TARGET_MS:g} ms, ratio {worst / STALL_TARGET_MS:.2f})")
     return 0

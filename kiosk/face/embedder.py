@@ -18,6 +18,7 @@ starts it again). A worker that dies or stops answering is restarted once; if th
 too, `FaceWorkerFailed` is raised (a `FaceModelsUnavailable`: the session reports a device fault).
 The worker is a daemon process and ends by itself when the kiosk's end of the pipe closes, so
 even a killed kiosk leaves nothing running.
+Spawn re-imports the main module in the worker: scripts need `if __name__ == "__main__":`.
 
 Privacy: the chip is a face image. The shared chip buffer is zeroed by the worker as soon as the
 descriptor is computed and by the kiosk's side after every request, answered or not; the
