@@ -9,10 +9,13 @@ current receipt has been printed (paper running out, cover opened mid-receipt).
 Each receipt (from `ESC @` to the cut, or to the fault that stopped it) becomes
 `receipt-NNNN.png` (the paper) and `receipt-NNNN.json` (`{"result": "cut"|<state>,
 "commands": [...]}`) in `out_dir` when one is given; `receipts` keeps them in memory too.
+Without `out_dir` the paper image is drawn only when `VirtualReceipt.image` is first read, so
+the simulation does not add its own drawing to the host's printing time.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -36,8 +39,13 @@ class VirtualReceipt:
     number: int
     result: str
     commands: list[Command]
-    image: Image.Image
+    paper: Paper
     png: Path | None = None
+
+    @functools.cached_property
+    def image(self) -> Image.Image:
+        """The paper as printed, drawn on first use (not while the host is printing)."""
+        return self.paper.image()
 
     @property
     def qr_data(self) -> list[str]:
@@ -163,7 +171,7 @@ class PrinterEngine:
         if cur is None:
             return
         number = len(self.receipts) + 1
-        receipt = VirtualReceipt(number, result, cur.commands, cur.paper.image())
+        receipt = VirtualReceipt(number, result, cur.commands, cur.paper)
         if self.out_dir is not None:
             receipt.png = self.out_dir / f"receipt-{number:04d}.png"
             receipt.image.save(receipt.png)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
@@ -16,12 +21,49 @@ _EC = {
 }
 
 
+def _qr_symbol(data: str, size: int, ec: str) -> qrcode.QRCode[Any]:
+    code: qrcode.QRCode[Any] = qrcode.QRCode(box_size=max(1, size), border=0, error_correction=_EC.get(ec, _EC["L"]))
+    code.add_data(data)
+    return code
+
+
+def _raster_image(width: int, height: int, bits: bytes) -> Image.Image:
+    img = Image.frombytes("1", (width, height), bits)
+    # ESC/POS: 1 = black dot; PIL "1": 1 = white.
+    return img.point(lambda v: 255 - v, mode="1")
+
+
+def _text_image(width: int, text: str) -> Image.Image:
+    img = Image.new("1", (width, LINE_DOTS), 1)
+    ImageDraw.Draw(img).text((0, 4), text, fill=0, font=ImageFont.load_default(size=20))
+    return img
+
+
+def _qr_image(data: str, size: int, ec: str) -> Image.Image:
+    code = _qr_symbol(data, size, ec)
+    code.make(fit=True)
+    image: Image.Image = code.make_image().get_image().convert("1")
+    return image
+
+
+@dataclass(frozen=True)
+class _Band:
+    """One printed band, kept as what is needed to draw it: the paper is only drawn when
+    someone looks at it (`image()`), so a simulated printer costs the kiosk little while it
+    prints (decoding rasters and encoding a QR in pure Python would otherwise compete with the
+    kiosk's own threads)."""
+
+    height: int
+    align: str
+    draw: Callable[[], Image.Image] | None  # None: blank paper (a feed)
+
+
 class Paper:
     """Bands of printed paper, top to bottom."""
 
     def __init__(self, width_dots: int) -> None:
         self.width = width_dots
-        self.bands: list[Image.Image] = []
+        self.bands: list[_Band] = []
         self.align = "left"
 
     @property
@@ -29,40 +71,34 @@ class Paper:
         return sum(b.height for b in self.bands)
 
     def raster(self, width: int, height: int, bits: bytes) -> int:
-        img = Image.frombytes("1", (width, height), bits)
-        # ESC/POS: 1 = black dot; PIL "1": 1 = white.
-        img = img.point(lambda v: 255 - v, mode="1")
-        return self._place(img)
+        return self._place(height, functools.partial(_raster_image, width, height, bytes(bits)))
 
     def text_line(self, text: str) -> int:
-        img = Image.new("1", (self.width, LINE_DOTS), 1)
-        ImageDraw.Draw(img).text((0, 4), text, fill=0, font=ImageFont.load_default(size=20))
-        self.bands.append(img)
+        self.bands.append(_Band(LINE_DOTS, "left", functools.partial(_text_image, self.width, text)))
         return LINE_DOTS
 
     def feed(self, dots: int) -> int:
         if dots > 0:
-            self.bands.append(Image.new("1", (self.width, dots), 1))
+            self.bands.append(_Band(dots, "left", None))
         return dots
 
     def qr(self, data: str, size: int, ec: str) -> int:
-        code = qrcode.QRCode(box_size=max(1, size), border=0, error_correction=_EC.get(ec, _EC["L"]))
-        code.add_data(data)
-        code.make(fit=True)
-        return self._place(code.make_image().get_image().convert("1"))
+        # The height needs only the version (cheap); the symbol is encoded when the paper is drawn.
+        side = (4 * int(_qr_symbol(data, size, ec).best_fit()) + 17) * max(1, size)
+        return self._place(side, functools.partial(_qr_image, data, size, ec))
 
-    def _place(self, img: Image.Image) -> int:
-        img = img.crop((0, 0, min(img.width, self.width), img.height))
-        line = Image.new("1", (self.width, img.height), 1)
-        x = {"left": 0, "center": (self.width - img.width) // 2, "right": self.width - img.width}[self.align]
-        line.paste(img, (x, 0))
-        self.bands.append(line)
-        return img.height
+    def _place(self, height: int, draw: Callable[[], Image.Image]) -> int:
+        self.bands.append(_Band(height, self.align, draw))
+        return height
 
     def image(self) -> Image.Image:
         out = Image.new("1", (self.width, max(1, self.length_dots)), 1)
         y = 0
         for band in self.bands:
-            out.paste(band, (0, y))
+            if band.draw is not None:
+                img = band.draw()
+                img = img.crop((0, 0, min(img.width, self.width), img.height))
+                x = {"left": 0, "center": (self.width - img.width) // 2, "right": self.width - img.width}[band.align]
+                out.paste(img, (x, y))
             y += band.height
         return out
