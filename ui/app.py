@@ -122,8 +122,9 @@ def main(config: Config, runtime: SessionRuntimeApi) -> int:
 
     def on_signal(signum: int, _frame: Any) -> None:
         log.info("stopping on signal", extra={"fields": {"signal": signum}})
-        # Through the event loop: a quit() before exec() has started would be lost.
-        QTimer.singleShot(0, app.quit)
+        # Through the event loop: a quit() before exec() has started would be lost. exit(), not
+        # quit(): Qt 6's quit() first asks the windows to close, which production mode refuses.
+        QTimer.singleShot(0, lambda: app.exit(0))
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     # Python runs signal handlers only between bytecodes: a light timer lets it in while Qt waits.

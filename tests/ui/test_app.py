@@ -105,12 +105,14 @@ def test_ready_and_watchdog_reach_systemd_from_the_gui_loop(qtbot, tmp_path: Pat
         sock.close()
 
 
-def test_sigterm_ends_main_and_stops_the_runtime(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["development", "production"])
+def test_sigterm_ends_main_and_stops_the_runtime(tmp_path: Path, mode: str) -> None:
+    # production: the locked-down window refuses to close, yet systemd's SIGTERM must end it
     # In a process of its own: once QApplication.exec() has returned, Qt considers the
     # application closing, which would disturb the tests that follow in this process.
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("NOTIFY_SOCKET", None)
-    child = subprocess.Popen([sys.executable, "-m", "tests.ui.main_app"], cwd=ROOT, env=env,
+    child = subprocess.Popen([sys.executable, "-m", "tests.ui.main_app", mode], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
