@@ -44,7 +44,9 @@ def _run(args: argparse.Namespace) -> int:
     with card:
         try:
             while not stop.wait(0.1) and not card.pulled.is_set():
-                pass
+                if card.error is not None:
+                    print(f"error: virtual card stopped: {card.error}", file=sys.stderr)
+                    return 1
         except KeyboardInterrupt:
             pass
     if card.pulled.is_set():
