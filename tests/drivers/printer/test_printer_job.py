@@ -62,3 +62,25 @@ def test_wrong_raster_is_refused() -> None:
         job.build(Image.new("L", (576, 10)), None, native_qr=True, width_dots=576)
     with pytest.raises(ValueError, match="wide"):
         job.build(Image.new("1", (576, 10)), None, native_qr=True, width_dots=384)
+
+
+@pytest.mark.parametrize("height", [1, 96, 250])
+def test_raster_bands_are_the_bytes_python_escpos_writes(height: int) -> None:
+    import random
+
+    rng = random.Random(height)
+    raster = Image.frombytes("1", (576, height), bytes(rng.getrandbits(8) for _ in range(576 * height // 8)))
+    d = job._encoder(576)
+    expected = []
+    for top in range(0, height, job.BAND_ROWS):
+        d.image(raster.crop((0, top, 576, min(top + job.BAND_ROWS, height))), impl="bitImageRaster",
+                fragment_height=job.BAND_ROWS)
+        expected.append(job._take(d))
+    assert job._raster_blocks(d, raster) == expected
+
+
+def test_native_qr_paper_length_counts_the_symbol_without_drawing_it() -> None:
+    text = "TRK1:" + "ABC123" * 30
+    native = job.build(Image.new("1", (576, 40), 1), text, native_qr=True, width_dots=576)
+    drawn = job.build(Image.new("1", (576, 40), 1), text, native_qr=False, width_dots=576)
+    assert native.paper_dots == drawn.paper_dots == 40 + 6 * job.FEED_LINE_DOTS + job.qr_image(text, 576).height
