@@ -17,7 +17,7 @@ from typing import Any
 
 import qrcode
 import qrcode.constants
-from escpos.constants import QR_ECLEVEL_M
+from escpos.constants import QR_ECLEVEL_Q
 from escpos.printer import Dummy
 from PIL import Image
 
@@ -65,7 +65,7 @@ def _qr_code(text: str, width_dots: int) -> qrcode.QRCode[Any]:
     code: qrcode.QRCode[Any] = qrcode.QRCode(
         box_size=qr_module_dots(width_dots),
         border=QR_QUIET_MODULES,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        error_correction=qrcode.constants.ERROR_CORRECT_Q,  # ial-qr.md: Q on paper
     )
     code.add_data(text)
     return code
@@ -139,7 +139,7 @@ def build(
             # The printer encodes the symbol itself: nothing to draw here.
             job.paper_dots += qr_height(qr_text, width_dots)
             d.set(align="center")
-            d.qr(qr_text, ec=QR_ECLEVEL_M, size=qr_module_dots(width_dots), native=True)
+            d.qr(qr_text, ec=QR_ECLEVEL_Q, size=qr_module_dots(width_dots), native=True)
             d.set(align="left")
             d.ln()
             job.blocks.append(_take(d))

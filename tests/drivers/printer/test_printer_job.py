@@ -24,7 +24,7 @@ def test_native_qr_job_is_init_raster_bands_gs_k_and_cut() -> None:
     assert qr.startswith(b"\x1ba\x01")  # centred
     assert b"\x1d(k\x04\x001A2\x00" in qr  # model 2
     assert b"\x1d(k\x03\x001C\x06" in qr  # 6 dots a module
-    assert b"\x1d(k\x03\x001E1" in qr  # error correction M
+    assert b"\x1d(k\x03\x001E2" in qr  # error correction Q (ial-qr.md: Q on paper)
     assert b"\x1d(k" + bytes([len(data) + 3, 0]) + b"1P0" + data in qr
     assert b"\x1d(k\x03\x001Q0" in qr  # print
     assert j.blocks[-1] == b"\x1bd\x06\x1dV\x00"  # feed 6 lines, full cut
@@ -84,3 +84,13 @@ def test_native_qr_paper_length_counts_the_symbol_without_drawing_it() -> None:
     native = job.build(Image.new("1", (576, 40), 1), text, native_qr=True, width_dots=576)
     drawn = job.build(Image.new("1", (576, 40), 1), text, native_qr=False, width_dots=576)
     assert native.paper_dots == drawn.paper_dots == 40 + 6 * job.FEED_LINE_DOTS + job.qr_image(text, 576).height
+
+
+@pytest.mark.parametrize("width", [384, 576])
+def test_the_paper_qr_uses_error_correction_q(width: int) -> None:
+    # ial-qr.md: "Error correction M on screen, Q on paper"
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(job.qr_image(TOKEN, width).convert("L"))
+    assert [b.text for b in found] == [TOKEN]
+    assert found[0].ec_level == "Q"
