@@ -19,20 +19,19 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-import qrcode
-import qrcode.constants
-import qrcode.exceptions
-import qrcode.util
+import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
+from drivers import qr_symbol
 from kiosk.config import QrSection
 from sync import qrtoken
 from sync.keys import DeviceKey
 from sync.qrtoken import IssuedToken
 
 Medium = Literal["screen", "paper"]
-ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
-ERROR_CORRECTION = {"screen": qrcode.constants.ERROR_CORRECT_M, "paper": qrcode.constants.ERROR_CORRECT_Q}
+ALPHANUMERIC = qr_symbol.ALPHANUMERIC
+ERROR_CORRECTION: dict[Medium, qr_symbol.Level] = {"screen": "M", "paper": "Q"}
 QUIET_ZONE_MODULES = 4
 
 
@@ -48,33 +47,24 @@ class RenderedQr:
     """Side of the symbol in modules, without the quiet zone."""
 
 
-def matrix(text: str, *, medium: Medium = "screen") -> tuple[list[list[bool]], int]:
+def matrix(text: str, *, medium: Medium = "screen") -> tuple[npt.NDArray[np.bool_], int]:
     """The symbol's modules (True = dark), quiet zone included, and its QR version: for screens
-    that draw the code themselves (the UI scales it by a whole number)."""
+    that draw the code themselves (the UI scales it by a whole number). Encoded in native code
+    with the GIL released (`drivers.qr_symbol`), so any thread may call it."""
     if not text or not set(text) <= ALPHANUMERIC:
         raise QrRenderError("QR text must be non-empty QR-alphanumeric (uppercase Base45)")
-    code = qrcode.QRCode(version=None, error_correction=ERROR_CORRECTION[medium], box_size=1,
-                         border=QUIET_ZONE_MODULES)
-    code.add_data(qrcode.util.QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM, check_data=False))
     try:
-        code.make(fit=True)
-    except (qrcode.exceptions.DataOverflowError, ValueError) as e:
+        return qr_symbol.modules(text, ERROR_CORRECTION[medium], quiet_zone=QUIET_ZONE_MODULES)
+    except qr_symbol.QrSymbolError as e:
         raise QrRenderError(f"QR text too long ({len(text)} characters): {e}") from None
-    return [[bool(m) for m in row] for row in code.get_matrix()], int(code.version)
 
 
 def render(text: str, *, medium: Medium = "screen", module_size: int = 8) -> RenderedQr:
     if module_size < 1:
         raise QrRenderError("module size must be at least 1 pixel")
-    modules, version = matrix(text, medium=medium)
-    side = len(modules)
-    image = Image.new("1", (side, side), 1)
-    pixels = image.load()
-    assert pixels is not None
-    for y, row in enumerate(modules):
-        for x, dark in enumerate(row):
-            if dark:
-                pixels[x, y] = 0
+    dark, version = matrix(text, medium=medium)
+    side = dark.shape[0]
+    image = Image.fromarray(np.where(dark, 0, 255).astype(np.uint8)).convert("1")
     if module_size > 1:
         image = image.resize((side * module_size, side * module_size), Image.Resampling.NEAREST)
     return RenderedQr(image=image, version=version, modules=side - 2 * QUIET_ZONE_MODULES)

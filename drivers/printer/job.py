@@ -15,11 +15,14 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import qrcode
 import qrcode.constants
 from escpos.constants import QR_ECLEVEL_Q
 from escpos.printer import Dummy
 from PIL import Image
+
+from drivers import qr_symbol
 
 BAND_ROWS = 96
 QR_QUIET_MODULES = 4
@@ -79,15 +82,20 @@ def qr_height(text: str, width_dots: int) -> int:
 
 
 def qr_image(text: str, width_dots: int) -> Image.Image:
-    """The QR as a 1-bit image centred on the paper width (for printers without `GS ( k`)."""
-    code = _qr_code(text, width_dots)
-    code.make(fit=True)
-    img = code.make_image().get_image().convert("1")
-    if img.width > width_dots:
-        raise ValueError(f"QR of {len(text)} characters is wider than the paper ({img.width} > {width_dots} dots)")
-    paper = Image.new("1", (width_dots, img.height), 1)
-    paper.paste(img, ((width_dots - img.width) // 2, 0))
-    return paper
+    """The QR as a 1-bit image centred on the paper width (for printers without `GS ( k`),
+    encoded in native code with the GIL released (`drivers.qr_symbol`)."""
+    try:
+        dark, _version = qr_symbol.modules(text, "Q", quiet_zone=QR_QUIET_MODULES)  # ial-qr.md: Q on paper
+    except qr_symbol.QrSymbolError as e:
+        raise ValueError(f"QR not printable: {e}") from None
+    dots = qr_module_dots(width_dots)
+    side = dark.shape[0] * dots
+    if side > width_dots:
+        raise ValueError(f"QR of {len(text)} characters is wider than the paper ({side} > {width_dots} dots)")
+    paper = np.ones((side, width_dots), dtype=np.uint8) * 255
+    left = (width_dots - side) // 2
+    paper[:, left:left + side] = np.where(dark.repeat(dots, axis=0).repeat(dots, axis=1), 0, 255)
+    return Image.fromarray(paper).convert("1")
 
 
 def _raster_band(band: Image.Image) -> bytes:

@@ -82,9 +82,21 @@ def test_qr_is_drawn_at_an_integer_scale_and_decodes_back(qtbot) -> None:
 
 
 def test_qr_image_has_the_quiet_zone() -> None:
-    img = qr_image("x")
+    img = qr_image("X")
     assert img.width() == img.height() == 21 + 2 * 4
     assert img.pixelColor(0, 0).lightness() == 255
+
+
+def test_text_that_is_no_token_leaves_the_view_empty_and_is_logged(qtbot, caplog) -> None:
+    view = QrView()
+    qtbot.addWidget(view)
+    view.set_text("HC1:6BF")
+    qtbot.waitUntil(lambda: view.ready)
+    assert view.modules > 0
+    view.set_text("not a token")  # lowercase: outside the alphanumeric alphabet
+    qtbot.waitUntil(lambda: view.ready)
+    assert view.modules == 0
+    assert "screen QR not drawn" in caplog.text
 
 
 def test_countdown_ring_shows_whole_seconds_and_hides(qtbot) -> None:

@@ -3,34 +3,35 @@
 Error correction M on screen (specs/ial-qr.md). Scaling by a whole number with no smoothing
 keeps every module a crisp square of identical size, which phone scanners read fastest.
 
-Encoding a token-sized QR in pure Python (`qrcode` tries all eight masks) takes ~40 ms, too long
-for the GUI thread: `QrView.set_text` encodes on a worker thread and shows the image when it
-arrives (`ready` says whether the shown image is the current text's).
+The symbol is encoded in native code with the GIL released (`kiosk.qr.matrix`, ~35 ms for a
+token): `QrView.set_text` encodes on a worker thread and shows the image when it arrives
+(`ready` says whether the shown image is the current text's), so the screen keeps painting.
+A text that cannot be encoded (never a token the kiosk issued) leaves the view empty and is
+logged for the technician.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
-import qrcode
 from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
-from qrcode.constants import ERROR_CORRECT_M
 
-QUIET_ZONE = 4
+from kiosk.qr import QrRenderError, matrix
+
+log = logging.getLogger("kiosk.ui")
 
 
 def qr_image(text: str) -> QImage:
-    """The QR for `text` as a 1-pixel-per-module image (quiet zone included)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
-    code.add_data(text.encode("ascii") if text.isascii() else text.encode("utf-8"))
-    code.make(fit=True)
-    # One byte per module (0 dark, 255 light), wrapped and copied: no per-pixel Python calls.
-    modules = np.array(code.get_matrix(), dtype=bool)
+    """The screen QR for `text` (error correction M) as a 1-pixel-per-module image, quiet zone
+    included."""
+    modules, _version = matrix(text, medium="screen")
     n = modules.shape[0]
-    pixels = np.where(modules, 0, 255).astype(np.uint8)
+    # One byte per module (0 dark, 255 light), wrapped and copied: no per-pixel Python calls.
+    pixels = np.ascontiguousarray(np.where(modules, 0, 255).astype(np.uint8))
     return QImage(pixels.data, n, n, n, QImage.Format.Format_Grayscale8).copy()
 
 
@@ -61,9 +62,14 @@ class QrView(QWidget):
             threading.Thread(target=self._encode, args=(text,), name="ui-qr", daemon=True).start()
 
     def _encode(self, text: str) -> None:
-        self._encoded.emit(text, qr_image(text))
+        try:
+            image: QImage | None = qr_image(text)
+        except QrRenderError as e:
+            log.error("screen QR not drawn: %s", e)
+            image = None
+        self._encoded.emit(text, image)
 
-    def _arrived(self, text: str, image: QImage) -> None:
+    def _arrived(self, text: str, image: QImage | None) -> None:
         if text == self._text:  # a late answer for an older text is dropped
             self._image, self._image_text = image, text
             self.update()
