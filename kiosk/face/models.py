@@ -65,7 +65,14 @@ def model_dir() -> Path:
     raise FaceModelsUnavailable(f"{MODELS_PACKAGE} is installed but lacks {LANDMARKS_68} or {RESNET}")
 
 
+_dlib: Any = None
+
+
 def _import_dlib() -> Any:
+    """dlib, once the CPU is known to have AVX (checked once: `analysis` asks for every frame)."""
+    global _dlib
+    if _dlib is not None:
+        return _dlib
     if not system.cpu_has_avx():
         raise FaceModelsUnavailable(
             "CPU lacks AVX: dlib-bin cannot run here; install dlib built with -DUSE_AVX_INSTRUCTIONS=OFF"
@@ -74,6 +81,7 @@ def _import_dlib() -> Any:
         import dlib
     except ImportError as e:
         raise FaceModelsUnavailable(f"dlib cannot be imported ({e})") from None
+    _dlib = dlib
     return dlib
 
 
