@@ -23,18 +23,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
 Level = Literal["L", "M", "Q", "H"]
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
-_LEVELS = {
-    "L": cv2.QRCodeEncoder_CORRECT_LEVEL_L,
-    "M": cv2.QRCodeEncoder_CORRECT_LEVEL_M,
-    "Q": cv2.QRCodeEncoder_CORRECT_LEVEL_Q,
-    "H": cv2.QRCodeEncoder_CORRECT_LEVEL_H,
-}
 _CV_QUIET = 2  # OpenCV's own margin, in modules
 _BROKEN_VERSION = 21
 
@@ -44,8 +37,15 @@ class QrSymbolError(ValueError):
 
 
 def _encode(text: str, level: Level, version: int) -> npt.NDArray[np.uint8]:
+    import cv2  # here, not at import: `kiosk --help` and the like stay light
+
     params = cv2.QRCodeEncoder.Params()
-    params.correction_level = _LEVELS[level]
+    params.correction_level = {
+        "L": cv2.QRCodeEncoder_CORRECT_LEVEL_L,
+        "M": cv2.QRCodeEncoder_CORRECT_LEVEL_M,
+        "Q": cv2.QRCodeEncoder_CORRECT_LEVEL_Q,
+        "H": cv2.QRCodeEncoder_CORRECT_LEVEL_H,
+    }[level]
     params.mode = cv2.QRCodeEncoder_MODE_ALPHANUMERIC if set(text) <= ALPHANUMERIC else cv2.QRCodeEncoder_MODE_BYTE
     params.version = version  # 0: the smallest that holds the text
     try:
