@@ -113,8 +113,13 @@ def stalls(sessions: int, orientation: str) -> tuple[float, list[float], int]:
         cfg = dev_config(Path(tmp), ui={"orientation": orientation})
         with DevStack(cfg) as stack:
             assert stack.runtime is not None
-            with KioskUi(cfg, stack.runtime) as kiosk:
+            # As `kiosk run` does: the start-up objects frozen once the models are ready (kiosk.heap).
+            with KioskUi(cfg, stack.runtime, freeze_heap=True) as kiosk:
                 stack.runtime.face_ready.wait(120)
+                deadline = time.monotonic() + 30
+                while not kiosk.heap_frozen and time.monotonic() < deadline:
+                    _app.processEvents()
+                    time.sleep(0.01)
                 pilot = Autopilot(stack.runtime, otp_source=stack.last_otp, on_view=kiosk.bridge.emit_view)
                 last = [time.monotonic()]
                 worst = [0.0]

@@ -10,7 +10,9 @@
 Startup order: font, window, bridge attached, the runtime's initial view (the attract screen)
 rendered, window shown, runtime started; READY=1 goes to systemd once that screen is rendered. The watchdog is fed by a
 QTimer on the GUI thread, so a frozen event loop starves it and systemd restarts the kiosk.
-SIGTERM and SIGINT end the loop cleanly (runtime stopped, STOPPING=1).
+SIGTERM and SIGINT end the loop cleanly (runtime stopped, STOPPING=1). With `freeze_heap`
+(`main` sets it), the start-up objects are collected and frozen once the face models are ready
+and the attract screen shows (`kiosk.heap`: no full garbage collection of them during sessions).
 
 Errors: `ui.theme.FontUnavailable` (the Thai font is missing: the kiosk would show boxes).
 """
@@ -26,9 +28,10 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk import logs, notify
+from kiosk import heap, logs, notify
 from kiosk.config import Config
 from kiosk.flow.api import SessionRuntimeApi
+from kiosk.flow.states import StateName
 from kiosk.flow.view import View
 from ui import theme
 from ui.bridge import ViewBridge
@@ -47,7 +50,7 @@ def application() -> QApplication:
 class KioskUi:
     """The wired kiosk UI (window + bridge + watchdog) around one runtime."""
 
-    def __init__(self, config: Config, runtime: SessionRuntimeApi) -> None:
+    def __init__(self, config: Config, runtime: SessionRuntimeApi, *, freeze_heap: bool = False) -> None:
         self.app = application()
         theme.load_thai_font()
         self.config = config
@@ -70,6 +73,10 @@ class KioskUi:
         self.watchdog = notify.Watchdog.from_env()
         self._watchdog_timer: QTimer | None = None
         self._started = False
+        self._freeze_heap = freeze_heap
+        self._heap_timer: QTimer | None = None
+        self.heap_frozen = False
+        """True once the start-up objects are frozen (`kiosk.heap`; only with `freeze_heap`)."""
 
     def _render(self, view: View) -> None:
         self.window.render(view)
@@ -93,6 +100,22 @@ class KioskUi:
         self.window.show()
         self.runtime.start()
         self._started = True
+        if self._freeze_heap and not self.heap_frozen:
+            self._heap_timer = QTimer(self.window)
+            self._heap_timer.setInterval(250)
+            self._heap_timer.timeout.connect(self._freeze_when_ready)
+            self._heap_timer.start()
+
+    def _freeze_when_ready(self) -> None:
+        """Once the face models are loaded and nobody is in a session: collect and freeze the
+        start-up objects (one pause on the attract screen instead of one in every session)."""
+        view = self.window.view
+        if not self.runtime.face_ready.is_set() or view is None or view.state != StateName.IDLE:
+            return
+        assert self._heap_timer is not None
+        self._heap_timer.stop()
+        heap.freeze_start_up()
+        self.heap_frozen = True
 
     def stop(self) -> None:
         if not self._started:
@@ -101,6 +124,8 @@ class KioskUi:
         notify.stopping()
         if self._watchdog_timer is not None:
             self._watchdog_timer.stop()
+        if self._heap_timer is not None:
+            self._heap_timer.stop()
         self.bridge.detach(self.runtime)
         self.runtime.stop()
         self.window.allow_close()
@@ -117,7 +142,7 @@ class KioskUi:
 
 def main(config: Config, runtime: SessionRuntimeApi) -> int:
     """Run the kiosk until the window closes (development) or SIGTERM/SIGINT; the exit code."""
-    kiosk = KioskUi(config, runtime)
+    kiosk = KioskUi(config, runtime, freeze_heap=True)
     app = kiosk.app
 
     def on_signal(signum: int, _frame: Any) -> None:

@@ -18,6 +18,7 @@ Threading contract:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -96,6 +97,8 @@ class TechnicianControls(Protocol):
 
 class SessionRuntimeApi(Protocol):
     on_view: Callable[[View], None] | None
+    face_ready: threading.Event
+    """Set once the face models are loaded (or known to be unavailable): start-up is over."""
 
     def start(self) -> None: ...
 

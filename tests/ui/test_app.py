@@ -3,6 +3,7 @@ READY=1 and the watchdog reach systemd's socket from the GUI loop; SIGTERM ends 
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -36,12 +37,20 @@ class FakeRuntime:
         self.view = View(S.IDLE, "th", "idle.title", "idle.body")
         self.simulation = None
         self.technician = FakeTechnician()
+        self.face_ready = threading.Event()
+        self.first_view: View | None = View(S.CHOOSE_SERVICE, "th", "choose.title", "choose.body", step=1, steps=6,
+                                            can_cancel=True)
+
+    def post(self, view: View) -> None:
+        """A view from the flow's thread, as the real runtime sends it."""
+        threading.Thread(target=lambda: self.on_view and self.on_view(view), name="fake-flow").start()
 
     def start(self) -> None:
         self.started = True
-        threading.Thread(target=lambda: self.on_view and self.on_view(
-            View(S.CHOOSE_SERVICE, "th", "choose.title", "choose.body", step=1, steps=6, can_cancel=True)),
-            name="fake-flow").start()
+        if self.first_view is None:
+            return
+        threading.Thread(target=lambda: self.on_view and self.on_view(self.first_view),  # type: ignore[arg-type]
+                         name="fake-flow").start()
 
     def stop(self) -> None:
         self.stopped = True
@@ -71,6 +80,28 @@ def test_bridge_delivers_views_from_worker_threads_on_the_gui_thread(qtbot) -> N
     qtbot.waitUntil(lambda: len(got) == 2)
     assert all(on_gui for _, on_gui in got)
     assert {v.state for v, _ in got} == {S.IDLE, S.CONSENT}
+
+
+def test_start_up_objects_are_frozen_once_the_face_models_are_ready_and_nobody_is_in_a_session(qtbot) -> None:
+    runtime = FakeRuntime()
+    runtime.first_view = None  # the attract screen stays
+    try:
+        with KioskUi(_config(), runtime, freeze_heap=True) as kiosk:
+            qtbot.wait(700)  # the models are still loading: a collection now would be for nothing
+            assert not kiosk.heap_frozen and gc.get_freeze_count() == 0
+            runtime.post(View(S.CONSENT, "th", "consent.title", can_cancel=True))  # a citizen starts
+            qtbot.waitUntil(lambda: kiosk.window.view is not None and kiosk.window.view.state == S.CONSENT)
+            runtime.face_ready.set()
+            qtbot.wait(700)
+            assert not kiosk.heap_frozen  # never in the middle of a session
+            runtime.post(View(S.IDLE, "th", "idle.title", "idle.body"))
+            qtbot.waitUntil(lambda: kiosk.heap_frozen, timeout=3000)
+            assert gc.get_freeze_count() > 1000
+        with KioskUi(_config(), FakeRuntime()) as plain:  # tests and tools: nothing is frozen
+            qtbot.wait(600)
+            assert not plain.heap_frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_ready_and_watchdog_reach_systemd_from_the_gui_loop(qtbot, tmp_path: Path, monkeypatch) -> None:
