@@ -384,6 +384,11 @@ class Outbox:
         result: dict[str, Any] = json.loads(self._open(record_id, *rows[0]))
         return result
 
+    def ids(self, state: str = "pending") -> list[str]:
+        """Ids of the records in `state`, oldest first; read only: unlike `claim_batch`, nothing
+        is leased, so a concurrent `update` of a pending record is never turned away."""
+        return [str(r[0]) for r in self._read("SELECT record_id FROM records WHERE state = ? ORDER BY seq", [state])]
+
     def state_of(self, record_id: str) -> str | None:
         rows = self._read("SELECT state FROM records WHERE record_id = ?", [record_id])
         return str(rows[0][0]) if rows else None

@@ -51,6 +51,21 @@ def test_enqueue_then_claim_oldest_first_with_a_lease(tmp_path: Path) -> None:
         assert again[0].attempts == 2
 
 
+def test_ids_lists_records_by_state_without_leasing_them(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with open_outbox(tmp_path, clock=clock) as ob:
+        records = [record() for _ in range(3)]
+        for r in records:
+            ob.enqueue(r)
+            clock.t += 1
+        [first] = ob.claim_batch(1, lease_s=60)
+        ids = [r["record_id"] for r in records]
+        assert ob.ids() == ids[1:] and ob.ids("in_flight") == [first.record_id] and ob.ids("dead") == []
+        assert ob.ids() == ids[1:]  # reading leased nothing
+        assert ob.update(records[1]) is True  # so an update of a pending record still lands
+        assert ob.update(records[0]) is False  # while the claimed one is turned away
+
+
 def test_retry_later_release_dead_and_retry_dead(tmp_path: Path) -> None:
     clock = FakeClock()
     with open_outbox(tmp_path, clock=clock) as ob:

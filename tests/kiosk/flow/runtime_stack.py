@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,15 @@ def piloted(stack: DevStack) -> Iterator[Autopilot]:
     assert rt.flush_storage()
 
 
-def queued(stack: DevStack) -> list[Any]:
-    """Every record in the outbox as claimed (`record_id`, `record`), oldest first, released
-    again at once: nothing changes."""
+@dataclass(frozen=True)
+class Queued:
+    record_id: str
+    record: dict[str, Any]
+
+
+def queued(stack: DevStack) -> list[Queued]:
+    """Every pending record in the outbox (`record_id`, `record`), oldest first, read without
+    claiming it: a claim, even released at once, would turn away the runtime's concurrent update
+    of the record (its receipt or re-issued QR) as "already sent"."""
     outbox = stack.devices.outbox  # type: ignore[union-attr]
-    claimed = outbox.claim_batch(100, lease_s=5)
-    outbox.release([c.record_id for c in claimed])
-    return list(claimed)
+    return [Queued(rid, outbox.get(rid)) for rid in outbox.ids("pending")]
