@@ -12,7 +12,6 @@ logged for the technician.
 
 from __future__ import annotations
 
-import logging
 import threading
 
 import numpy as np
@@ -20,9 +19,10 @@ from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk import logs
 from kiosk.qr import QrRenderError, matrix
 
-log = logging.getLogger("kiosk.ui")
+log = logs.get("ui")
 
 
 def qr_image(text: str) -> QImage:
