@@ -5,9 +5,9 @@ happens to trigger it, the GUI thread included. After start-up the kiosk holds a
 them (Qt wrappers, modules, the face models' bindings, configuration schemas), and one full
 collection took 33-74 ms on the 2-core development machine (measured with a `gc.callbacks` probe
 during `benchmarks/ui.py`): the longest freezes of the screen. Those objects live as long as the
-process, so once the kiosk is ready, and between sessions, `freeze_start_up()` collects once and
-moves the survivors to the permanent generation (`gc.freeze()`): later collections walk only what
-sessions make. Session data is never frozen: it does not exist yet, and what sessions leave
+process, so once the kiosk is ready (the face models loaded, the attract screen showing, nobody in
+a session: `ui.app` decides), `freeze_start_up()` collects once and moves the survivors to the
+permanent generation (`gc.freeze()`): later collections walk only what sessions make. Session data is never frozen: it does not exist yet, and what sessions leave
 behind is collected as usual.
 
     seconds, frozen = freeze_start_up()
