@@ -2,8 +2,12 @@
 # The two commands a newcomer needs, on a fresh Debian 12 machine as root:
 #   ./dev.sh run    set up, then start the kiosk (simulated devices + embedded reference server)
 #   ./dev.sh test   set up, then run every quality gate and the whole test suite
-# Each does its own setup (apt packages, a virtual environment, an editable install) and is fast
-# the second time: the setup is skipped when nothing it depends on has changed.
+# Each does its own setup (apt packages, a virtual environment from the lock, an editable install)
+# and is fast the second time: the setup is skipped when nothing it depends on has changed.
+#   ./dev.sh setup          the setup alone
+#   ./dev.sh lock           re-resolve uv.lock after editing pyproject.toml (keeps locked versions
+#                           where they still fit) and export requirements/*.txt from it
+#   ./dev.sh lock --upgrade the same, moving every package to its newest allowed release
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +23,8 @@ APT_PACKAGES=(
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libglib2.0-0
   # a Thai font on the machine (the application also ships its own)
   fonts-thai-tlwg
+  # Pillow's wheel bundles libraqm (Thai receipt layout) but loads FriBiDi from the system
+  libfribidi0
   # USB receipt printers (pyusb loads libusb)
   libusb-1.0-0
   # systemd-analyze for unit checks; cage, the compositor kiosk.service starts (verify needs it)
@@ -56,20 +62,50 @@ python_bin() {
   say "Python 3.11 or newer is needed"; exit 1
 }
 
+# The lock (uv.lock) is exported to requirements/*.txt with a hash for every file; pip installs
+# exactly those (--require-hashes), so the same commit installs the same packages next year.
+lock_stamp() { cat requirements/dev.txt | sha256sum | cut -c1-16; }
+project_stamp() { cat pyproject.toml | sha256sum | cut -c1-16; }
+
 venv_setup() {
-  local stamp="$venv/.installed" want
-  want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/kiosk" ]; then
-    return 0
-  fi
-  if [ ! -x "$venv/bin/python" ]; then
+  local locked="$venv/.locked" installed="$venv/.installed"
+  if [ -f "$locked" ] && [ "$(cat "$locked")" = "$(lock_stamp)" ] && [ -x "$venv/bin/python" ]; then
+    :
+  else
+    # A changed lock gets a new environment: nothing left over from the old one can hide a
+    # missing dependency.
+    [ -d "$venv" ] && say "the lock changed: recreating .venv"
+    rm -rf "$venv"
     say "creating the virtual environment in .venv"
     "$(python_bin)" -m venv "$venv"
+    say "installing the locked packages into .venv (first time takes a few minutes)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.txt
+    lock_stamp >"$locked"
+    rm -f "$installed"
   fi
-  say "installing the kiosk and its test tools into .venv (first time takes a few minutes)"
-  "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q -e ".[dev]"
-  echo "$want" >"$stamp"
+  if [ -f "$installed" ] && [ "$(cat "$installed")" = "$(project_stamp)" ] && [ -x "$venv/bin/kiosk" ]; then
+    return 0
+  fi
+  say "installing the kiosk (editable) into .venv"
+  # No build isolation: the build backend is the locked, hash-checked one already in .venv.
+  # (setuptools' note about editable installs of top-level packages is expected here.)
+  PYTHONWARNINGS="ignore:Editable installation" "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . >/dev/null
+  project_stamp >"$installed"
+}
+
+lock() {
+  [ -x "$venv/bin/uv" ] || { say "run ./dev.sh setup first (uv comes from the lock)"; exit 1; }
+  "$venv/bin/uv" lock "$@"
+  export_lock
+}
+
+# requirements/*.txt are what pip installs; each is uv.lock exported (a test checks they agree).
+export_lock() {
+  local uv=("$venv/bin/uv" export --frozen --no-emit-project --quiet)
+  "${uv[@]}" --no-dev -o requirements/runtime.txt
+  "${uv[@]}" --only-group build -o requirements/build.txt
+  "${uv[@]}" --group dev --group build -o requirements/dev.txt
+  say "uv.lock and requirements/{runtime,build,dev}.txt written"
 }
 
 setup() { apt_setup; venv_setup; }
@@ -77,6 +113,7 @@ setup() { apt_setup; venv_setup; }
 cmd="${1:-}"; shift || true
 case "$cmd" in
   setup) setup ;;
+  lock) apt_setup; venv_setup; lock "$@" ;;
   run)
     setup
     exec "$venv/bin/kiosk" run --dev "$@"
@@ -92,7 +129,7 @@ case "$cmd" in
     exec pytest "$@"
     ;;
   *)
-    echo "usage: ./dev.sh run|test|setup" >&2
+    echo "usage: ./dev.sh run|test|setup|lock [--upgrade]" >&2
     exit 2
     ;;
 esac

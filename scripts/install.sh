@@ -76,7 +76,13 @@ APT_PACKAGES=(
   cage libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
   libusb-1.0-0 fonts-thai-tlwg
+  # Pillow's wheel bundles libraqm (the Thai receipt layout) but loads FriBiDi from the system
+  libfribidi0
 )
+# Needed only while the locked packages are installed (pyscard is built from its source
+# distribution): installed when missing, then removed again so the kiosk carries no compiler.
+BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev)
+build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -91,15 +97,34 @@ put() {  # put MODE SOURCE DEST: install a file only when it differs (keeps mtim
   fi
 }
 
-apt_install() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+missing_packages() {  # missing_packages PKG...: those not installed
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
   done
+}
+
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+
+apt_install() {  # apt_install PKG...: install the missing ones
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "${apt_updated:-}" ] || { apt_get update -qq; apt_updated=1; }
+  apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_tools_add() {
+  [ "$live" = 1 ] && [ "$apt" = 1 ] && [ "$deps" = 1 ] || return 0
+  mapfile -t build_added < <(missing_packages "${BUILD_PACKAGES[@]}")
+  apt_install "${build_added[@]}"
+}
+
+build_tools_remove() {
+  [ ${#build_added[@]} -gt 0 ] || return 0
+  say "removing the build tools again: ${build_added[*]}"
+  apt_get purge -y -qq --autoremove "${build_added[@]}" >/dev/null
 }
 
 gid_of() {  # gid_of NAME: the group's id in the target root's /etc/group
@@ -129,15 +154,17 @@ install_app() {
   done
   find "$stage/src" -name __pycache__ -prune -exec rm -rf {} +
   local pip=("$prefix/bin/python" -m pip --disable-pip-version-check)
-  # The build backend, once: Python's bundled setuptools is older than pyproject.toml asks.
-  if ! "$prefix/bin/python" -c 'import sys, setuptools, wheel; sys.exit(int(setuptools.__version__.split(".")[0]) < 69)' 2>/dev/null; then
-    "${pip[@]}" install -q "setuptools>=69" wheel
-  fi
+  # Everything from the lock, each file's hash checked (requirements/*.txt are uv.lock exported):
+  # first the pinned build backend, then (unless --no-deps) the kiosk's runtime set.
+  "${pip[@]}" install -q --require-hashes -r "$src/requirements/build.txt"
   "${pip[@]}" wheel -q --no-deps --no-build-isolation -w "$stage/dist" "$stage/src" >/dev/null
   local wheel
   wheel="$(ls "$stage"/dist/*.whl)"
   if [ "$deps" = 1 ]; then
-    "${pip[@]}" install -q --upgrade "$wheel"
+    build_tools_add
+    "${pip[@]}" install -q --require-hashes -r "$src/requirements/runtime.txt" \
+      || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
+    build_tools_remove
   fi
   # The same version number may carry new code: always replace the application itself.
   "${pip[@]}" install -q --no-deps --force-reinstall "$wheel"
@@ -168,7 +195,7 @@ enable_units() {
 # --- install -------------------------------------------------------------------------------------
 
 do_install() {
-  [ "$live" = 1 ] && [ "$apt" = 1 ] && apt_install
+  [ "$live" = 1 ] && [ "$apt" = 1 ] && apt_install "${APT_PACKAGES[@]}"
   install_app
 
   mkdir -p "$(dirname "$command_link")"
