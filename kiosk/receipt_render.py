@@ -8,12 +8,15 @@ layout drops or misplaces Thai marks (เลขที่ -> เลขที), so
 - `render(content, width_dots) -> Image`: the whole receipt with the QR as an image (preview,
   `kiosk receipt render`, printers without native QR).
 - `text_image(text, size_px, width_dots, layout=...)`: one line, for tests of the shaping.
+- `layout_problem()`: why Thai cannot be laid out on this machine, naming the fix (None when it can).
 """
 
 from __future__ import annotations
 
+import ctypes
 from functools import lru_cache
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
 from drivers.printer.job import qr_image
@@ -26,13 +29,29 @@ FontT = ImageFont.FreeTypeFont
 
 
 class LayoutUnavailable(RuntimeError):
-    """Pillow was built without RAQM: Thai would print with broken marks."""
+    """Pillow cannot use its RAQM layout here: Thai would print with broken marks."""
+
+
+# Pillow's wheels bundle libraqm and HarfBuzz but open FriBiDi from the system at run time.
+FRIBIDI_SONAME = "libfribidi.so.0"
+
+
+def layout_problem() -> str | None:
+    """Why Thai cannot be laid out on this machine, naming the cause and the fix; None when it can."""
+    if features.check("raqm"):
+        return None
+    try:
+        ctypes.CDLL(FRIBIDI_SONAME)
+    except OSError:
+        return "Pillow cannot load libfribidi: install the Debian package libfribidi0"
+    return (f"Pillow {PIL.__version__} has no RAQM layout: reinstall the locked Pillow wheel "
+            "(./dev.sh setup, or scripts/install.sh)")
 
 
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool = False, layout: ImageFont.Layout = ImageFont.Layout.RAQM) -> FontT:
-    if layout == ImageFont.Layout.RAQM and not features.check("raqm"):
-        raise LayoutUnavailable("Pillow has no RAQM layout (libraqm): Thai receipts cannot be rendered")
+    if layout == ImageFont.Layout.RAQM and (problem := layout_problem()) is not None:
+        raise LayoutUnavailable(f"Thai receipts cannot be laid out: {problem}")
     return ImageFont.truetype(str(system.thai_font("Bold" if bold else "Regular")), size, layout_engine=layout)
 
 

@@ -98,10 +98,40 @@ def _demo(args: argparse.Namespace) -> int:
         shutil.copyfile(receipts[-1], out / "receipt.png")
     screens = _screens(captured)
     written, how = _write_screens(screens, out / "screens", cfg, args.no_screens)
+    missing = missing_artifacts(screens=written, screens_as_png=how == "PNG" or args.no_screens,
+                                receipt=bool(receipts), qr=bool(qr_text) or result.state != StateName.RESULT_QR,
+                                record=record is not None, receipt_error=_receipt_error(record))
+    if missing:
+        print(f"demo: error: {'; '.join(missing)} (partial output in {out})", file=sys.stderr)
+        return 1
     print(f"demo: {args.profile} session verified in {time.monotonic() - started:.1f} s; wrote {written} screens "
-          f"({how}), " + ("receipt.png, " if receipts else "no receipt (printer), ")
-          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
+          f"({how}), receipt.png, " + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
     return 0
+
+
+def missing_artifacts(*, screens: int, screens_as_png: bool, receipt: bool, qr: bool, record: bool,
+                      receipt_error: str | None) -> list[str]:
+    """What the demo promised and did not write, each with its cause where one is known."""
+    missing: list[str] = []
+    if screens == 0 or not screens_as_png:
+        missing.append("no screenshots (the UI could not be loaded)" if screens else "no screens")
+    if not receipt:
+        from kiosk.receipt_render import layout_problem
+
+        cause = layout_problem() or receipt_error or "the virtual printer printed nothing"
+        missing.append(f"no receipt: {cause}")
+    if not qr:
+        missing.append("no QR text")
+    if not record:
+        missing.append("no record in the outbox")
+    return missing
+
+
+def _receipt_error(record: dict[str, Any] | None) -> str | None:
+    receipt = (record or {}).get("receipt")
+    if isinstance(receipt, dict) and not receipt.get("printed", True):
+        return f"printer {receipt.get('printer_state', 'unknown')}"
+    return None
 
 
 def _screens(captured: list[tuple[View, Any]]) -> list[tuple[View, Any]]:

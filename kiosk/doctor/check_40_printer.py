@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PIL import features
-
 from kiosk.doctor import Check, DoctorContext, Status, guarded
 
 
 def checks(ctx: DoctorContext) -> Iterable[Check]:
     def raqm() -> tuple[Status, str]:
-        if features.check("raqm"):
+        from kiosk.receipt_render import layout_problem
+
+        problem = layout_problem()
+        if problem is None:
             return "ok", "Pillow RAQM layout available (Thai marks render correctly)"
-        return "fail", "Pillow lacks RAQM (libraqm): Thai receipts would lose their marks; install Pillow wheels with RAQM"
+        return "fail", f"Thai receipts cannot be laid out: {problem}"
 
     yield guarded("printer", "thai-layout", raqm)
     if ctx.config is None:
