@@ -34,6 +34,12 @@ class NoOutbox(OutboxError):
     """The outbox has not been created yet (the kiosk creates it on first use)."""
 
 
+def empty_message(cfg: Config) -> str:
+    """What inspection commands say before the first session."""
+    return (f"empty: no session recorded yet (the kiosk creates {outbox_path(cfg)} on first use; "
+            "if sessions were expected, check storage.state_dir)")
+
+
 def open_outbox(cfg: Config, *, check: bool = True, create: bool = True) -> Outbox:
     """The outbox named by the config (a context manager); runs the integrity check unless told not to.
 

@@ -38,6 +38,15 @@ def _status(args: argparse.Namespace) -> int:
     from kiosk import storage  # the outbox stack loads in the handlers, not at `kiosk --help`
 
     cfg = load_config(args)
+    if not storage.outbox_path(cfg).exists():  # a new kiosk: nothing recorded yet is an answer
+        if args.json:
+            print(json.dumps({"pending": 0, "in_flight": 0, "acknowledged": 0, "dead": 0,
+                              "oldest_pending_age_s": None, "disk_bytes": 0, "used_bytes": 0,
+                              "budget_bytes": storage.budget_bytes(cfg), "out_of_service": False,
+                              "empty": True}))
+        else:
+            print(storage.empty_message(cfg))
+        return 0
     with storage.open_outbox(cfg, create=False) as outbox:
         st = outbox.stats()
         full = storage.out_of_service(outbox, cfg)
@@ -61,8 +70,11 @@ def _dead(args: argparse.Namespace) -> int:
     from kiosk import storage
 
     cfg = load_config(args)
-    with storage.open_outbox(cfg, create=False) as outbox:
-        letters = outbox.dead_letters()
+    if not storage.outbox_path(cfg).exists():
+        letters = []
+    else:
+        with storage.open_outbox(cfg, create=False) as outbox:
+            letters = outbox.dead_letters()
     if args.json:
         print(json.dumps([d.__dict__ for d in letters]))
         return 0
@@ -79,8 +91,10 @@ def _retry(args: argparse.Namespace) -> int:
     from kiosk import storage
 
     cfg = load_config(args)
-    with storage.open_outbox(cfg, create=False) as outbox:
-        n = outbox.retry_dead(None if args.all_dead else args.record_id)
+    n = 0
+    if storage.outbox_path(cfg).exists():
+        with storage.open_outbox(cfg, create=False) as outbox:
+            n = outbox.retry_dead(None if args.all_dead else args.record_id)
     if n == 0:
         print("no dead records to retry", file=sys.stderr)
         return 1

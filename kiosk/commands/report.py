@@ -31,9 +31,13 @@ def _report(args: argparse.Namespace) -> int:
     if since and until and until < since:
         raise report.ReportError(f"--until {until} is before --since {since}")
     cfg = load_config(args)
-    path = storage.outbox_path(cfg)
-    if not path.is_file():
-        raise report.ReportError(f"no outbox at {path} (no session recorded yet, or storage.state_dir is wrong)")
+    if not storage.outbox_path(cfg).is_file():  # a new kiosk: an empty report, not an error
+        if args.csv:
+            sys.stdout.write(report.to_csv([]))
+        else:
+            print(report.to_table([]))
+            print(storage.empty_message(cfg))
+        return 0
     # No integrity check: a report only reads, and the doctor is the place for that check.
     with storage.open_outbox(cfg, check=False) as outbox:
         tombstones = outbox.tombstones(report.window(since, tz))

@@ -146,12 +146,18 @@ def test_bad_options_get_one_clear_line(kiosk: Callable[..., Result], kiosk_conf
     assert "Traceback" not in result.stderr
 
 
-def test_no_outbox_is_an_error_naming_the_path(kiosk: Callable[..., Result], tmp_path: Path) -> None:
+def test_a_new_kiosk_reports_empty_naming_the_path(kiosk: Callable[..., Result], tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[storage]\nstate_dir = "{tmp_path / "nothing"}"\n')
     result = kiosk("report", "--config", str(cfg))
-    assert result.returncode == 1
-    assert f"no outbox at {tmp_path / 'nothing' / 'outbox.sqlite'}" in result.stderr
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["DATE", "PURPOSE", "OUTCOME", "FAILURE", "REASON", "COUNT"]
+    assert lines[1].split() == ["total", "0"]
+    assert lines[2].startswith("empty: no session recorded yet")
+    assert str(tmp_path / "nothing" / "outbox.sqlite") in lines[2]
+    csv = kiosk("report", "--csv", "--config", str(cfg))
+    assert csv.returncode == 0 and csv.stdout == "date,purpose,outcome,failure_reason,count\r\n"
     assert not (tmp_path / "nothing").exists()  # a report creates nothing
 
 

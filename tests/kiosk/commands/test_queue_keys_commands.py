@@ -93,8 +93,17 @@ def test_queue_on_a_corrupt_database_names_the_cause(cfg: tuple[str, Path], caps
     assert code == 1 and "corrupt" in err and "kept as" in err and "Traceback" not in err
 
 
-def test_queue_commands_never_create_the_outbox(cfg: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_queue_commands_on_a_new_kiosk_say_empty_and_create_nothing(cfg: tuple[str, Path],
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     path, state = cfg
-    code, _, err = run(capsys, "queue", "status", "--config", path)
-    assert code == 1 and "no outbox" in err
+    code, out, err = run(capsys, "queue", "status", "--config", path)
+    assert code == 0 and err == ""
+    assert out.startswith("empty: no session recorded yet") and str(state / "outbox.sqlite") in out
+    code, out, _ = run(capsys, "queue", "status", "--json", "--config", path)
+    st = json.loads(out)
+    assert code == 0 and st["empty"] is True and st["pending"] == st["dead"] == 0 and not st["out_of_service"]
+    code, out, _ = run(capsys, "queue", "dead", "--config", path)
+    assert code == 0 and out.strip() == "no dead records"
+    code, _, err = run(capsys, "queue", "retry", "--all-dead", "--config", path)
+    assert code == 1 and "no dead records to retry" in err
     assert not (state / "outbox.sqlite").exists() and not (state / "outbox.kek").exists()
