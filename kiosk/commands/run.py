@@ -40,7 +40,8 @@ def has_display() -> bool:
 
 def no_display() -> int:
     print("kiosk run: no display ($DISPLAY and $WAYLAND_DISPLAY are unset, no QT_QPA_PLATFORM); "
-          "for a headless session run `kiosk demo --out DIR`", file=sys.stderr)
+          "run it on a virtual display with `xvfb-run -a -s '-screen 0 1080x1920x24' ./dev.sh run` "
+          "(./dev.sh installs xvfb), or see every screen as PNG with `kiosk demo --out DIR`", file=sys.stderr)
     return 1
 
 

@@ -17,6 +17,7 @@ def test_dev_without_display_says_so_in_one_line(no_display: None, tmp_path, cap
     assert main(["run", "--dev", "--state-dir", str(tmp_path / "dev")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no display" in err[0] and "kiosk demo --out DIR" in err[0]
+    assert "xvfb-run -a -s '-screen 0 1080x1920x24' ./dev.sh run" in err[0]
 
 
 def test_production_refuses_simulated_devices_before_anything_opens(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
