@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from kiosk import logs
-from kiosk.flow import events as ev
-from kiosk.flow.autopilot import Autopilot
-from kiosk.flow.devstack import DevStack, dev_config
-from kiosk.flow.states import StateName as S
+from kiosk.devkit.autopilot import Autopilot
+from kiosk.devkit.stack import DevStack, dev_config
+from kiosk.journey import events as ev
+from kiosk.journey.states import StateName as S
 
 PHASES = [
     ("card monitor (debounce)", "insert", S.READING),

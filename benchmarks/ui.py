@@ -61,8 +61,8 @@ def child_start(launched_at: float, orientation: str) -> None:
     logs.setup("ERROR") if hasattr(logs, "setup") else None
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.flow.devstack import DevStack, dev_config
-    from kiosk.flow.states import StateName as S
+    from kiosk.devkit.stack import DevStack, dev_config
+    from kiosk.journey.states import StateName as S
     from ui.app import KioskUi
 
     app = QApplication.instance() or QApplication([])
@@ -102,9 +102,9 @@ def stalls(sessions: int, orientation: str) -> tuple[float, list[float], int]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.flow.autopilot import Autopilot
-    from kiosk.flow.devstack import DevStack, dev_config
-    from kiosk.flow.states import StateName as S
+    from kiosk.devkit.autopilot import Autopilot
+    from kiosk.devkit.stack import DevStack, dev_config
+    from kiosk.journey.states import StateName as S
     from ui.app import KioskUi
 
     _app = QApplication.instance() or QApplication([])  # kept alive for the loop

@@ -1,6 +1,6 @@
 """Every text a citizen can see, in Thai and English: `Message(code, th, en)`; `msg(code)` looks one up.
 
-The session flow (`kiosk.flow`) never carries sentences, only message codes (`View.title`,
+The session flow (`kiosk.journey`) never carries sentences, only message codes (`View.title`,
 `View.body`, `View.error`, `View.notices`, ...); the UI renders `msg(code).text(language)`.
 Face-guidance hints come from `kiosk.face` with their own Thai/English text and reach the view as
 `Message` objects directly (`View.camera_hint`).

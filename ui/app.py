@@ -6,7 +6,7 @@
     with KioskUi(config, runtime) as kiosk:  # tests and benchmarks: the same wiring, no exec()
         kiosk.window ...                     # the KioskWindow; kiosk.bridge, kiosk.first_view_at
 
-`runtime` is a `kiosk.flow.runtime.SessionRuntime` (typed as `kiosk.flow.api.SessionRuntimeApi`).
+`runtime` is a `kiosk.runtime.session_runtime.SessionRuntime` (typed as `kiosk.runtime.api.SessionRuntimeApi`).
 Startup order: font, window, bridge attached, the runtime's initial view (the attract screen)
 rendered, window shown, runtime started; READY=1 goes to systemd once that screen is rendered. The watchdog is fed by a
 QTimer on the GUI thread, so a frozen event loop starves it and systemd restarts the kiosk.
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import heap, logs, notify
 from kiosk.config import Config
-from kiosk.flow.api import SessionRuntimeApi
-from kiosk.flow.states import StateName
-from kiosk.flow.view import View
+from kiosk.journey.states import StateName
+from kiosk.journey.view import View
+from kiosk.runtime.api import SessionRuntimeApi
 from ui import theme
 from ui.bridge import ViewBridge
 from ui.window import KioskWindow

@@ -16,11 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from kiosk.flow.view import View
+from kiosk.journey.view import View
 
 
 class ViewBridge(QObject):
-    view_changed = Signal(object)  # a kiosk.flow.view.View
+    view_changed = Signal(object)  # a kiosk.journey.view.View
     _incoming = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from kiosk.flow.view import View
+from kiosk.journey.view import View
 
 
 def _app() -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.flow.api import SimulationControls
+from kiosk.runtime.api import SimulationControls
 from ui import theme
 from ui.widgets.buttons import BigButton
 

@@ -19,10 +19,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.flow import events
-from kiosk.flow.api import SimulationControls, TechnicianControls
-from kiosk.flow.states import StateName
-from kiosk.flow.view import View
+from kiosk.journey import events
+from kiosk.journey.states import StateName
+from kiosk.journey.view import View
+from kiosk.runtime.api import SimulationControls, TechnicianControls
 from ui import lockdown, theme
 from ui.background import Background
 from ui.gesture import CornerGesture

@@ -4,7 +4,7 @@ stack available here, and a folder showing what happened.
 The stack: simulated card reader (built-in profile), simulated camera (a genuine citizen who
 follows the liveness prompts), the virtual ESC/POS printer, a real encrypted outbox and device key
 in `DIR/state/`, and the reference central server on a loopback port (enrollment, OTP by "SMS").
-A simulated citizen (`kiosk.flow.autopilot`) touches, inserts the card, types the number and the
+A simulated citizen (`kiosk.devkit.autopilot`) touches, inserts the card, types the number and the
 code the server sent, and takes the card back.
 
 Written to DIR:
@@ -30,8 +30,8 @@ from typing import Any
 
 from kiosk import logs
 from kiosk.cli import Subcommands
-from kiosk.flow.states import StateName
-from kiosk.flow.view import View
+from kiosk.journey.states import StateName
+from kiosk.journey.view import View
 
 log = logs.get("cli")
 
@@ -49,8 +49,8 @@ def register(sub: Subcommands) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kiosk.flow.autopilot import Autopilot
-    from kiosk.flow.devstack import DevStack, dev_config
+    from kiosk.devkit.autopilot import Autopilot
+    from kiosk.devkit.stack import DevStack, dev_config
 
     out: Path = args.out
     if out.exists():
@@ -207,8 +207,8 @@ def mask_record(record: dict[str, Any]) -> dict[str, Any]:
                 card[key] = "…"
     phone = masked.get("phone")
     if isinstance(phone, dict) and isinstance(phone.get("number"), str):
-        from kiosk.flow.checks import national_digits
-        from kiosk.flow.view import mask_phone
+        from kiosk.journey.checks import national_digits
+        from kiosk.journey.view import mask_phone
 
         phone["number"] = mask_phone(national_digits(phone["number"]))
     return dict(masked)

@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     enforce(cfg)  # LockdownError names what to change
     if not has_display():
         return no_display()
-    from kiosk.flow.runtime import SessionRuntime
+    from kiosk.runtime.session_runtime import SessionRuntime
     from ui.app import main as ui_main
 
     return ui_main(cfg, SessionRuntime(cfg))
@@ -78,7 +78,7 @@ def _dev_base(args: argparse.Namespace) -> Config:
 
 
 def _run_dev(args: argparse.Namespace) -> int:
-    from kiosk.flow.devstack import DEV_STATE_DIR, DevStack, dev_config
+    from kiosk.devkit.stack import DEV_STATE_DIR, DevStack, dev_config
     from kiosk.lockdown import enforce
 
     state_dir = args.state_dir or DEV_STATE_DIR

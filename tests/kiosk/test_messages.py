@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from kiosk.flow.view import View
+from kiosk.journey.view import View
 from kiosk.messages import MESSAGES, msg
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")

@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from kiosk.flow.devstack import DevStack
-from kiosk.flow.states import StateName as S
+from kiosk.devkit.stack import DevStack
+from kiosk.journey.states import StateName as S
 from tests.ui.overflow import all_texts
 from ui.app import KioskUi
 

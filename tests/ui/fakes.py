@@ -1,4 +1,4 @@
-"""Small test doubles of the runtime's technician and simulation controls (kiosk.flow.api)."""
+"""Small test doubles of the runtime's technician and simulation controls (kiosk.runtime.api)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.flow.states import STEP_OF, STEPS, StateName
-from kiosk.flow.view import View
+from kiosk.journey.states import STEP_OF, STEPS, StateName
+from kiosk.journey.view import View
 from kiosk.messages import Message
 
 S = StateName

@@ -17,8 +17,8 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config, with_overrides
-from kiosk.flow.states import StateName as S
-from kiosk.flow.view import View
+from kiosk.journey.states import StateName as S
+from kiosk.journey.view import View
 from tests.ui.fakes import FakeTechnician
 from ui.app import KioskUi
 from ui.bridge import ViewBridge

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.flow import events as ev
-from kiosk.flow.devstack import DevStack, dev_config
-from kiosk.flow.states import StateName as S
+from kiosk.devkit.stack import DevStack, dev_config
+from kiosk.journey import events as ev
+from kiosk.journey.states import StateName as S
 from tests.ui.citizen import Citizen, new_record, records
 from ui.app import KioskUi
 

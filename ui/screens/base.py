@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow.view import View
+from kiosk.journey.view import View
 from kiosk.messages import Message, msg
 from ui import theme
 from ui.widgets.chrome import wrapped_label

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.flow.states import StateName
-from kiosk.flow.view import View
+from kiosk.journey.states import StateName
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send
 from ui.widgets.busy import BusyIndicator

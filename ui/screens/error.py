@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.flow import events
-from kiosk.flow.view import View
+from kiosk.journey import events
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, text
 from ui.widgets.buttons import BigButton

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from kiosk.flow.view import View
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, message_text, text
 from ui.widgets.camera import CameraPreview

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QMouseEvent
 
-from kiosk.flow import events
-from kiosk.flow.view import View
+from kiosk.journey import events
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send
 from ui.widgets.illustrations import InsertCardArt

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.flow import events
-from kiosk.flow.states import StateName
-from kiosk.flow.view import View
+from kiosk.journey import events
+from kiosk.journey.states import StateName
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, text
 from ui.widgets.busy import BusyIndicator

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.flow import events
-from kiosk.flow.view import View
+from kiosk.journey import events
+from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Send, text
 from ui.widgets.buttons import BigButton

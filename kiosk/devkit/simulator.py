@@ -1,0 +1,122 @@
+"""Simulation controls (the simulator panel's back end) and the network switch they cut.
+
+Only built when devices are simulated (`kiosk.simulation` or development mode with simulated
+back ends); every change is logged as SIMULATION. `NetworkSwitch` is an httpx transport wrapper:
+when cut, every request fails as a refused connection would, so the real client code path
+(`sync.client` -> `Offline`) runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from kiosk import logs
+
+log = logs.get("flow")
+
+PRINTER_STATES = ["ok", "near-end", "out", "cover-open", "offline"]
+
+
+class NetworkSwitch(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
+        self._inner = inner or httpx.HTTPTransport()
+        self.online = True
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.online:
+            raise httpx.ConnectError("SIMULATION: network cut", request=request)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class Simulator:
+    """Implements `kiosk.runtime.api.SimulationControls` over the simulated back ends."""
+
+    def __init__(self, *, reader: Any = None, camera: Any = None, printer: Any = None,
+                 network: NetworkSwitch | None = None, last_sms: Callable[[], str | None] | None = None) -> None:
+        self._reader = reader
+        self._camera = camera
+        self._printer = printer
+        self._network = network
+        self._last_sms = last_sms
+        self._lock = threading.Lock()
+        self._profile: str | None = None
+        self._scenario = "genuine"
+        self._printer_state = "ok"
+
+    # -- card
+    def card_profiles(self) -> list[str]:
+        from drivers.card import list_profiles
+
+        return list_profiles() if self._reader is not None else []
+
+    def insert_card(self, profile: str) -> None:
+        if self._reader is None:
+            raise RuntimeError("the card reader is not simulated")
+        with self._lock:
+            self._reader.remove()
+            self._reader.insert(profile)
+            self._profile = profile
+        log.warning("SIMULATION: card inserted", extra={"fields": {"profile": profile}})
+
+    def remove_card(self) -> None:
+        if self._reader is None:
+            return
+        with self._lock:
+            self._reader.remove()
+            self._profile = None
+        log.warning("SIMULATION: card removed")
+
+    def card_inserted(self) -> str | None:
+        return self._profile
+
+    # -- camera
+    def camera_scenarios(self) -> list[str]:
+        from drivers.camera import SCENARIOS
+
+        return list(SCENARIOS) if self._camera is not None else []
+
+    def set_camera_scenario(self, scenario: str) -> None:
+        if self._camera is None:
+            raise RuntimeError("the camera is not simulated")
+        self._camera.set_scenario(scenario)
+        self._scenario = scenario
+        log.warning("SIMULATION: camera scenario", extra={"fields": {"scenario": scenario}})
+
+    def camera_scenario(self) -> str:
+        return self._scenario
+
+    # -- printer
+    def printer_states(self) -> list[str]:
+        return list(PRINTER_STATES) if self._printer is not None else []
+
+    def set_printer_state(self, state: str) -> None:
+        if self._printer is None:
+            raise RuntimeError("the printer is not simulated")
+        self._printer.set_state(state)
+        self._printer_state = state
+        log.warning("SIMULATION: printer state", extra={"fields": {"printer_state": state}})
+
+    def printer_state(self) -> str:
+        return self._printer_state
+
+    # -- network
+    def set_network(self, online: bool) -> None:
+        if self._network is None:
+            raise RuntimeError("the network is not simulated")
+        self._network.online = online
+        log.warning("SIMULATION: network " + ("restored" if online else "cut"))
+
+    def network_online(self) -> bool:
+        return self._network.online if self._network is not None else True
+
+    def last_sms(self) -> str | None:
+        """The text of the last SMS the embedded reference server "sent" (development only), so
+        that a developer can type the one-time code; None when there is none or no embedded server."""
+        return self._last_sms() if self._last_sms is not None else None

@@ -1,0 +1,101 @@
+"""`View`: everything one screen shows, as plain immutable data (no Qt). The UI renders it and
+nothing else; texts are message codes from `kiosk.messages` (render `msg(code).text(view.language)`,
+filling placeholders from `view.message_values()`).
+
+Personal data in a view is already reduced for display: `first_name` only (never the full name or
+the citizen id), `masked_phone` like `08x-xxx-1234`. After a session ends (thank-you, error, idle)
+the view holds no personal data at all: a fresh `View` is built from the wiped session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.journey.states import StateName
+from kiosk.messages import Language, Message
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    state: StateName
+    language: Language
+    title: str
+    """Message code of the screen's title."""
+    body: str | None = None
+    """Message code of the screen's main text (placeholders: see `message_values()`)."""
+    step: int = 0
+    """1-based step in the indicator; 0 = no indicator on this screen."""
+    steps: int = 0
+    can_cancel: bool = False
+    still_there: bool = False
+    """True while the "are you still there?" countdown is shown (over the current screen)."""
+    countdown_s: int | None = None
+    """Seconds left on the visible countdown (still-there, error screen, thank-you), else None."""
+    purpose: str | None = None
+    """The chosen service: `ial_upgrade` or `register`."""
+    consent_version: str | None = None
+    first_name: str | None = None
+    """Citizen's first name in the view's language (Thai name when no English one), else None."""
+    masked_phone: str | None = None
+    """e.g. `08x-xxx-1234`."""
+    face_preview: bool = False
+    """True while the camera preview should be shown (frames: `SessionRuntime.latest_frame()`)."""
+    camera_hint: Message | None = None
+    """Live face guidance from kiosk.face (own Thai/English text), e.g. "Please move closer"."""
+    challenge: str | None = None
+    """Message code of the liveness challenge being asked, e.g. `challenge.blink`."""
+    face_seconds_left: int | None = None
+    phone_error: str | None = None
+    """Message code when the typed number was refused (`phone.invalid`)."""
+    otp_error: str | None = None
+    """Message code of the last OTP problem (`otp.wrong`, `otp.expired_resend`, `otp.wait_resend`)."""
+    otp_attempts_left: int | None = None
+    otp_resend_in_s: int | None = None
+    """Seconds until "send again" is allowed (OTP screen; 0 = allowed now), or until a new code may
+    be asked for after the server said "too soon" (phone screen)."""
+    busy: bool = False
+    """A network or device call is running for this screen (show a spinner, ignore the keypad)."""
+    qr_text: str | None = None
+    display_code: int | None = None
+    """The two-digit code shown large beside the QR (10-99)."""
+    qr_seconds_left: int | None = None
+    reference_code: str | None = None
+    """Human reference of the record (e.g. `K7Q-4MX`), printed on the receipt too."""
+    printing: bool = False
+    notices: tuple[str, ...] = ()
+    """Message codes shown as notices, e.g. `notice.receipt_not_printed`."""
+    error: str | None = None
+    """Message code of what went wrong (ERROR screen)."""
+    error_action: str | None = None
+    """Message code of what to do next (ERROR screen)."""
+    reminder: bool = False
+    """TAKE_CARD: the card has stayed too long; play the reminder animation/sound."""
+    card_present: bool = False
+    out_of_service: bool = False
+    """IDLE only: the kiosk takes no session (maintenance, outbox budget, card reader fault); the
+    title is then `out_of_service.title`."""
+    simulation: bool = False
+    """Simulated devices are in use: show the SIMULATION banner."""
+    help_line: str = "help.dga-smart-kiosk"
+    """Message code of the profile's help line, for the footer."""
+    services: tuple[str, ...] = field(default=("ial_upgrade", "register"))
+
+    def message_values(self) -> dict[str, object]:
+        """Values for the placeholders of this view's messages (`Message.format(**values)`)."""
+        return {
+            "code": self.display_code if self.display_code is not None else "",
+            "phone": self.masked_phone or "",
+            "seconds": self.countdown_s if self.still_there else (self.otp_resend_in_s or 0),
+            "attempts": self.otp_attempts_left if self.otp_attempts_left is not None else "",
+            "version": self.consent_version or "",
+            "step": self.step,
+            "steps": self.steps,
+        }
+
+
+def mask_phone(national_digits: str) -> str:
+    """`0812345678` -> `08x-xxx-5678`: enough for the citizen to recognise, useless to a bystander."""
+    d = national_digits
+    if len(d) != 10:
+        return "xxx-xxx-" + d[-4:]
+    return f"{d[:2]}x-xxx-{d[-4:]}"

@@ -1,0 +1,118 @@
+"""What the UI consumes: the shape of `SessionRuntime` and of its simulation controls, as
+Protocols (the UI may type against these and build its own fake for widget tests).
+
+Threading contract:
+- `send(event)` may be called from any thread (the GUI thread, typically); it never blocks on I/O.
+- `on_view(view)` is called from the runtime's flow thread, never the GUI thread: the UI's bridge
+  must turn it into a Qt signal (queued connection) and do nothing else in the callback.
+- `latest_frame()` is cheap (returns a reference to the newest camera frame, BGR numpy array, or
+  None); poll it from a GUI timer while `view.face_preview` is true. Do not keep the array after
+  the session ends.
+- `start()` returns at once (the devices open on the runtime's own thread); `stop()` joins the
+  runtime's threads (up to a few seconds), at shutdown only.
+- Simulation calls, `check_pin` and the maintenance switches are thread-safe and return quickly;
+  their effects reach the screen as views through `on_view`. `device_states()`, `queue_stats()`
+  and `print_test()` wait on the printer or the outbox (up to the printer's timeout, seconds):
+  call them off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from kiosk.journey.events import Event
+from kiosk.journey.view import View
+
+
+class SimulationControls(Protocol):
+    """The simulator panel's back end (`SessionRuntime.simulation`, None on real devices)."""
+
+    def card_profiles(self) -> list[str]:
+        """Names of the simulated card profiles (`normal`, `expired`, `bad-check-digit`, ...)."""
+        ...
+
+    def insert_card(self, profile: str) -> None:
+        """Insert a simulated card of this profile (removing the one inside first)."""
+        ...
+
+    def remove_card(self) -> None: ...
+
+    def card_inserted(self) -> str | None:
+        """Profile of the simulated card in the reader, or None."""
+        ...
+
+    def camera_scenarios(self) -> list[str]:
+        """`genuine`, `impostor`, `no_face`, `printed_photo`."""
+        ...
+
+    def set_camera_scenario(self, scenario: str) -> None: ...
+
+    def camera_scenario(self) -> str: ...
+
+    def printer_states(self) -> list[str]:
+        """`ok`, `near-end`, `out`, `cover-open`, `offline`."""
+        ...
+
+    def set_printer_state(self, state: str) -> None: ...
+
+    def printer_state(self) -> str: ...
+
+    def set_network(self, online: bool) -> None:
+        """Cut (False) or restore (True) the kiosk's network to the central server."""
+        ...
+
+    def network_online(self) -> bool: ...
+
+    def last_sms(self) -> str | None:
+        """Text of the last SMS the embedded reference server "sent" (the OTP a developer types),
+        or None. Development stack only; show it on the simulator panel."""
+        ...
+
+
+class TechnicianControls(Protocol):
+    """The hidden technician screen's back end (`SessionRuntime.technician`)."""
+
+    def device_states(self) -> dict[str, tuple[str, str]]:
+        """Device name -> (state, detail), e.g. {"printer": ("degraded", "paper_near_end")}."""
+        ...
+
+    def queue_stats(self) -> dict[str, Any]:
+        """Outbox figures: pending, in_flight, acknowledged, dead, oldest_pending_age_s, disk_bytes."""
+        ...
+
+    def print_test(self) -> str:
+        """Print a test receipt; returns the printer state afterwards (`ok`, `paper_out`, ...)."""
+        ...
+
+    def check_pin(self, pin: str) -> bool: ...
+
+    def enter_maintenance(self) -> None:
+        """Stop taking sessions (the kiosk shows out-of-service) until `leave_maintenance()`."""
+        ...
+
+    def leave_maintenance(self) -> None: ...
+
+
+class SessionRuntimeApi(Protocol):
+    on_view: Callable[[View], None] | None
+    face_ready: threading.Event
+    """Set once the face models are loaded (or known to be unavailable): start-up is over."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def send(self, event: Event) -> None: ...
+
+    @property
+    def view(self) -> View: ...
+
+    def latest_frame(self) -> Any | None: ...
+
+    @property
+    def simulation(self) -> SimulationControls | None: ...
+
+    @property
+    def technician(self) -> TechnicianControls: ...

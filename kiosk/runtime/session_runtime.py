@@ -1,0 +1,414 @@
+"""`SessionRuntime`: runs the pure `Flow` against real (or simulated) devices, Qt-free.
+
+    runtime = SessionRuntime(cfg)          # or SessionRuntime(cfg, devices=..., simulation=...)
+    runtime.on_view = bridge.emit_view     # the ONE callback; called on the flow thread
+    runtime.start()                        # never blocks: posts the first view; the devices (unless
+                                           # given) are opened on the flow thread
+    runtime.send(events.Begin())           # thread-safe, never blocks
+    runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
+    runtime.simulation                     # SimulationControls or None
+    runtime.technician                     # TechnicianControls
+    runtime.flush_storage()                # wait for queued record writes/updates (demo, tests)
+    runtime.stop()                         # also a context manager
+
+Threads (one owner per device, as the style guide asks):
+- `flow`: the only thread that touches the `Flow`. It takes events from a queue (the UI's, the
+  devices'), hands each to `Flow.handle(event, monotonic_now)`, dispatches the effects, and calls
+  `on_view(view)` when the view changed. A `Tick` is handled every `TICK_S` for the timers.
+- `card`: reads and re-checks (the `CardMonitor` polls on a thread of its own and posts
+  `CardInserted`/`CardRemoved`/`ReaderFault`).
+- `camera`: camera start/stop and the face verification loop (stoppable between frames).
+- `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes, QR
+  tokens and record updates (the QR refresh never waits behind an OTP call or a receipt). The
+  queued record is kept current while it is still pending: each re-issued QR's cti and expiry
+  (before that QR is shown) and the receipt's outcome (`receipt.printed`, `.printer_state`);
+  once the sync process has claimed it, the update is skipped (one info line).
+Results come back as events through `send`. Events posted by a job of an earlier session are
+dropped (each job carries the session generation it was started in), so a late answer can never
+reach the next citizen's session.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kiosk import logs
+from kiosk.config import Config
+from kiosk.journey import effects as fx
+from kiosk.journey import events as ev
+from kiosk.journey.machine import Flow
+from kiosk.journey.view import View
+from kiosk.runtime import adapters as dev
+from kiosk.runtime.adapters import Devices
+from kiosk.runtime.api import SimulationControls, TechnicianControls
+from kiosk.runtime.workers import Worker
+
+log = logs.get("flow")
+
+TICK_S = 0.25
+"""Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
+DEVICE_STATES_S = 20.0
+"""Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
+HEARTBEAT_STATE = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
+
+
+def _discard(event: ev.Event) -> None:
+    """An event the flow will never see: zero the chip photo it carries (the flow zeroes the ones
+    it receives; a dropped one has no other owner)."""
+    if isinstance(event, ev.ChipPhotoRead):
+        event.jpeg[:] = bytes(len(event.jpeg))
+
+
+class SessionRuntime:
+    def __init__(
+        self,
+        cfg: Config,
+        *,
+        devices: Devices | None = None,
+        simulation: SimulationControls | None = None,
+        on_view: Callable[[View], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.cfg = cfg
+        self.on_view = on_view
+        self._devices = devices
+        self._owns_devices = devices is None
+        self._simulation = simulation
+        self._clock = clock
+        self._flow = Flow(cfg)
+        self._view = self._flow.view
+        self._events: queue.Queue[ev.Event | None] = queue.Queue()
+        self._workers = {name: Worker(name) for name in ("card", "camera", "printer", "network", "storage")}
+        self._flow_thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
+        self._generation = 0
+        self._face_stop = threading.Event()
+        self._face_active = False
+        self._verifier: Any = None
+        self._monitor: Any = None
+        self._running = False
+        self._maintenance = False
+        self._storage_full = False
+        self._devices_failed = False
+        self._next_states = 0.0
+        self.face_ready = threading.Event()
+        """Set once the face models are loaded (or failed to load) on the camera thread."""
+        self.last_record_id: Any = None
+        """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
+        self.idle = threading.Event()
+        """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> SessionRuntime:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Never waits on a device: it is called on the GUI thread, and opening a camera, a USB or
+        network printer or the outbox can take seconds, so devices not given are opened on the
+        flow thread (events sent meanwhile wait in the queue)."""
+        if self._running:
+            return
+        self._running = True
+        for worker in self._workers.values():
+            worker.start()
+        self._flow_thread.start()
+        self._publish(self._flow.view, force=True)
+
+    def _bring_up(self) -> bool:
+        """Flow thread, before the first event: open the devices (unless given), start the owner
+        threads' first jobs and the card monitor. False when stopped meanwhile."""
+        if self._devices is None:
+            from kiosk.runtime.devices import open_devices
+
+            try:
+                devices = open_devices(self.cfg)
+            except Exception as e:  # no reader back end at all: out of service, the cause in the log
+                log.error("devices could not be opened: out of service", extra={"fields": {"error": str(e)}})
+                self._devices_failed = True
+                return self._running
+            if not self._running:  # stopped while opening: nobody else will close them
+                devices.close()
+                return False
+            self._devices = devices
+        self._workers["camera"].submit(self._warm_up_face)
+        self._workers["storage"].submit(self._check_storage)
+        self._start_monitor()
+        return True
+
+    def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._face_stop.set()
+        self._events.put(None)
+        self._flow_thread.join(5)  # the flow thread starts the monitor: stop it once that is settled
+        while not self._events.empty():  # what the flow will never handle now
+            leftover = self._events.get_nowait()
+            if leftover is not None:
+                _discard(leftover)
+        if self._monitor is not None:
+            self._monitor.stop()
+        self._workers["camera"].submit(self._stop_camera)
+        for worker in self._workers.values():
+            worker.stop()
+        if self._verifier is not None:
+            self._verifier.wipe()
+            from kiosk.face import models
+
+            models.close()  # the embedding worker process ends with the runtime
+        if self._owns_devices and self._devices is not None:
+            self._devices.close()
+
+    # ------------------------------------------------------------------ the UI's side
+    def send(self, event: ev.Event) -> None:
+        """Post an event (any thread); it is handled on the flow thread."""
+        self._events.put(event)
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    def latest_frame(self) -> Any | None:
+        """The newest camera frame (BGR numpy array) during the face step, else None."""
+        camera = self._devices.camera if self._devices is not None else None
+        if not self._face_active or camera is None:
+            return None
+        frame = camera.latest()
+        return frame.image if frame is not None else None
+
+    @property
+    def simulation(self) -> SimulationControls | None:
+        return self._simulation
+
+    @property
+    def technician(self) -> TechnicianControls:
+        from kiosk.runtime.technician import Technician
+
+        return Technician(self)
+
+    @property
+    def devices(self) -> Devices:
+        if self._devices is None:
+            raise RuntimeError("the kiosk's devices are not open (runtime not started, still opening, or failed)")
+        return self._devices
+
+    def set_maintenance(self, on: bool) -> None:
+        self._maintenance = on
+        self.send(ev.Touch())  # wake the flow thread so the view is republished
+
+    @property
+    def maintenance(self) -> bool:
+        return self._maintenance
+
+    # ------------------------------------------------------------------ the flow thread
+    def _loop(self) -> None:
+        if not self._bring_up():
+            return
+        next_tick = self._clock() + TICK_S
+        while True:
+            timeout = max(0.0, next_tick - self._clock())
+            try:
+                event = self._events.get(timeout=timeout)
+            except queue.Empty:
+                event = ev.Tick()
+            if event is None:
+                return
+            if isinstance(event, ev.Tick):
+                next_tick = self._clock() + TICK_S
+            elif self._clock() >= next_tick:  # keep the timers running under a stream of events
+                self._handle(ev.Tick())
+                next_tick = self._clock() + TICK_S
+            self._handle(event)
+
+    def _handle(self, event: ev.Event) -> None:
+        flow = self._flow
+        flow.out_of_service = self._maintenance or self._storage_full or self._devices_failed
+        if isinstance(event, ev.Tick) and self._clock() >= self._next_states:
+            self._next_states = self._clock() + DEVICE_STATES_S
+            self._workers["printer"].submit(self._publish_device_states)
+        if isinstance(event, ev.Issued):
+            self.last_record_id = event.record_id
+        try:
+            effects = flow.handle(event, self._clock())
+        except Exception as e:  # a bug must not freeze the kiosk: end the session, keep running
+            log.error("flow failed", extra={"fields": {"event": type(event).__name__}}, exc_info=e)
+            effects = flow.end("failed", "device_fault", error="error.device_fault", action="action.try_later") \
+                if flow.session is not None else []
+        for effect in effects:
+            self._execute(effect)
+        self._publish(flow.view)
+
+    def _publish(self, view: View, force: bool = False) -> None:
+        if view == self._view and not force:
+            return
+        self._view = view
+        if view.state == "idle":
+            self.idle.set()
+        else:
+            self.idle.clear()
+        callback = self.on_view
+        if callback is not None:
+            try:
+                callback(view)
+            except Exception as e:  # the UI's problem must not stop the session
+                log.error("view callback failed", exc_info=e)
+
+    # ------------------------------------------------------------------ effects -> owner threads
+    def _poster(self) -> Callable[[ev.Event], None]:
+        generation = self._generation
+
+        def post(event: ev.Event) -> None:
+            if generation == self._generation:
+                self._events.put(event)
+            else:
+                _discard(event)
+                log.debug("late event dropped", extra={"fields": {"event": type(event).__name__}})
+
+        return post
+
+    def _execute(self, effect: fx.Effect) -> None:
+        d = self.devices
+        post = self._poster()
+        w = self._workers
+        if isinstance(effect, fx.ReadCard):
+            w["card"].submit(lambda: dev.read_card(d, post))
+        elif isinstance(effect, fx.RecheckCard):
+            w["card"].submit(lambda: post(dev.recheck_card(d)))
+        elif isinstance(effect, fx.StartFace):
+            self._face_stop = threading.Event()
+            self._face_active = True
+            w["camera"].submit(lambda: self._start_camera(post))
+        elif isinstance(effect, fx.SetFaceReference):
+            stop, photo = self._face_stop, effect.photo
+            w["camera"].submit(lambda: dev.run_face(d, self._verifier, photo, post, stop))
+        elif isinstance(effect, fx.StopFace):
+            self._face_stop.set()
+            self._face_active = False
+            w["camera"].submit(self._stop_camera)
+        elif isinstance(effect, fx.SendOtp):
+            sid, phone = effect.session_id, effect.phone_e164
+            w["network"].submit(lambda: post(dev.send_otp(d, sid, phone)))
+        elif isinstance(effect, fx.VerifyOtp):
+            oid, code = effect.otp_id, effect.code
+            w["network"].submit(lambda: post(dev.verify_otp(d, oid, code)))
+        elif isinstance(effect, fx.IssueRecord):
+            draft = effect.draft
+            w["storage"].submit(lambda: post(dev.issue_record(d, draft)))
+        elif isinstance(effect, fx.RefreshQr):
+            rid, purpose, display = effect.record_id, effect.purpose, effect.display_code
+            w["storage"].submit(lambda: self._post_some(post, dev.refresh_qr(d, rid, purpose, display)))
+        elif isinstance(effect, fx.PrintReceipt):
+            p = effect
+            w["printer"].submit(lambda: self._print(p))
+        elif isinstance(effect, fx.WriteRecord):
+            draft, record_id = effect.draft, effect.record_id
+            w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
+        elif isinstance(effect, fx.SessionEnded):
+            self._generation += 1
+            w["storage"].submit(self._check_storage)
+            log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
+
+    def _print(self, p: fx.PrintReceipt) -> None:
+        """Printer thread: print, then the outcome onto the pending record (queued on the storage
+        thread before the flow hears of it, so once the flow has the outcome, `flush_storage()`
+        means the record has it too). The outcome belongs to the printer, not the session: it is
+        never dropped as a late event."""
+        d = self.devices
+        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at,
+                                    error=p.error, action=p.action)
+        record_id = p.record_id
+        self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
+        if p.report:
+            self.send(printed)
+
+    def flush_storage(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the storage jobs submitted so far (record writes and updates) are done;
+        False on timeout. For the demo and tests; never call it from the flow thread."""
+        return self._workers["storage"].drain(timeout_s)
+
+    @staticmethod
+    def _post_some(post: Callable[[ev.Event], None], event: ev.Event | None) -> None:
+        if event is not None:
+            post(event)
+
+    # ------------------------------------------------------------------ health
+    def _check_storage(self) -> None:
+        """Out of service while one more record might not fit the outbox budget."""
+        from kiosk import storage
+
+        outbox = self.devices.outbox
+        full = outbox is not None and storage.out_of_service(outbox, self.cfg)
+        if full != self._storage_full:
+            log.warning("outbox budget " + ("nearly used: out of service" if full else "available again"))
+            self._storage_full = full
+            self.send(ev.Touch())  # republish the attract screen
+
+    def _publish_device_states(self) -> None:
+        """The device states for the heartbeat (`kiosk sync` reads the file); never raises."""
+        from sync.device_states import DeviceState, publish
+
+        try:
+            states = self.technician.device_states()
+            publish(self.cfg.state_dir, {name: DeviceState(HEARTBEAT_STATE.get(state, "unknown"), detail)  # type: ignore[arg-type]
+                                         for name, (state, detail) in states.items()})
+        except Exception as e:
+            log.warning("device states not published", extra={"fields": {"error": type(e).__name__}})
+
+    # ------------------------------------------------------------------ camera thread jobs
+    def _warm_up_face(self) -> None:
+        """Load the face models once, before the first citizen needs them."""
+        try:
+            self._verifier = dev.new_verifier(self.cfg)
+        except Exception as e:  # FaceModelsUnavailable (no AVX, missing files): the face step will say so
+            self.devices.faults["face"] = f"{type(e).__name__}: {e}"
+            log.error("face models unavailable", extra={"fields": {"error": str(e)}})
+        finally:
+            self.face_ready.set()
+
+    def _start_camera(self, post: Callable[[ev.Event], None]) -> None:
+        camera = self.devices.camera
+        if camera is None:
+            post(ev.FaceFailed("camera_unavailable"))
+            return
+        try:
+            camera.start()
+        except Exception as e:
+            log.error("camera start failed", extra={"fields": {"error": str(e)}})
+            post(ev.FaceFailed("camera_unavailable"))
+
+    def _stop_camera(self) -> None:
+        camera = self.devices.camera if self._devices is not None else None
+        if camera is not None:
+            camera.stop()
+            camera.wipe()
+        if self._verifier is not None:
+            self._verifier.wipe()
+
+    # ------------------------------------------------------------------ card monitor
+    def _start_monitor(self) -> None:
+        from drivers.card import CardMonitor
+
+        card = self.cfg.devices.card
+
+        def on_card(e: Any) -> None:
+            if e.kind == "inserted":
+                self.send(ev.CardInserted(bytes(e.atr or b"")))
+            elif e.kind == "removed":
+                self.send(ev.CardRemoved())
+            elif e.kind in ("fault", "reader_removed"):
+                self.devices.faults["card"] = e.detail or e.kind
+                self.send(ev.ReaderFault(e.detail or e.kind))
+            elif e.kind in ("recovered", "reader_added"):
+                self.devices.faults.pop("card", None)
+                self.send(ev.ReaderRecovered())
+
+        self._monitor = CardMonitor(self.devices.reader, on_card, debounce_s=card.debounce_ms / 1000,
+                                    poll_s=card.poll_interval_s)
+        self._monitor.start()

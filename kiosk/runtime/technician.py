@@ -1,0 +1,78 @@
+"""The hidden technician screen's back end (`SessionRuntime.technician`): device states, outbox
+figures, a printer test, maintenance. Calls may block briefly on a device (printer status): the
+UI runs them off the GUI thread. No personal data is ever returned."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from kiosk import logs
+
+if TYPE_CHECKING:
+    from kiosk.runtime.session_runtime import SessionRuntime
+
+log = logs.get("flow")
+
+TEST_CID = "1101700203451"  # a valid check digit; printed masked like any receipt
+
+
+class Technician:
+    def __init__(self, runtime: SessionRuntime) -> None:
+        self._rt = runtime
+
+    def device_states(self) -> dict[str, tuple[str, str]]:
+        d = self._rt.devices
+        out: dict[str, tuple[str, str]] = {}
+        out["card"] = ("fault", d.faults["card"]) if "card" in d.faults else ("ok", d.cfg.devices.card.backend)
+        camera_fault = d.faults.get("camera") or (getattr(d.camera, "fault", None) if d.camera else None)
+        out["camera"] = ("fault", str(camera_fault)) if camera_fault else ("ok", d.cfg.devices.camera.backend)
+        if "face" in d.faults:
+            out["face"] = ("fault", d.faults["face"])
+        if d.printer is None:
+            out["printer"] = ("fault", d.faults.get("printer", "absent"))
+        else:
+            state = d.printer.status().state
+            out["printer"] = ("ok" if state == "ok" else "degraded" if state == "near_end" else "fault", state)
+        out["outbox"] = ("fault", d.faults["outbox"]) if d.outbox is None else ("ok", "")
+        if d.otp is None:
+            out["central"] = ("fault", d.faults.get("central", d.faults.get("key", "not enrolled")))
+        else:
+            out["central"] = ("ok", f"kiosk {d.kiosk_id}")
+        return out
+
+    def queue_stats(self) -> dict[str, Any]:
+        outbox = self._rt.devices.outbox
+        if outbox is None:
+            return {"error": self._rt.devices.faults.get("outbox", "outbox unavailable")}
+        return asdict(outbox.stats())
+
+    def print_test(self) -> str:
+        from kiosk.receipt import print_receipt, receipt_for
+
+        d = self._rt.devices
+        if d.printer is None:
+            return "offline"
+        now = datetime.now(UTC)
+        content = receipt_for(profile=d.cfg.kiosk.profile, site_name=f"{d.cfg.kiosk.site_name} · TEST",
+                              purpose="ial_upgrade", time=now, cid=TEST_CID, first_name="ทดสอบ",
+                              last_name="เครื่องพิมพ์", record_id=uuid.uuid4(), qr_text="TRK1:TEST",
+                              qr_expires_at=now + timedelta(minutes=2))
+        outcome = print_receipt(d.printer, content, native_qr=d.cfg.devices.printer.native_qr)
+        log.info("technician printer test", extra={"fields": {"printed": outcome.printed,
+                                                              "printer_state": outcome.printer_state}})
+        return outcome.printer_state if outcome.printed else (outcome.printer_state or "unknown")
+
+    def check_pin(self, pin: str) -> bool:
+        return hmac.compare_digest(pin.encode(), self._rt.cfg.ui.technician_pin.encode())
+
+    def enter_maintenance(self) -> None:
+        log.warning("maintenance mode: no new sessions")
+        self._rt.set_maintenance(True)
+
+    def leave_maintenance(self) -> None:
+        log.warning("maintenance mode ended")
+        self._rt.set_maintenance(False)

@@ -1,0 +1,268 @@
+"""Turn a session's results into a verification `Record`, keeping only what the record may hold.
+
+Data minimisation (PDPA and the `Record` schema):
+- never an address, the issuer, the photo, a face image or a face template;
+- a verified session keeps the card's identity fields, a SHA-256 of the chip photo (to prove which
+  photo was compared), the face and liveness figures, the phone it verified and how the citizen
+  continues;
+- a failed or aborted session keeps only the card's citizen id and ATR (no names, birth date or
+  other card fields), the face figures, whether a phone was verified (not the number), and the
+  failure reason. A card id that is not 13 digits (unreadable card) is left out rather than
+  letting the record be refused.
+
+`build_record(...)` validates the result with `sync.records.validate_record`, so a record the
+server would reject is never built (`RecordInvalid`). `record_from_draft(draft, ...)` adapts the
+flow's `RecordDraft`. `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
+`note_refreshed_qr(outbox, record_id, token)` does so for a record already queued;
+`with_receipt(record, printed, printer_state)` / `note_receipt(outbox, record_id, printed,
+printer_state)` do the same for the receipt's outcome. Both `note_*` return False, changing
+nothing, once the record is no longer pending (claimed, acknowledged or dead: the server keeps the
+version it was sent).
+
+Errors: `sync.records.RecordInvalid`; `note_refreshed_qr` also those of `sync.outbox`.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+from sync.outbox import Outbox, RecordGone
+from sync.qrtoken import IssuedToken
+from sync.records import Record, validate_record
+
+Outcome = Literal["verified", "failed", "aborted"]
+_CID = re.compile(r"^[0-9]{13}$")
+
+
+class _NameLike(Protocol):
+    prefix: str
+    first: str
+    middle: str
+    last: str
+
+
+class _DateLike(Protocol):
+    def iso(self) -> str: ...
+
+
+class CardLike(Protocol):
+    """What is taken from `drivers.card.model.CardText` (the address and issuer are not)."""
+
+    atr: bytes
+    cid: str
+    name_th: _NameLike
+    name_en: _NameLike
+    date_of_birth: _DateLike
+    gender: str
+    issue_date: date
+    expiry_date: date | None
+    request_number: str
+    photo_number: str
+    chip_id: str | None
+    laser_id: str | None
+
+
+def _name(n: _NameLike) -> dict[str, str]:
+    return {"prefix": n.prefix, "first": n.first, "middle": n.middle, "last": n.last}
+
+
+def _iso(ts: datetime) -> str:
+    if ts.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def cti_text(cti: bytes) -> str:
+    """The record's form of a QR token id: base64url without padding."""
+    return base64.urlsafe_b64encode(cti).rstrip(b"=").decode("ascii")
+
+
+def _face(face: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for attr in ("method", "distance", "threshold", "match", "attempts"):
+        value = getattr(face, attr, None)
+        if value is None:
+            continue
+        if attr in ("distance", "threshold"):
+            if not math.isfinite(float(value)):
+                continue  # no face was measured: JSON has no NaN or infinity
+            value = round(float(value), 4)
+        out[attr] = value
+    liveness = getattr(face, "liveness", None)
+    if liveness is not None:
+        out["liveness"] = {
+            "method": str(liveness.method),
+            "passed": bool(liveness.passed),
+            "challenges": [str(c) for c in liveness.challenges],
+        }
+    return out
+
+
+def _card(card: CardLike | None, atr: bytes | None, photo_sha256: str | None, full: bool) -> dict[str, Any] | None:
+    if card is None or not _CID.match(card.cid or ""):
+        return None
+    raw_atr = card.atr or atr or b""
+    out: dict[str, Any] = {"cid": card.cid, "atr": raw_atr.hex().upper()}
+    if not full:
+        return out
+    out.update(
+        name_th=_name(card.name_th),
+        name_en=_name(card.name_en),
+        date_of_birth=card.date_of_birth.iso(),
+        gender=card.gender,
+        issue_date=card.issue_date.isoformat(),
+        expiry_date=card.expiry_date.isoformat() if card.expiry_date is not None else None,
+        request_number=card.request_number,
+        photo_number=card.photo_number,
+        chip_id=card.chip_id,
+        laser_id=card.laser_id,
+    )
+    if photo_sha256:
+        out["photo_sha256"] = photo_sha256
+    return out
+
+
+def build_record(
+    *,
+    record_id: UUID,
+    kiosk_id: str,
+    created_at: datetime,
+    clock_synced: bool,
+    purpose: str,
+    outcome: Outcome,
+    failure_reason: str | None,
+    app_version: str,
+    card: CardLike | None = None,
+    atr: bytes | None = None,
+    photo_sha256: str | None = None,
+    face: Any | None = None,
+    phone_e164: str | None = None,
+    phone_verified: bool = False,
+    phone_method: Literal["otp", "none"] | None = None,
+    continuation: Literal["qr", "sms", "none"] = "none",
+    qr: IssuedToken | None = None,
+    receipt_printed: bool | None = None,
+    printer_state: str | None = None,
+    consent_version: str | None = None,
+    consent_at: datetime | None = None,
+) -> Record:
+    verified = outcome == "verified"
+    data: dict[str, Any] = {
+        "record_id": str(record_id),
+        "kiosk_id": kiosk_id,
+        "created_at": _iso(created_at),
+        "clock_synced": clock_synced,
+        "purpose": purpose,
+        "outcome": outcome,
+        "ial": "2.3" if verified else "none",
+        "failure_reason": None if verified else failure_reason,
+        "app_version": app_version,
+    }
+    # without chip data there is no card part: the schema's card needs a citizen id
+    card_part = _card(card, atr, photo_sha256, full=verified)
+    if card_part is not None:
+        data["card"] = card_part
+    if face is not None:
+        data["face"] = _face(face)
+    if phone_method is not None or phone_e164 is not None:
+        phone: dict[str, Any] = {"verified": bool(phone_verified), "method": phone_method or "none"}
+        if verified and phone_e164:
+            phone["number"] = phone_e164
+        data["phone"] = phone
+    cont: dict[str, Any] = {"method": continuation if verified else "none"}
+    if verified and qr is not None:
+        cont["qr_cti"] = cti_text(qr.cti)
+        cont["qr_expires_at"] = _iso(datetime.fromtimestamp(qr.exp, UTC))
+    data["continuation"] = cont
+    if receipt_printed is not None or printer_state is not None:
+        receipt: dict[str, Any] = {}
+        if receipt_printed is not None:
+            receipt["printed"] = receipt_printed
+        if printer_state is not None:
+            receipt["printer_state"] = printer_state
+        data["receipt"] = receipt
+    if consent_version is not None and consent_at is not None:
+        data["consent"] = {"version": consent_version, "accepted_at": _iso(consent_at)}
+    return validate_record(data)
+
+
+def record_from_draft(
+    draft: Any,
+    *,
+    record_id: UUID,
+    kiosk_id: str,
+    app_version: str,
+    clock_synced: bool,
+    qr: IssuedToken | None = None,
+    receipt_printed: bool | None = None,
+    printer_state: str | None = None,
+) -> Record:
+    """A `Record` from the flow's `kiosk.journey.effects.RecordDraft`."""
+    return build_record(
+        record_id=record_id,
+        kiosk_id=kiosk_id,
+        created_at=draft.created_at,
+        clock_synced=clock_synced,
+        purpose=draft.purpose,
+        outcome=draft.outcome,
+        failure_reason=draft.failure_reason,
+        app_version=app_version,
+        card=draft.card,
+        atr=draft.atr,
+        photo_sha256=draft.photo_sha256,
+        face=draft.face,
+        phone_e164=draft.phone_e164,
+        phone_verified=draft.phone_verified,
+        phone_method=draft.phone_method,
+        continuation=draft.continuation,
+        qr=qr,
+        receipt_printed=receipt_printed,
+        printer_state=printer_state,
+        consent_version=draft.consent_version,
+        consent_at=draft.consent_at,
+    )
+
+
+def with_qr(record: Record, token: IssuedToken) -> Record:
+    """The same record carrying a newer token's cti and expiry (the spec keeps the last one)."""
+    data = record.to_json()
+    cont = dict(data.get("continuation") or {"method": "qr"})
+    cont["qr_cti"] = cti_text(token.cti)
+    cont["qr_expires_at"] = _iso(datetime.fromtimestamp(token.exp, UTC))
+    data["continuation"] = cont
+    return validate_record(data)
+
+
+def note_refreshed_qr(outbox: Outbox, record_id: UUID, token: IssuedToken) -> bool:
+    """Write a re-issued token's cti onto the queued record (the spec keeps the last one).
+    False when the record has already left for the server (it then keeps the cti it was sent with)."""
+    return _update_pending(outbox, record_id, lambda record: with_qr(record, token))
+
+
+def with_receipt(record: Record, printed: bool, printer_state: str) -> Record:
+    """The same record carrying the receipt's outcome (`receipt.printed`, `receipt.printer_state`)."""
+    data = record.to_json()
+    data["receipt"] = {"printed": bool(printed), "printer_state": printer_state}
+    return validate_record(data)
+
+
+def note_receipt(outbox: Outbox, record_id: UUID, printed: bool, printer_state: str) -> bool:
+    """Write the receipt's outcome onto the queued record. False when the record has already
+    left for the server (it then has no receipt part)."""
+    return _update_pending(outbox, record_id, lambda record: with_receipt(record, printed, printer_state))
+
+
+def _update_pending(outbox: Outbox, record_id: UUID, change: Callable[[Record], Record]) -> bool:
+    # Read-modify-write: callers serialise on the storage owner thread; `update` itself only
+    # replaces a record that is still pending, so a claim in between is never overwritten.
+    try:
+        current = outbox.get(str(record_id))
+    except RecordGone:
+        return False
+    return outbox.update(change(validate_record(current)).to_json())
