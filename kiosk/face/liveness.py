@@ -10,7 +10,7 @@ an unmirrored camera a turn to the citizen's left moves the nose toward the imag
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kiosk.config import FaceSection
 from kiosk.face.analysis import FaceObservation
@@ -25,13 +25,6 @@ REOPEN_RATIO = 0.85
 class Baseline:
     ear: float
     yaw_deg: float
-
-
-@dataclass(frozen=True)
-class LivenessResult:
-    method: str
-    passed: bool
-    challenges: list[str] = field(default_factory=list)
 
 
 def sequence(count: int, rng: random.Random) -> list[str]:

@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 
 from drivers.camera import Camera
-from kiosk.face.verifier import FaceProgress, FaceResult, FaceVerifier
+from kiosk.face.result import FaceResult
+from kiosk.face.verifier import FaceProgress, FaceVerifier
 
 
 def run(

@@ -33,29 +33,14 @@ from kiosk.config import FaceSection
 from kiosk.face import liveness, matcher, models, quality
 from kiosk.face.analysis import Box, FaceObservation, Image, analyse
 from kiosk.face.hints import Hint, hint
-from kiosk.face.liveness import Baseline, LivenessResult
+from kiosk.face.liveness import Baseline
 from kiosk.face.matcher import Embedding
+from kiosk.face.result import FaceResult, Failure, LivenessResult
 
 log = logs.get("face")
 
 Phase = Literal["positioning", "challenge", "matching", "done"]
-Failure = Literal["face_mismatch", "liveness_failed"]
 TRACK_MIN_IOU = 0.3
-
-
-@dataclass(frozen=True)
-class FaceResult:
-    method: str
-    distance: float
-    threshold: float
-    match: bool
-    attempts: int
-    liveness: LivenessResult
-    failure: Failure | None
-
-    @property
-    def passed(self) -> bool:
-        return self.failure is None
 
 
 @dataclass(frozen=True)
