@@ -4,8 +4,8 @@
         p.status().state            # ok|near_end|paper_out|cover_open|offline|unknown
         p.print_receipt(raster, "TRK1:...", native_qr=True, footer=footer)
 
-- `open_printer(backend, **PrinterSection fields) -> Printer` (context manager; nothing is
-  opened until the first call; `close()` is explicit, never `__del__`).
+- `open_printer(backend, *, connection=..., width_dots=..., ...) -> Printer` (context manager;
+  nothing is opened until the first call; `close()` is explicit, never `__del__`).
 - `Printer.status() -> PrinterStatus(online, paper, cover_open)` with `.state`; no reply means
   "unknown", a missing device "offline". It never raises.
 - `Printer.print_receipt(raster (PIL mode "1"), qr_text, native_qr, *, footer=None) -> None`
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from PIL import Image
 
@@ -65,27 +65,39 @@ class SimulatedPrinter(EscposPrinter):
         self._loop.unplugged = False
 
 
-def open_printer(backend: Literal["escpos", "simulated"], **cfg: Any) -> EscposPrinter:
-    """A printer from the `[devices.printer]` fields (unknown fields are ignored)."""
-    width = int(cfg.get("width_dots", 576))
-    timeout = float(cfg.get("timeout_s", 3.0))
-    speed = float(cfg.get("paper_speed_mm_s", 130.0))
+def open_printer(
+    backend: Literal["escpos", "simulated"],
+    *,
+    connection: Literal["usb", "serial", "network", "file"] = "usb",
+    usb_vendor_id: int = 0x0416,
+    usb_product_id: int = 0x5011,
+    serial_port: str = "/dev/ttyUSB0",
+    baudrate: int = 115200,
+    host: str = "",
+    port: int = 9100,
+    file_path: str = "/dev/usb/lp0",
+    width_dots: int = 576,
+    timeout_s: float = 3.0,
+    paper_speed_mm_s: float = 130.0,
+    simulated_state: str = "ok",
+    simulated_out_dir: Path | None = None,
+) -> EscposPrinter:
+    """A printer (nothing is opened until the first call). The kiosk passes every field from its
+    `[devices.printer]` config (`kiosk.hardware.open_printer`); these defaults serve tools and tests."""
     if backend == "simulated":
-        out = cfg.get("simulated_out_dir")
-        return SimulatedPrinter(width_dots=width, state=str(cfg.get("simulated_state", "ok")),
-                                out_dir=Path(out) if out else None, paper_speed_mm_s=speed)
+        return SimulatedPrinter(width_dots=width_dots, state=simulated_state, out_dir=simulated_out_dir,
+                                paper_speed_mm_s=paper_speed_mm_s)
     if backend != "escpos":
         raise ValueError(f"unknown printer backend {backend!r} (escpos or simulated)")
-    connection = cfg.get("connection", "usb")
     t: tr.Transport
     if connection == "serial":
-        t = tr.SerialTransport(str(cfg.get("serial_port", "/dev/ttyUSB0")), int(cfg.get("baudrate", 115200)), timeout)
+        t = tr.SerialTransport(serial_port, baudrate, timeout_s)
     elif connection == "network":
-        t = tr.NetworkTransport(str(cfg.get("host", "")), int(cfg.get("port", 9100)), timeout)
+        t = tr.NetworkTransport(host, port, timeout_s)
     elif connection == "file":
-        t = tr.FileTransport(str(cfg.get("file_path", "/dev/usb/lp0")), timeout)
+        t = tr.FileTransport(file_path, timeout_s)
     elif connection == "usb":
-        t = tr.UsbTransport(int(cfg.get("usb_vendor_id", 0x0416)), int(cfg.get("usb_product_id", 0x5011)), timeout)
+        t = tr.UsbTransport(usb_vendor_id, usb_product_id, timeout_s)
     else:
         raise ValueError(f"unknown printer connection {connection!r} (usb, serial, network or file)")
-    return EscposPrinter(t, width_dots=width, paper_speed_mm_s=speed)
+    return EscposPrinter(t, width_dots=width_dots, paper_speed_mm_s=paper_speed_mm_s)

@@ -27,14 +27,11 @@ def camera_settings(args: argparse.Namespace) -> CameraSection:
 def _snapshot(args: argparse.Namespace) -> int:
     import cv2  # ~0.2 s: only when a snapshot is taken
 
-    from drivers.camera import open_camera
+    from kiosk.hardware import open_camera
 
     cfg = camera_settings(args)
     out = Path(args.out)
-    with open_camera(
-        cfg.backend, device=cfg.device, width=cfg.width, height=cfg.height, fps=cfg.fps,
-        watchdog_s=cfg.watchdog_s, scenario=cfg.simulated_scenario,
-    ) as camera:
+    with open_camera(cfg) as camera:
         frame = camera.wait_frame(timeout_s=max(3.0, 3 * cfg.watchdog_s))
         image = frame.image.copy()
         camera.wipe()

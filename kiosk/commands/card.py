@@ -9,10 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from drivers.card import CardReader, open_reader
 from kiosk.card_report import card_document, card_lines
 from kiosk.cli import Subcommands, load_config
-from kiosk.config import CardSection
+from kiosk.hardware import open_card_reader
 
 
 def register(sub: Subcommands) -> None:
@@ -29,18 +28,9 @@ def register(sub: Subcommands) -> None:
     read.add_argument("--photo", metavar="FILE", type=Path, default=None, help="also write the chip photo (JPEG, byte-exact) to FILE")
 
 
-def reader_from(section: CardSection) -> CardReader:
-    return open_reader(
-        section.backend,
-        reader=section.reader,
-        settle_timeout_s=section.settle_timeout_s,
-        simulated_profile=section.simulated_profile,
-    )
-
-
 def _readers(args: argparse.Namespace) -> int:
     section = load_config(args).devices.card
-    with reader_from(section) as reader:
+    with open_card_reader(section) as reader:
         states = reader.states()
     if not states:
         print("no card reader found", file=sys.stderr, flush=True)
@@ -52,7 +42,7 @@ def _readers(args: argparse.Namespace) -> int:
 
 def _read(args: argparse.Namespace) -> int:
     section = load_config(args).devices.card
-    with reader_from(section) as reader, reader.connect(args.reader) as card:
+    with open_card_reader(section) as reader, reader.connect(args.reader) as card:
         text = card.read_text()
         photo = card.read_photo()
         count = card.apdu_count

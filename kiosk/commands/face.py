@@ -85,8 +85,8 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _live_step(args: argparse.Namespace, config: Config, cam: CameraSection) -> int:
-    from drivers.camera import open_camera
     from kiosk.face import FaceVerifier, run
+    from kiosk.hardware import open_camera
 
     verifier = FaceVerifier(config.face)
     verifier.reference(Path(args.reference).read_bytes())
@@ -99,10 +99,7 @@ def _live_step(args: argparse.Namespace, config: Config, cam: CameraSection) -> 
             print(line, flush=True)
 
     try:
-        with open_camera(
-            cam.backend, device=cam.device, width=cam.width, height=cam.height, fps=cam.fps,
-            watchdog_s=cam.watchdog_s, scenario=cam.simulated_scenario,
-        ) as camera:
+        with open_camera(cam) as camera:
             result = run(verifier, camera, timeout_s=args.timeout, on_progress=show)
             camera.wipe()
     finally:

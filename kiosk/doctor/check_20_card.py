@@ -20,10 +20,10 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         return
     section = ctx.config.devices.card
     simulated = section.backend == "simulated"
-    from kiosk.commands.card import reader_from
+    from kiosk.hardware import open_card_reader
 
     try:
-        reader: CardReader = reader_from(section)
+        reader: CardReader = open_card_reader(section)
     except Exception as e:  # a bad simulated profile, a missing libpcsclite
         yield Check("card", "readers", "fail", str(e).splitlines()[0])
         return

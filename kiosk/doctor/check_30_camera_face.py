@@ -6,10 +6,11 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
-from drivers.camera import CameraError, open_camera
+from drivers.camera import CameraError
 from kiosk import system
 from kiosk.doctor import Check, DoctorContext, Status, guarded
 from kiosk.face import models
+from kiosk.hardware import open_camera
 
 
 def checks(ctx: DoctorContext) -> Iterable[Check]:
@@ -20,10 +21,7 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
 
         def frames() -> tuple[Status, str]:
             try:
-                with open_camera(
-                    cam.backend, device=cam.device, width=cam.width, height=cam.height, fps=cam.fps,
-                    watchdog_s=cam.watchdog_s, scenario=cam.simulated_scenario,
-                ) as camera:
+                with open_camera(cam) as camera:
                     first = camera.wait_frame(timeout_s=max(3.0, 3 * cam.watchdog_s))
                     second = camera.wait_frame(first.seq, timeout_s=max(3.0, 3 * cam.watchdog_s))
                     h, w = second.image.shape[:2]

@@ -23,11 +23,11 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
     cfg = ctx.config.devices.printer
 
     def status() -> tuple[Status, str]:
-        from kiosk.commands.printer import describe, printer_from
+        from kiosk.hardware import describe_printer, open_printer
 
-        with printer_from(cfg) as p:
+        with open_printer(cfg) as p:
             s = p.status()
-        detail = f"{s.state} ({describe(cfg)})"
+        detail = f"{s.state} ({describe_printer(cfg)})"
         if s.state == "ok":
             return ("warn" if cfg.backend == "simulated" else "ok"), detail
         if s.state in ("near_end", "unknown"):
