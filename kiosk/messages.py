@@ -59,20 +59,18 @@ _ALL: tuple[Message, ...] = (
     Message("insert_card.body", "เสียบบัตรโดยให้ชิปหงายขึ้นและหันเข้าหาเครื่อง", "Insert the card chip side up, chip first"),
     Message("reading.title", "กำลังอ่านบัตร", "Reading your card"),
     Message("reading.body", "กรุณาอย่าดึงบัตรออก", "Please do not remove the card"),
-    Message("card_checks.title", "กำลังตรวจสอบบัตร", "Checking your card"),
     Message("face.title", "ถ่ายภาพใบหน้า", "Face check"),
     Message("face.body", "มองกล้องและให้ใบหน้าอยู่ในกรอบวงรี", "Look at the camera and keep your face inside the oval"),
+    Message("face.greeting", "สวัสดีคุณ{name} อ่านบัตรของท่านแล้ว", "Hello, {name}: your card has been read"),
     Message("face.waiting_photo", "กำลังเตรียมรูปจากบัตร", "Preparing the card photo"),
     Message("challenge.blink", "กรุณากะพริบตา", "Please blink"),
     Message("challenge.turn_left", "กรุณาหันหน้าไปทางซ้ายช้า ๆ", "Please turn your head slowly to the left"),
     Message("challenge.turn_right", "กรุณาหันหน้าไปทางขวาช้า ๆ", "Please turn your head slowly to the right"),
     Message("phone.title", "หมายเลขโทรศัพท์มือถือ", "Mobile phone number"),
     Message("phone.body", "กรอกหมายเลขโทรศัพท์มือถือ 10 หลักของท่าน", "Enter your 10-digit mobile number"),
-    Message("phone.sending", "กำลังส่งรหัส", "Sending the code"),
     Message("otp.title", "รหัสยืนยันทาง SMS", "Code sent by SMS"),
     Message("otp.body", "กรอกรหัส 6 หลักที่ส่งไปยัง {phone}", "Enter the 6-digit code sent to {phone}"),
     Message("otp.resend", "ส่งรหัสอีกครั้ง", "Send the code again"),
-    Message("otp.checking", "กำลังตรวจสอบรหัส", "Checking the code"),
     Message("issuing.title", "กำลังออกผลการยืนยันตัวตน", "Issuing your result"),
     Message("result_qr.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
     Message(
@@ -103,14 +101,12 @@ _ALL: tuple[Message, ...] = (
     Message("button.still_here", "ทำรายการต่อ", "Continue"),
     Message("still_there.title", "ท่านยังทำรายการอยู่หรือไม่", "Are you still there?"),
     Message("still_there.body", "รายการจะยกเลิกใน {seconds} วินาที", "This session ends in {seconds} seconds"),
-    Message("simulation.banner", "โหมดจำลอง", "SIMULATION"),
     Message("help.dga-smart-kiosk", "ศูนย์บริการ สพร. โทร 02 612 6060", "DGA Contact Center 02 612 6060"),
     Message("help.boonterm", "ศูนย์บริการบุญเติม โทร 1220", "Boonterm help line 1220"),
     Message("step", "ขั้นตอนที่ {step} จาก {steps}", "Step {step} of {steps}"),
     # --- notices (shown alongside a screen) ---
     Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ", "The receipt could not be printed. Your result is still valid"),
     Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
-    Message("notice.card_removed_early", "นำบัตรออกแล้ว", "Card removed"),
     # --- input errors (the citizen retries on the same screen) ---
     Message("phone.invalid", "หมายเลขไม่ถูกต้อง กรุณากรอกหมายเลขโทรศัพท์มือถือ 10 หลัก เช่น 081 234 5678", "That is not a valid mobile number. Enter 10 digits, e.g. 081 234 5678"),
     Message("otp.wrong", "รหัสไม่ถูกต้อง เหลืออีก {attempts} ครั้ง", "Wrong code. {attempts} tries left"),
@@ -131,7 +127,6 @@ _ALL: tuple[Message, ...] = (
     Message("error.otp_failed", "ไม่สามารถยืนยันรหัส SMS ได้", "The SMS code could not be confirmed"),
     Message("error.offline", "ขณะนี้ไม่สามารถติดต่อระบบกลางได้", "The central system cannot be reached right now"),
     Message("error.timeout", "หมดเวลาทำรายการ", "The session timed out"),
-    Message("error.cancelled", "ยกเลิกรายการแล้ว", "The session was cancelled"),
     Message("error.device_fault", "อุปกรณ์ของตู้ขัดข้อง", "A device of this kiosk is not working"),
     Message("error.issue_failed", "ไม่สามารถออกผลการยืนยันตัวตนได้", "The result could not be issued"),
     Message("action.retry_card", "กรุณาเช็ดชิปบัตรให้สะอาดแล้วลองใหม่อีกครั้ง", "Please clean the chip and try again"),
@@ -141,7 +136,6 @@ _ALL: tuple[Message, ...] = (
     Message("action.face_retry", "กรุณาถอดแว่นหรือหมวก ให้แสงส่องหน้า แล้วเริ่มใหม่ หรือติดต่อเจ้าหน้าที่", "Take off glasses or hat, face the light and start again, or ask for help"),
     Message("action.call_help", "กรุณาติดต่อศูนย์บริการตามหมายเลขด้านล่าง", "Please call the help line below"),
     Message("action.try_later", "กรุณาลองใหม่ภายหลัง หรือใช้ตู้อื่น", "Please try again later or use another kiosk"),
-    Message("action.none", "ท่านสามารถเริ่มใหม่ได้ทุกเมื่อ", "You can start again at any time"),
 )
 
 MESSAGES: dict[str, Message] = {m.code: m for m in _ALL}

@@ -1,11 +1,10 @@
-"""Render a QR token (`TRK1:` + Base45) as an image: error correction M on screen, Q on paper.
+"""The kiosk's QR token (`TRK1:` + Base45): signing it and drawing it, error correction M on screen
+(Q on paper is drawn by `drivers.printer.job`).
 
 The token text is all QR-alphanumeric characters (Base45 uses exactly that alphabet), so it is
 encoded as one alphanumeric segment: about 30 % fewer modules than byte mode, i.e. version 9-11
-for a real token. `render()` gives a black-on-white PIL image with the standard 4-module quiet
-zone; `module_size` sets pixels per module (screen) or printer dots per module (paper).
-
-`matrix()` gives the bare modules for a screen that draws them itself.
+for a real token. `matrix()` gives the modules with the standard 4-module quiet zone, for a screen
+that draws them itself.
 `issue_token(cfg.qr, key, ...)` signs a token with the configured audience and lifetime;
 `new_display_code()` draws the two-digit code shown beside it.
 
@@ -15,13 +14,11 @@ Errors: `QrRenderError` (text outside the alphanumeric alphabet or too long for 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
 from drivers import qr_symbol
 from kiosk.config import QrSection
@@ -39,14 +36,6 @@ class QrRenderError(ValueError):
     """The text cannot be drawn as the kiosk's QR code."""
 
 
-@dataclass(frozen=True)
-class RenderedQr:
-    image: Image.Image
-    version: int
-    modules: int
-    """Side of the symbol in modules, without the quiet zone."""
-
-
 def matrix(text: str, *, medium: Medium = "screen") -> tuple[npt.NDArray[np.bool_], int]:
     """The symbol's modules (True = dark), quiet zone included, and its QR version: for screens
     that draw the code themselves (the UI scales it by a whole number). Encoded in native code
@@ -57,17 +46,6 @@ def matrix(text: str, *, medium: Medium = "screen") -> tuple[npt.NDArray[np.bool
         return qr_symbol.modules(text, ERROR_CORRECTION[medium], quiet_zone=QUIET_ZONE_MODULES)
     except qr_symbol.QrSymbolError as e:
         raise QrRenderError(f"QR text too long ({len(text)} characters): {e}") from None
-
-
-def render(text: str, *, medium: Medium = "screen", module_size: int = 8) -> RenderedQr:
-    if module_size < 1:
-        raise QrRenderError("module size must be at least 1 pixel")
-    dark, version = matrix(text, medium=medium)
-    side = dark.shape[0]
-    image = Image.fromarray(np.where(dark, 0, 255).astype(np.uint8)).convert("1")
-    if module_size > 1:
-        image = image.resize((side * module_size, side * module_size), Image.Resampling.NEAREST)
-    return RenderedQr(image=image, version=version, modules=side - 2 * QUIET_ZONE_MODULES)
 
 
 def new_display_code() -> int:

@@ -1,9 +1,10 @@
 """What a receipt says, and printing it without ever failing the session.
 
 - `receipt_for(profile=..., site_name=..., purpose=..., time=..., cid=..., first_name=...,
-  last_name=..., record_id=..., qr_text=None, qr_expires_at=None, failure_reason=None)
+  last_name=..., record_id=..., qr_text=None, qr_expires_at=None, ending=None)
   -> ReceiptContent`: keeps only what is printed (masked citizen id, first name and last-name
-  initial), never the full id or name.
+  initial), never the full id or name. A failed session's receipt says its `Ending`'s error and
+  what to do (as the error screen does), never a QR.
 - `reference_code(record_id) -> str`: a short human code such as `K7Q-4MX`.
 - `thai_datetime(dt) -> str`: `21 พ.ย. 2569 14:05 น.` (Buddhist era, Thailand time).
 - `mask_cid(cid) -> str`: `x-xxxx-xxxxx-12-3`.
@@ -22,7 +23,8 @@ from uuid import UUID
 
 from drivers.printer import Printer, PrinterError
 from kiosk import logs
-from kiosk.messages import MESSAGES, Message, msg
+from kiosk.journey.endings import Ending
+from kiosk.messages import Message, msg
 
 Purpose = Literal["ial_upgrade", "register"]
 KioskProfile = Literal["dga-smart-kiosk", "boonterm"]
@@ -30,19 +32,6 @@ THAILAND = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Tha
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 # Crockford base 32: no I, L, O, U, so a code read over the phone is not misheard.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-# What the citizen should do after each failure (message codes of kiosk.messages).
-_ACTION_FOR = {
-    "card_unreadable": "action.retry_card",
-    "card_expired": "action.renew_card",
-    "card_swapped": "action.use_own_card",
-    "card_not_thai_id": "action.use_own_card",
-    "face_mismatch": "action.face_retry",
-    "liveness_failed": "action.face_retry",
-    "face_timeout": "action.face_retry",
-    "offline": "action.try_later",
-    "device_fault": "action.try_later",
-    "cancelled": "action.none",
-}
 log = logs.get("printer")
 
 
@@ -119,13 +108,13 @@ def receipt_for(
     record_id: UUID,
     qr_text: str | None = None,
     qr_expires_at: datetime | None = None,
-    failure_reason: str | None = None,
+    ending: Ending | None = None,
 ) -> ReceiptContent:
     thai_datetime(time)  # rejects a naive time now, not at print time
     failure = action = None
-    if failure_reason is not None:
-        failure = MESSAGES.get(f"error.{failure_reason}", msg("error.issue_failed"))
-        action = msg(_ACTION_FOR.get(failure_reason, "action.call_help"))
+    if ending is not None and ending is not Ending.VERIFIED:
+        failure = msg(ending.error or "error.issue_failed")
+        action = msg(ending.action or "action.call_help")
         qr_text = qr_expires_at = None  # a failed session never prints a QR
     return ReceiptContent(
         profile=profile,

@@ -10,9 +10,9 @@ Data minimisation (PDPA and the `Record` schema):
   failure reason. A card id that is not 13 digits (unreadable card) is left out rather than
   letting the record be refused.
 
-`build_record(...)` validates the result with `sync.records.validate_record`, so a record the
-server would reject is never built (`RecordInvalid`). `record_from_draft(draft, ...)` adapts the
-flow's `RecordDraft`. `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
+`build_record(draft, ...)` turns the journey's `RecordDraft` (its ending and the session's
+evidence) into a `Record`, validated with `sync.records.validate_record`, so a record the server
+would reject is never built (`RecordInvalid`). `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
 `note_refreshed_qr(outbox, record_id, token)` does so for a record already queued;
 `with_receipt(record, printed, printer_state)` / `note_receipt(outbox, record_id, printed,
 printer_state)` do the same for the receipt's outcome. Both `note_*` return False, changing
@@ -28,47 +28,21 @@ import base64
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from typing import Any, Literal, Protocol
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
+from drivers.card.model import CardText, Name
+from kiosk.face.result import FaceResult
+from kiosk.journey.effects import RecordDraft
 from sync.outbox import Outbox, RecordGone
 from sync.qrtoken import IssuedToken
 from sync.records import Record, validate_record
 
-Outcome = Literal["verified", "failed", "aborted"]
 _CID = re.compile(r"^[0-9]{13}$")
 
 
-class _NameLike(Protocol):
-    prefix: str
-    first: str
-    middle: str
-    last: str
-
-
-class _DateLike(Protocol):
-    def iso(self) -> str: ...
-
-
-class CardLike(Protocol):
-    """What is taken from `drivers.card.model.CardText` (the address and issuer are not)."""
-
-    atr: bytes
-    cid: str
-    name_th: _NameLike
-    name_en: _NameLike
-    date_of_birth: _DateLike
-    gender: str
-    issue_date: date
-    expiry_date: date | None
-    request_number: str
-    photo_number: str
-    chip_id: str | None
-    laser_id: str | None
-
-
-def _name(n: _NameLike) -> dict[str, str]:
+def _name(n: Name) -> dict[str, str]:
     return {"prefix": n.prefix, "first": n.first, "middle": n.middle, "last": n.last}
 
 
@@ -83,32 +57,21 @@ def cti_text(cti: bytes) -> str:
     return base64.urlsafe_b64encode(cti).rstrip(b"=").decode("ascii")
 
 
-def _face(face: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for attr in ("method", "distance", "threshold", "match", "attempts"):
-        value = getattr(face, attr, None)
-        if value is None:
-            continue
-        if attr in ("distance", "threshold"):
-            if not math.isfinite(float(value)):
-                continue  # no face was measured: JSON has no NaN or infinity
-            value = round(float(value), 4)
-        out[attr] = value
-    liveness = getattr(face, "liveness", None)
-    if liveness is not None:
-        out["liveness"] = {
-            "method": str(liveness.method),
-            "passed": bool(liveness.passed),
-            "challenges": [str(c) for c in liveness.challenges],
-        }
+def _face(face: FaceResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"method": face.method}
+    for name, value in (("distance", face.distance), ("threshold", face.threshold)):
+        if math.isfinite(value):  # no face was measured: JSON has no NaN or infinity
+            out[name] = round(value, 4)
+    out.update(match=face.match, attempts=face.attempts)
+    out["liveness"] = {"method": face.liveness.method, "passed": face.liveness.passed,
+                       "challenges": list(face.liveness.challenges)}
     return out
 
 
-def _card(card: CardLike | None, atr: bytes | None, photo_sha256: str | None, full: bool) -> dict[str, Any] | None:
+def _card(card: CardText | None, photo_sha256: str | None, full: bool) -> dict[str, Any] | None:
     if card is None or not _CID.match(card.cid or ""):
         return None
-    raw_atr = card.atr or atr or b""
-    out: dict[str, Any] = {"cid": card.cid, "atr": raw_atr.hex().upper()}
+    out: dict[str, Any] = {"cid": card.cid, "atr": card.atr.hex().upper()}
     if not full:
         return out
     out.update(
@@ -129,53 +92,43 @@ def _card(card: CardLike | None, atr: bytes | None, photo_sha256: str | None, fu
 
 
 def build_record(
+    draft: RecordDraft,
     *,
     record_id: UUID,
     kiosk_id: str,
-    created_at: datetime,
-    clock_synced: bool,
-    purpose: str,
-    outcome: Outcome,
-    failure_reason: str | None,
     app_version: str,
-    card: CardLike | None = None,
-    atr: bytes | None = None,
-    photo_sha256: str | None = None,
-    face: Any | None = None,
-    phone_e164: str | None = None,
-    phone_verified: bool = False,
-    phone_method: Literal["otp", "none"] | None = None,
-    continuation: Literal["qr", "sms", "none"] = "none",
+    clock_synced: bool,
     qr: IssuedToken | None = None,
     receipt_printed: bool | None = None,
     printer_state: str | None = None,
-    consent_version: str | None = None,
-    consent_at: datetime | None = None,
 ) -> Record:
-    verified = outcome == "verified"
+    """The record of a session: its draft (ending + evidence) and what only the storage thread
+    knows (the record id, the kiosk, the clock, the QR token, the receipt's outcome)."""
+    evidence = draft.evidence
+    verified = draft.outcome == "verified"
     data: dict[str, Any] = {
         "record_id": str(record_id),
         "kiosk_id": kiosk_id,
-        "created_at": _iso(created_at),
+        "created_at": _iso(draft.created_at),
         "clock_synced": clock_synced,
-        "purpose": purpose,
-        "outcome": outcome,
+        "purpose": draft.purpose,
+        "outcome": draft.outcome,
         "ial": "2.3" if verified else "none",
-        "failure_reason": None if verified else failure_reason,
+        "failure_reason": None if verified else draft.failure_reason,
         "app_version": app_version,
     }
     # without chip data there is no card part: the schema's card needs a citizen id
-    card_part = _card(card, atr, photo_sha256, full=verified)
+    card_part = _card(evidence.card, evidence.photo_sha256, full=verified)
     if card_part is not None:
         data["card"] = card_part
-    if face is not None:
-        data["face"] = _face(face)
-    if phone_method is not None or phone_e164 is not None:
-        phone: dict[str, Any] = {"verified": bool(phone_verified), "method": phone_method or "none"}
-        if verified and phone_e164:
-            phone["number"] = phone_e164
+    if evidence.face is not None:
+        data["face"] = _face(evidence.face)
+    if evidence.phone_method is not None:
+        phone: dict[str, Any] = {"verified": evidence.phone_verified, "method": evidence.phone_method}
+        if verified and evidence.phone_e164:
+            phone["number"] = evidence.phone_e164
         data["phone"] = phone
-    cont: dict[str, Any] = {"method": continuation if verified else "none"}
+    cont: dict[str, Any] = {"method": draft.continuation if verified else "none"}
     if verified and qr is not None:
         cont["qr_cti"] = cti_text(qr.cti)
         cont["qr_expires_at"] = _iso(datetime.fromtimestamp(qr.exp, UTC))
@@ -187,46 +140,9 @@ def build_record(
         if printer_state is not None:
             receipt["printer_state"] = printer_state
         data["receipt"] = receipt
-    if consent_version is not None and consent_at is not None:
-        data["consent"] = {"version": consent_version, "accepted_at": _iso(consent_at)}
+    if draft.consent_version is not None and evidence.consent_at is not None:
+        data["consent"] = {"version": draft.consent_version, "accepted_at": _iso(evidence.consent_at)}
     return validate_record(data)
-
-
-def record_from_draft(
-    draft: Any,
-    *,
-    record_id: UUID,
-    kiosk_id: str,
-    app_version: str,
-    clock_synced: bool,
-    qr: IssuedToken | None = None,
-    receipt_printed: bool | None = None,
-    printer_state: str | None = None,
-) -> Record:
-    """A `Record` from the flow's `kiosk.journey.effects.RecordDraft`."""
-    return build_record(
-        record_id=record_id,
-        kiosk_id=kiosk_id,
-        created_at=draft.created_at,
-        clock_synced=clock_synced,
-        purpose=draft.purpose,
-        outcome=draft.outcome,
-        failure_reason=draft.failure_reason,
-        app_version=app_version,
-        card=draft.card,
-        atr=draft.atr,
-        photo_sha256=draft.photo_sha256,
-        face=draft.face,
-        phone_e164=draft.phone_e164,
-        phone_verified=draft.phone_verified,
-        phone_method=draft.phone_method,
-        continuation=draft.continuation,
-        qr=qr,
-        receipt_printed=receipt_printed,
-        printer_state=printer_state,
-        consent_version=draft.consent_version,
-        consent_at=draft.consent_at,
-    )
 
 
 def with_qr(record: Record, token: IssuedToken) -> Record:

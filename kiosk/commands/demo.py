@@ -26,12 +26,13 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import logs
 from kiosk.cli import Subcommands
-from kiosk.journey.states import StateName
-from kiosk.journey.view import View
+
+if TYPE_CHECKING:  # the journey loads the card and face types: only the handler needs them
+    from kiosk.journey.view import View
 
 log = logs.get("cli")
 
@@ -51,6 +52,7 @@ def register(sub: Subcommands) -> None:
 def _demo(args: argparse.Namespace) -> int:
     from kiosk.devkit.autopilot import Autopilot
     from kiosk.devkit.stack import DevStack, dev_config
+    from kiosk.journey.states import StateName
 
     out: Path = args.out
     if out.exists():
@@ -137,6 +139,8 @@ def _receipt_error(record: dict[str, Any] | None) -> str | None:
 def _screens(captured: list[tuple[View, Any]]) -> list[tuple[View, Any]]:
     """One picture per distinct screen: a new state, or the same state showing something new
     (a liveness challenge, the still-there overlay, a notice)."""
+    from kiosk.journey.states import StateName
+
     chosen: list[tuple[View, Any]] = []
     seen: set[tuple[object, ...]] = set()
     for view, frame in captured:

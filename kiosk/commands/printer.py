@@ -10,15 +10,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli import Subcommands, load_config
-from kiosk.config import Config, PrinterSection
+from kiosk.config import Config
+from kiosk.hardware import describe_printer, open_printer
+from kiosk.journey.endings import Ending
 
 if TYPE_CHECKING:  # python-escpos costs ~0.5 s at import: only the handlers that print load it
-    from drivers.printer import EscposPrinter
     from kiosk import receipt
 
 # Sample data only (not a real person): a valid-format citizen id and a test token.
 SAMPLE_CID = "1101700230705"
 SAMPLE_QR = "TRK1:TEST0RECEIPT0NOT0A0TOKEN0123456789"
+
+
+# The endings that print a receipt (kiosk.journey.endings), by their codes.
+FAILURE_RECEIPTS = [e.code for e in Ending if e.receipt]
 
 
 def register(sub: Subcommands) -> None:
@@ -28,29 +33,16 @@ def register(sub: Subcommands) -> None:
     rc = sub.group("receipt", "receipts without a printer")
     r = rc.add("render", "render a sample receipt to a PNG (no printer needed)", _render)
     r.add_argument("--out", type=Path, required=True, metavar="FILE.png", help="where to write the image")
-    r.add_argument("--failed", metavar="REASON", default=None, help="render a failed-session receipt (e.g. face_mismatch)")
+    r.add_argument("--failed", metavar="ENDING", default=None, choices=FAILURE_RECEIPTS,
+                   help="render a failed session's receipt: " + ", ".join(FAILURE_RECEIPTS))
     r.add_argument("--width", type=int, choices=(384, 512, 576), default=None, help="paper width in dots (default from config)")
-
-
-def printer_from(cfg: PrinterSection) -> EscposPrinter:
-    from drivers.printer import open_printer
-
-    return open_printer(cfg.backend, **cfg.model_dump(exclude={"backend"}))
-
-
-def describe(cfg: PrinterSection) -> str:
-    if cfg.backend == "simulated":
-        return "SIMULATED printer"
-    where = {"usb": f"usb {cfg.usb_vendor_id:04x}:{cfg.usb_product_id:04x}", "serial": f"serial {cfg.serial_port} @ {cfg.baudrate}",
-             "network": f"network {cfg.host}:{cfg.port}", "file": f"file {cfg.file_path}"}[cfg.connection]
-    return where
 
 
 def _status(args: argparse.Namespace) -> int:
     cfg = load_config(args).devices.printer
-    with printer_from(cfg) as p:
+    with open_printer(cfg) as p:
         s = p.status()
-    print(f"{s.state}  ({describe(cfg)}; online={s.online}, paper={s.paper}, cover_open={s.cover_open})")
+    print(f"{s.state}  ({describe_printer(cfg)}; online={s.online}, paper={s.paper}, cover_open={s.cover_open})")
     return 0 if s.state in ("ok", "near_end") else 1
 
 
@@ -61,7 +53,8 @@ def sample(cfg: Config, *, failure: str | None = None, now: datetime | None = No
     return receipt.receipt_for(
         profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name, purpose="ial_upgrade", time=now,
         cid=SAMPLE_CID, first_name="ทดสอบ", last_name="พิมพ์ใบรับ", record_id=uuid.uuid4(),
-        qr_text=SAMPLE_QR, qr_expires_at=now + timedelta(minutes=15), failure_reason=failure,
+        qr_text=SAMPLE_QR, qr_expires_at=now + timedelta(minutes=15),
+        ending=Ending[failure.upper()] if failure else None,
     )
 
 
@@ -70,13 +63,13 @@ def _test(args: argparse.Namespace) -> int:
 
     cfg = load_config(args)
     pcfg = cfg.devices.printer
-    with printer_from(pcfg) as p:
+    with open_printer(pcfg) as p:
         before = p.status()
         site = f"{cfg.kiosk.site_name} · ทดสอบเครื่องพิมพ์ ({before.state})"
         content = sample(cfg.model_copy(update={"kiosk": cfg.kiosk.model_copy(update={"site_name": site})}))
         outcome = receipt.print_receipt(p, content, native_qr=pcfg.native_qr)
     if outcome.printed:
-        print(f"test receipt printed ({describe(pcfg)}; state {outcome.printer_state})")
+        print(f"test receipt printed ({describe_printer(pcfg)}; state {outcome.printer_state})")
         return 0
     print(f"test receipt failed: printer {outcome.printer_state}: {outcome.error}", file=sys.stderr)
     return 1

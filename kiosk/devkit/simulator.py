@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from kiosk import logs
+
+if TYPE_CHECKING:
+    from drivers.camera import CapturingCamera, SimulatedCamera
+    from drivers.card import CardReader, SimulatedCardReader
+    from drivers.printer import Printer, SimulatedPrinter
 
 log = logs.get("flow")
 
@@ -36,13 +41,19 @@ class NetworkSwitch(httpx.BaseTransport):
 
 
 class Simulator:
-    """Implements `kiosk.runtime.api.SimulationControls` over the simulated back ends."""
+    """Implements `kiosk.runtime.api.SimulationControls` over the simulated back ends (a device
+    that is not simulated is left alone: its controls say so)."""
 
-    def __init__(self, *, reader: Any = None, camera: Any = None, printer: Any = None,
-                 network: NetworkSwitch | None = None, last_sms: Callable[[], str | None] | None = None) -> None:
-        self._reader = reader
-        self._camera = camera
-        self._printer = printer
+    def __init__(self, *, reader: CardReader | None = None, camera: CapturingCamera | None = None,
+                 printer: Printer | None = None, network: NetworkSwitch | None = None,
+                 last_sms: Callable[[], str | None] | None = None) -> None:
+        from drivers.camera import SimulatedCamera
+        from drivers.card import SimulatedCardReader
+        from drivers.printer import SimulatedPrinter
+
+        self._reader: SimulatedCardReader | None = reader if isinstance(reader, SimulatedCardReader) else None
+        self._camera: SimulatedCamera | None = camera if isinstance(camera, SimulatedCamera) else None
+        self._printer: SimulatedPrinter | None = printer if isinstance(printer, SimulatedPrinter) else None
         self._network = network
         self._last_sms = last_sms
         self._lock = threading.Lock()

@@ -25,8 +25,7 @@ from typing import Any
 from kiosk import logs
 from kiosk.config import Config, with_overrides
 from kiosk.devkit.simulator import NetworkSwitch, Simulator
-from kiosk.runtime.adapters import Devices
-from kiosk.runtime.devices import open_devices
+from kiosk.runtime.devices import Devices, open_devices
 from kiosk.runtime.session_runtime import SessionRuntime
 
 log = logs.get("flow")

@@ -1,30 +1,30 @@
 """The verification rules that need no device: card checks and Thai mobile numbers.
 
-`card_problem(card, today)` -> None when the card may be used, else a failure reason
-(`card_invalid`: bad citizen-id check digit; `card_expired`: past its expiry date; a lifelong card,
-`expiry_date` None, never expires). `thai_mobile(digits)` -> E.164 (`+66812345678`) or None, with
+`card_problem(card, today)` -> None when the card may be used, else how the session ends
+(`Ending.CARD_INVALID`: bad citizen-id check digit; `Ending.CARD_EXPIRED`: past its expiry date; a
+lifelong card, `expiry_date` None, never expires). `thai_mobile(digits)` -> E.164 (`+66812345678`) or None, with
 `phonenumbers` (region TH, mobile numbers only).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 from stdnum.th import pin as thai_pin
 
+from drivers.card.model import CardText
+from kiosk.journey.endings import Ending
+
 _MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def card_problem(card: Any, today: date) -> str | None:
-    cid = str(getattr(card, "cid", ""))
-    if not thai_pin.is_valid(cid):
-        return "card_invalid"
-    expiry: date | None = getattr(card, "expiry_date", None)
-    if expiry is not None and today > expiry:
-        return "card_expired"
+def card_problem(card: CardText, today: date) -> Ending | None:
+    if not thai_pin.is_valid(card.cid):
+        return Ending.CARD_INVALID
+    if card.expiry_date is not None and today > card.expiry_date:
+        return Ending.CARD_EXPIRED
     return None
 
 

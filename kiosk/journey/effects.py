@@ -12,47 +12,50 @@ back as an event (see `kiosk.journey.events`). Tests assert on them directly.
   IssueRecord(draft)                storage thread: QR token (dga) + record into the outbox in one
                                     transaction (Issued | IssueFailed)
   RefreshQr(record_id, purpose, display_code)   storage thread: a new token, same record (QrRefreshed)
-  PrintReceipt(draft, record_id, qr_text, qr_expires_at, error, action, report)
+  PrintReceipt(draft, record_id, qr_text, qr_expires_at, report)
                                     printer thread; then the outcome onto the pending record
                                     (storage thread) and, when `report`, ReceiptPrinted to the flow
   WriteRecord(draft, record_id)     storage thread: a failed/aborted record (no event back)
-  SessionEnded(outcome, reason)     log line + device wipe; the flow has already wiped its data
+  SessionEnded(ending, recorded)    log line + device wipe; the journey has already wiped its data
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
-Outcome = Literal["verified", "failed", "aborted"]
+from kiosk.journey.endings import Ending, Outcome
+from kiosk.journey.session import Evidence, Purpose
+
+Continuation = Literal["qr", "sms", "none"]
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(frozen=True, slots=True, repr=False)
 class RecordDraft:
-    """A session's results, handed to the storage thread to become a Record (kiosk.session_record
-    applies data minimisation: failed/aborted records keep only cid + ATR of the card)."""
+    """A session's ending and its evidence, handed to the storage thread to become a Record
+    (`kiosk.session_record` applies data minimisation: failed/aborted records keep only the card's
+    citizen id and ATR)."""
 
     session_id: UUID
-    purpose: str
-    outcome: Outcome
-    failure_reason: str | None
+    purpose: Purpose
+    ending: Ending
     created_at: datetime
-    card: Any | None = None  # drivers.card.model.CardText
-    atr: bytes | None = None
-    photo_sha256: str | None = None
-    face: Any | None = None  # kiosk.face.FaceResult
-    phone_e164: str | None = None
-    phone_verified: bool = False
-    phone_method: Literal["otp", "none"] | None = None
-    continuation: Literal["qr", "sms", "none"] = "none"
+    evidence: Evidence
+    continuation: Continuation = "none"
     consent_version: str | None = None
-    consent_at: datetime | None = None
-    display_code: int | None = None
 
     def __repr__(self) -> str:
         return f"RecordDraft({self.outcome}, {self.failure_reason})"
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.ending.outcome
+
+    @property
+    def failure_reason(self) -> str | None:
+        return self.ending.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +110,25 @@ class RefreshQr:
 
 @dataclass(frozen=True, slots=True)
 class PrintReceipt:
-    """A verified session's receipt (QR or SMS notice), or a failed session's: `error`/`action`
-    are then the message codes the error screen shows, printed without a QR, and `report` is
-    False (the session is over; its outcome goes only to the record and the log)."""
+    """A verified session's receipt (QR or SMS notice), or a failed session's (its ending's error
+    and what to do, as the error screen shows them, without a QR); `report` is False for the
+    latter (the session is over; its outcome goes only to the record and the log)."""
 
     draft: RecordDraft
     record_id: UUID
     qr_text: str | None
     qr_expires_at: float | None
-    error: str | None = None
-    action: str | None = None
     report: bool = True
+
+    @property
+    def error(self) -> str | None:
+        """What went wrong, as the error screen says it (None on a verified session's receipt)."""
+        return None if self.draft.outcome == "verified" else self.draft.ending.error
+
+    @property
+    def action(self) -> str | None:
+        """What to do next, as the error screen says it (None on a verified session's receipt)."""
+        return None if self.draft.outcome == "verified" else self.draft.ending.action
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +140,9 @@ class WriteRecord:
 
 @dataclass(frozen=True, slots=True)
 class SessionEnded:
-    outcome: Outcome | None
-    reason: str | None
+    ending: Ending
+    recorded: bool
+    """False when the session ended before it had any data (no record was written)."""
 
 
 Effect = (

@@ -25,14 +25,20 @@ Device and result events (the runtime sends these; tests send them directly):
   Issued(record_id, reference_code, qr), IssueFailed(reason), QrRefreshed(qr)
   ReceiptPrinted(printed, printer_state)
   Tick()                          the runtime's timer (4 per second); deadlines are checked here
+
+Raised by the flow itself (never sent from outside):
+  DeadlinePassed()                a state's deadline passed and its table row says to handle it
+                                  as an event (printing, take your card)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
+from drivers.card.model import CardText
+from kiosk.face.result import FaceResult
 from kiosk.messages import Message
 
 Purpose = Literal["ial_upgrade", "register"]
@@ -119,7 +125,7 @@ class ReaderRecovered:
 
 @dataclass(frozen=True, slots=True)
 class CardTextRead:
-    text: Any = field(repr=False)  # drivers.card.model.CardText (kept loose so tests can pass a double)
+    text: CardText = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -136,7 +142,6 @@ CardReadFailure = Literal["card_removed", "not_thai_id", "invalid_data", "unread
 @dataclass(frozen=True, slots=True)
 class CardReadFailed:
     reason: CardReadFailure
-    during_photo: bool = False
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -159,7 +164,7 @@ class FaceProgressed:
 
 @dataclass(frozen=True, slots=True)
 class FaceFinished:
-    result: Any  # kiosk.face.FaceResult: .match, .failure, .distance, .threshold, .attempts, .liveness
+    result: FaceResult
 
 
 FaceFailure = Literal["chip_photo_no_face", "camera_unavailable", "device_fault"]
@@ -237,6 +242,11 @@ class Tick:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlinePassed:
+    pass
+
+
 UserEvent = (
     Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
     | ResendOtp | ToggleLanguage | Done
@@ -245,6 +255,6 @@ DeviceEvent = (
     CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead
     | CardReadFailed | CardRechecked | FaceProgressed | FaceFinished | FaceFailed | OtpSent
     | OtpSendFailed | OtpVerified | OtpRejected | Issued | IssueFailed | QrRefreshed | ReceiptPrinted
-    | Tick
+    | Tick | DeadlinePassed
 )
 Event = UserEvent | DeviceEvent

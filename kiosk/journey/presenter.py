@@ -1,101 +1,99 @@
-"""`build_view(flow)`: the `View` of the flow's current state (what each screen shows)."""
+"""`present(journey) -> View`: what the screen shows in the journey's current state. The screen,
+title and text of each state come from `kiosk.journey.states.STATES`; the rest from the session,
+reduced for display (first name only, a masked phone number)."""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
-from kiosk.journey.states import CANCELLABLE, StateName
-from kiosk.journey.steps import phone as step_phone
-from kiosk.journey.steps import result as step_result
-from kiosk.journey.view import View
-
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
+from kiosk.journey.context import Journey
+from kiosk.journey.session import Session
+from kiosk.journey.states import STATES, STEPS, StateName
+from kiosk.journey.view import View, mask_phone
 
 S = StateName
 
-TITLES: dict[StateName, tuple[str, str | None]] = {
-    S.IDLE: ("idle.title", "idle.body"),
-    S.CHOOSE_SERVICE: ("choose.title", "choose.body"),
-    S.CONSENT: ("consent.title", "consent.body"),
-    S.INSERT_CARD: ("insert_card.title", "insert_card.body"),
-    S.READING: ("reading.title", "reading.body"),
-    S.CARD_CHECKS: ("card_checks.title", "reading.body"),
-    S.FACE: ("face.title", "face.body"),
-    S.PHONE: ("phone.title", "phone.body"),
-    S.OTP: ("otp.title", "otp.body"),
-    S.ISSUING: ("issuing.title", None),
-    S.RESULT_QR: ("result_qr.title", "result_qr.body"),
-    S.RESULT_SMS: ("result_sms.title", "result_sms.body"),
-    S.PRINTING: ("printing.title", None),
-    S.TAKE_CARD: ("take_card.title", None),
-    S.THANK_YOU: ("thank_you.title", None),
-    S.ERROR: ("error.title", None),
-}
 
-
-def build_view(f: Flow) -> View:
-    state = f.state
-    s = f.session
-    title, body = TITLES[state]
-    if state == S.RESULT_SMS and f.continuation() != "sms":
+def present(j: Journey) -> View:
+    state = j.state
+    s = j.session
+    row = STATES[state]
+    title, body = row.title, row.body
+    if state == S.RESULT_SMS and j.continuation() != "sms":
         body = "result_none.body"
     if state == S.THANK_YOU:
-        body = f.thank_you_body
-    out_of_service = state == S.IDLE and (f.out_of_service or f.reader_fault)
+        body = j.thank_you_body
+    out_of_service = state == S.IDLE and (j.out_of_service or j.reader_fault)
     if out_of_service:
         title, body = "out_of_service.title", "action.try_later"
     if state == S.FACE and s is not None and s.photo is None:
         body = "face.waiting_photo"
-    if state == S.TAKE_CARD and f.reminder:
+    if state == S.TAKE_CARD and j.reminder:
         body = "take_card.reminder"
-    step, steps = f.step()
-    still_there = f.still_there_until is not None
+    still_there = j.still_there_until is not None
     countdown: int | None = None
     if still_there:
-        countdown = f.countdown(f.still_there_until)
+        countdown = j.seconds_until(j.still_there_until)
     elif state in (S.ERROR, S.THANK_YOU):
-        countdown = f.countdown(f.deadline)
-    face = state == S.FACE and s is not None
+        countdown = j.seconds_until(j.deadline)
+    face = s if state == S.FACE else None
+    qr = s.qr if s is not None and state == S.RESULT_QR else None
     return View(
         state=state,
-        language=f.language,
+        language=j.language,
         title=title,
         body=body,
-        step=step,
-        steps=steps,
-        can_cancel=state in CANCELLABLE,
+        step=row.step,
+        steps=STEPS if row.step else 0,
+        can_cancel=row.cancel,
         still_there=still_there,
         countdown_s=countdown,
         purpose=s.purpose if s is not None else None,
-        consent_version=f.cfg.flow.consent_version if state == S.CONSENT else None,
-        first_name=f.first_name(),
-        masked_phone=f.masked_phone(),
-        face_preview=face,
-        camera_hint=s.face_hint if face and s is not None else None,
-        challenge=f"challenge.{s.face_challenge}" if face and s is not None and s.face_challenge else None,
-        face_seconds_left=(
-            math.ceil(s.face_seconds_left)
-            if face and s is not None and s.face_seconds_left is not None
-            else None
-        ),
+        consent_version=j.cfg.flow.consent_version if state == S.CONSENT else None,
+        first_name=first_name(s, j.language) if state == S.FACE else None,
+        masked_phone=mask_phone(s.phone_national) if s is not None and s.phone_national else None,
+        face_preview=face is not None,
+        camera_hint=face.face_hint if face is not None else None,
+        challenge=f"challenge.{face.face_challenge}" if face is not None and face.face_challenge else None,
+        face_seconds_left=(math.ceil(face.face_seconds_left)
+                           if face is not None and face.face_seconds_left is not None else None),
         phone_error=s.phone_error if s is not None and state == S.PHONE else None,
         otp_error=s.otp_error if s is not None and state == S.OTP else None,
         otp_attempts_left=s.otp_attempts_left if s is not None and state == S.OTP else None,
-        otp_resend_in_s=step_phone.resend_in(f),
+        otp_resend_in_s=_resend_in(j, s),
         busy=bool(s is not None and s.busy) or state == S.ISSUING,
-        qr_text=s.qr.text if s is not None and s.qr is not None and state == S.RESULT_QR else None,
-        display_code=s.qr.display_code if s is not None and s.qr is not None and state == S.RESULT_QR else None,
-        qr_seconds_left=step_result.qr_seconds_left(f) if state == S.RESULT_QR else None,
+        qr_text=qr.text if qr is not None else None,
+        display_code=qr.display_code if qr is not None else None,
+        qr_seconds_left=(j.seconds_until(s.qr_expires_mono)
+                         if s is not None and state == S.RESULT_QR and s.qr_expires_mono is not None else None),
         reference_code=s.reference_code if s is not None else None,
-        printing=f.printing,
-        notices=tuple(f.notices),
-        error=f.error if state == S.ERROR else None,
-        error_action=f.error_action if state == S.ERROR else None,
-        reminder=f.reminder and state == S.TAKE_CARD,
-        card_present=f.card_present,
+        printing=j.printing,
+        notices=tuple(j.notices),
+        error=j.error if state == S.ERROR else None,
+        error_action=j.error_action if state == S.ERROR else None,
+        reminder=j.reminder and state == S.TAKE_CARD,
+        card_present=j.card_present,
         out_of_service=out_of_service,
-        simulation=f.simulated,
-        help_line=f"help.{f.cfg.kiosk.profile}",
+        simulation=j.simulated,
+        help_line=f"help.{j.cfg.kiosk.profile}",
     )
+
+
+def first_name(s: Session | None, language: str) -> str | None:
+    """The citizen's first name in the screen's language (the Thai one when there is no English
+    name), shown on the face screen so the citizen sees that the card was read."""
+    card = s.card if s is not None else None
+    if card is None:
+        return None
+    if language == "en" and card.name_en.first:
+        return card.name_en.first.title()
+    return card.name_th.first or card.name_en.first or None
+
+
+def _resend_in(j: Journey, s: Session | None) -> int | None:
+    """Seconds until "send again" is allowed (OTP screen), or until a new code may be asked for
+    after the server said "too soon" (phone screen)."""
+    if s is None or j.state not in (S.PHONE, S.OTP):
+        return None
+    left = max(0, math.ceil(s.otp_resend_at - j.now))
+    return left if j.state == S.OTP or left > 0 else None

@@ -1,8 +1,31 @@
-"""The states of a citizen session and where each sits in the step indicator."""
+"""The states of a citizen session, each declared once in `STATES`: the screen that shows it
+(`ui/screens/<screen>.py`), its title and text, its place in the step indicator, how long it may
+last and where it goes when that time is up, whether Cancel is offered, whether the inactivity
+timer ("are you still there?") runs, and whether removing the card ends the session.
+
+Which events each state answers, and where each answer may lead, is `kiosk.journey.machine.TRANSITIONS`.
+
+A deadline is a number of seconds or the name of a `[flow]` setting (`card_read_timeout_s`, ...).
+When it passes, the state ends the session with its `Ending`, or it handles the event named
+(`Done`: as if the citizen touched Done; `DeadlinePassed`: see the state's transitions).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
+
+from kiosk.config import FlowSection
+from kiosk.journey import events as ev
+from kiosk.journey.endings import Ending
+
+THANK_YOU_S = 6.0
+"""Seconds the thank-you screen stays before the attract screen returns."""
+PRINT_WAIT_S = 30.0
+"""Longest wait for the receipt printer once the citizen has left the result screen."""
+ISSUE_WAIT_S = 20.0
+"""Longest wait for the card re-check + outbox transaction."""
 
 
 class StateName(StrEnum):
@@ -11,7 +34,6 @@ class StateName(StrEnum):
     CONSENT = "consent"
     INSERT_CARD = "insert_card"
     READING = "reading"
-    CARD_CHECKS = "card_checks"
     FACE = "face"
     PHONE = "phone"
     OTP = "otp"
@@ -24,62 +46,60 @@ class StateName(StrEnum):
     ERROR = "error"
 
 
+FlowSetting = Literal["card_read_timeout_s", "face_timeout_s", "otp_timeout_s", "result_timeout_s",
+                      "take_card_timeout_s", "countdown_s"]
+Deadline = float | FlowSetting | None
+Timeout = Ending | type[ev.Done] | type[ev.DeadlinePassed] | None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    screen: str
+    title: str
+    body: str | None
+    step: int = 0
+    deadline: Deadline = None
+    on_timeout: Timeout = None
+    cancel: bool = False
+    idle_timer: bool = False
+    needs_card: bool = False
+
+    def seconds(self, flow: FlowSection) -> float | None:
+        """The deadline in seconds under this `[flow]` config (None: the state has none)."""
+        if isinstance(self.deadline, str):  # a FlowSetting: each names a field (tests check)
+            return float(getattr(flow, self.deadline))
+        return self.deadline
+
+
+S = StateName
+E = Ending
 STEPS = 6
-"""Number of steps in the indicator (service, consent, card, face, phone, result)."""
+"""Steps in the indicator: service, consent, card, face, phone, result."""
 
-STEP_OF: dict[StateName, int] = {
-    StateName.CHOOSE_SERVICE: 1,
-    StateName.CONSENT: 2,
-    StateName.INSERT_CARD: 3,
-    StateName.READING: 3,
-    StateName.CARD_CHECKS: 3,
-    StateName.FACE: 4,
-    StateName.PHONE: 5,
-    StateName.OTP: 5,
-    StateName.ISSUING: 6,
-    StateName.RESULT_QR: 6,
-    StateName.RESULT_SMS: 6,
-    StateName.PRINTING: 6,
-    StateName.TAKE_CARD: 6,
+# state           screen      title                 body               step deadline               on timeout          cancel idle   card
+STATES: dict[StateName, State] = {
+    S.IDLE:           State("idle",     "idle.title",           "idle.body",          0),
+    S.CHOOSE_SERVICE: State("service",  "choose.title",         "choose.body",        1, None,                  None,               True,  True),
+    S.CONSENT:        State("consent",  "consent.title",        "consent.body",       2, None,                  None,               True,  True),
+    S.INSERT_CARD:    State("card",     "insert_card.title",    "insert_card.body",   3, None,                  None,               True,  True),
+    S.READING:        State("card",     "reading.title",        "reading.body",       3, "card_read_timeout_s", E.CARD_READ_TIMEOUT, True, False, True),
+    S.FACE:           State("face",     "face.title",           "face.body",          4, "face_timeout_s",      E.FACE_TIMEOUT,     True,  False, True),
+    S.PHONE:          State("phone",    "phone.title",          "phone.body",         5, None,                  None,               True,  True,  True),
+    S.OTP:            State("phone",    "otp.title",            "otp.body",           5, "otp_timeout_s",       E.OTP_TIMEOUT,      True,  True,  True),
+    S.ISSUING:        State("result",   "issuing.title",        None,                 6, ISSUE_WAIT_S,          E.ISSUE_TIMEOUT,    False, False, True),
+    S.RESULT_QR:      State("result",   "result_qr.title",      "result_qr.body",     6, "result_timeout_s",    ev.Done),
+    S.RESULT_SMS:     State("result",   "result_sms.title",     "result_sms.body",    6, "result_timeout_s",    ev.Done),
+    S.PRINTING:       State("result",   "printing.title",       None,                 6, PRINT_WAIT_S,          ev.DeadlinePassed),
+    S.TAKE_CARD:      State("farewell", "take_card.title",      None,                 6, "take_card_timeout_s", ev.DeadlinePassed),
+    S.THANK_YOU:      State("farewell", "thank_you.title",      None,                 0, THANK_YOU_S,           ev.Done),
+    S.ERROR:          State("error",    "error.title",          None,                 0, "countdown_s",         ev.Done),
 }
-"""Step index (1-based) of each state; states not listed show no indicator (0)."""
 
-# States in which the citizen is expected to touch the screen: the inactivity timer
-# ("are you still there?") runs only there. Device-bound states have their own deadlines, and so
-# do the result screens (a citizen scanning the QR with a phone does not touch the kiosk).
-INTERACTIVE = frozenset(
-    {
-        StateName.CHOOSE_SERVICE,
-        StateName.CONSENT,
-        StateName.INSERT_CARD,
-        StateName.PHONE,
-        StateName.OTP,
-    }
-)
-
-# States with a Cancel button. Issuing is a sub-second transaction and cannot be cancelled;
-# the result screens end with "Done" instead (the verification already happened).
-CANCELLABLE = frozenset(
-    {
-        StateName.CHOOSE_SERVICE,
-        StateName.CONSENT,
-        StateName.INSERT_CARD,
-        StateName.READING,
-        StateName.CARD_CHECKS,
-        StateName.FACE,
-        StateName.PHONE,
-        StateName.OTP,
-    }
-)
-
-# States before the result exists: removing the card here aborts the session.
-BEFORE_RESULT = frozenset(
-    {
-        StateName.READING,
-        StateName.CARD_CHECKS,
-        StateName.FACE,
-        StateName.PHONE,
-        StateName.OTP,
-        StateName.ISSUING,
-    }
-)
+# Derived views of the table, for the machine and the tests.
+CANCELLABLE = frozenset(s for s, st in STATES.items() if st.cancel)
+INTERACTIVE = frozenset(s for s, st in STATES.items() if st.idle_timer)
+"""States in which the citizen is expected to touch the screen: the inactivity timer runs only
+there. Device-bound states have their own deadlines, and so do the result screens (a citizen
+scanning the QR with a phone does not touch the kiosk)."""
+BEFORE_RESULT = frozenset(s for s, st in STATES.items() if st.needs_card)
+"""States before the result exists: removing the card here ends the session."""

@@ -35,7 +35,8 @@ class View:
     """The chosen service: `ial_upgrade` or `register`."""
     consent_version: str | None = None
     first_name: str | None = None
-    """Citizen's first name in the view's language (Thai name when no English one), else None."""
+    """FACE only: the citizen's first name in the view's language (the Thai name when there is no
+    English one), greeting them so they see their card was read (`face.greeting`); else None."""
     masked_phone: str | None = None
     """e.g. `08x-xxx-1234`."""
     face_preview: bool = False
@@ -84,6 +85,7 @@ class View:
         """Values for the placeholders of this view's messages (`Message.format(**values)`)."""
         return {
             "code": self.display_code if self.display_code is not None else "",
+            "name": self.first_name or "",
             "phone": self.masked_phone or "",
             "seconds": self.countdown_s if self.still_there else (self.otp_resend_in_s or 0),
             "attempts": self.otp_attempts_left if self.otp_attempts_left is not None else "",

@@ -1,20 +1,17 @@
-"""The session's device and service adapters: every call from the flow runtime into drivers/,
-kiosk/face, kiosk/receipt, kiosk/records and sync/ goes through one function here, which turns the
-foreign outcome (a value or a typed exception) into one flow event. The runtime calls them on the
-owner thread of the device concerned; none touches the flow.
+"""The session's device and service adapters: every call from the runtime into drivers/,
+kiosk/face, kiosk/receipt, kiosk/session_record and sync/ goes through one function here, which
+turns the foreign outcome (a value or a typed exception) into one journey event. The runtime calls
+them on the owner thread of the device concerned; none touches the journey.
 
-`Devices` holds what is open for the runtime's lifetime (card reader, camera, printer, outbox,
-device key, central client) and is built by `open_devices(cfg)`; tests build it with doubles.
+They work on `kiosk.runtime.devices.Devices` (what is open for the runtime's lifetime).
 """
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from drivers.card import errors as card_errors
@@ -22,38 +19,15 @@ from kiosk import __version__, logs
 from kiosk.config import Config
 from kiosk.journey import events as ev
 from kiosk.journey.effects import RecordDraft
+from kiosk.runtime.devices import Devices
+
+if TYPE_CHECKING:
+    from drivers.card import CardEvent
+    from kiosk.face import FaceVerifier
+    from sync.outbox import Outbox
+    from sync.qrtoken import IssuedToken
 
 log = logs.get("flow")
-
-
-@dataclass
-class Devices:
-    """What the runtime drives. Any of them may be None when it could not be opened (the session
-    then ends with `error.device_fault` at the step that needs it, and the technician sees why)."""
-
-    cfg: Config
-    reader: Any  # drivers.card.CardReader
-    camera: Any | None = None  # drivers.camera.CapturingCamera
-    printer: Any | None = None  # drivers.printer.Printer
-    outbox: Any | None = None  # sync.outbox.Outbox
-    key: Any | None = None  # sync.keys.DeviceKey
-    otp: Any | None = None  # sync.otp.OtpClient
-    central: Any | None = None  # sync.client.CentralClient
-    kiosk_id: str = ""
-    clock_synced: bool = False
-    faults: dict[str, str] = field(default_factory=dict)
-    """Device name -> why it could not be opened (for the technician screen and the log)."""
-    closers: list[Callable[[], None]] = field(default_factory=list)
-    update_skipped_for: UUID | None = None
-    """The last record whose update was skipped (already sent): logged once per record."""
-
-    def close(self) -> None:
-        for close in reversed(self.closers):
-            try:
-                close()
-            except Exception as e:  # closing one device must not keep the others open
-                log.warning("device close failed", extra={"fields": {"error": type(e).__name__}})
-        self.closers.clear()
 
 
 # ------------------------------------------------------------------ card
@@ -69,16 +43,14 @@ def _card_failure(e: Exception) -> ev.CardReadFailure:
 
 def read_card(devices: Devices, post: Callable[[ev.Event], None]) -> None:
     """Text first (posted at once), then the photo on the same connection."""
-    photo = False
     try:
         with devices.reader.connect() as conn:
             post(ev.CardTextRead(conn.read_text()))
-            photo = True
             post(ev.ChipPhotoRead(bytearray(conn.read_photo())))
-    except Exception as e:  # translated: the flow only knows the failure kinds
+    except Exception as e:  # translated: the journey only knows the failure kinds
         reason = _card_failure(e)
         log.warning("card read failed", extra={"fields": {"reason": reason, "error": type(e).__name__}})
-        post(ev.CardReadFailed(reason, during_photo=photo))
+        post(ev.CardReadFailed(reason))
 
 
 def recheck_card(devices: Devices) -> ev.CardRechecked:
@@ -92,8 +64,37 @@ def recheck_card(devices: Devices) -> ev.CardRechecked:
         return ev.CardRechecked(None, None)
 
 
+def card_event(devices: Devices, e: CardEvent) -> ev.Event | None:
+    """The card monitor's report as a journey event; a reader fault (or its end) is also noted
+    for the technician screen and the heartbeat."""
+    if e.kind == "inserted":
+        return ev.CardInserted(bytes(e.atr or b""))
+    if e.kind == "removed":
+        return ev.CardRemoved()
+    if e.kind in ("fault", "reader_removed"):
+        devices.faults["card"] = e.detail or e.kind
+        return ev.ReaderFault(e.detail or e.kind)
+    if e.kind in ("recovered", "reader_added"):
+        devices.faults.pop("card", None)
+        return ev.ReaderRecovered()
+    return None
+
+
 # ------------------------------------------------------------------ face
-def new_verifier(cfg: Config) -> Any:
+def start_camera(devices: Devices, post: Callable[[ev.Event], None]) -> None:
+    """Camera thread: start the preview (the face step fails at once without a camera)."""
+    camera = devices.camera
+    if camera is None:
+        post(ev.FaceFailed("camera_unavailable"))
+        return
+    try:
+        camera.start()
+    except Exception as e:
+        log.error("camera start failed", extra={"fields": {"error": str(e)}})
+        post(ev.FaceFailed("camera_unavailable"))
+
+
+def new_verifier(cfg: Config) -> FaceVerifier:
     """A FaceVerifier (loads the face models on first use, about a second)."""
     from kiosk.face import FaceVerifier
 
@@ -102,7 +103,7 @@ def new_verifier(cfg: Config) -> Any:
 
 def run_face(
     devices: Devices,
-    verifier: Any,
+    verifier: FaceVerifier | None,
     photo: bytearray,
     post: Callable[[ev.Event], None],
     stop: threading.Event,
@@ -125,7 +126,7 @@ def run_face(
         post(ev.FaceFailed("device_fault"))
         return
     seq = -1
-    shown: tuple[Any, ...] | None = None
+    shown: tuple[object, ...] | None = None
     challenge: str | None = None
     try:
         while not stop.is_set():
@@ -204,35 +205,35 @@ def verify_otp(devices: Devices, otp_id: str, code: str) -> ev.Event:
 
 
 # ------------------------------------------------------------------ records and QR
-def _token(devices: Devices, record_id: UUID, purpose: str, display_code: int) -> tuple[Any, ev.QrToken]:
-    from sync import qrtoken
+def _token(devices: Devices, record_id: UUID, purpose: str, display_code: int) -> tuple[IssuedToken, ev.QrToken]:
+    from kiosk.qr import issue_token
 
-    cfg = devices.cfg
     if devices.key is None:
         raise RuntimeError("no device key")
-    token = qrtoken.issue(devices.key, kiosk_id=devices.kiosk_id, audience=cfg.qr.audience,
-                          lifetime_s=cfg.qr.lifetime_s, record_id=record_id, purpose=purpose,
-                          display_code=display_code)
+    token = issue_token(devices.cfg.qr, devices.key, kiosk_id=devices.kiosk_id, record_id=record_id,
+                        purpose=purpose, display_code=display_code)
     return token, ev.QrToken(token.text, token.cti, float(token.exp), display_code)
 
 
 def issue_record(devices: Devices, draft: RecordDraft) -> ev.Event:
     """The QR token (QR continuation) and the verified record into the outbox, one transaction."""
+    from kiosk.qr import new_display_code
     from kiosk.receipt import reference_code
-    from kiosk.session_record import record_from_draft
+    from kiosk.session_record import build_record
     from sync.outbox import OutboxError, OutboxFull
 
     record_id = uuid4()
     try:
         if devices.outbox is None:
             return ev.IssueFailed("storage")
-        token = qr = None
+        token: IssuedToken | None = None
+        qr: ev.QrToken | None = None
         if draft.continuation == "qr":
             if devices.key is None:
                 return ev.IssueFailed("key_missing")
-            token, qr = _token(devices, record_id, draft.purpose, 10 + secrets.randbelow(90))
-        record = record_from_draft(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
-                                   app_version=__version__, clock_synced=devices.clock_synced, qr=token)
+            token, qr = _token(devices, record_id, draft.purpose, new_display_code())
+        record = build_record(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
+                              app_version=__version__, clock_synced=devices.clock_synced, qr=token)
         devices.outbox.enqueue(record.to_json())
     except OutboxFull:
         log.error("outbox full: record not written")
@@ -270,7 +271,7 @@ def note_receipt(devices: Devices, record_id: UUID, printed: ev.ReceiptPrinted) 
                    lambda outbox: note(outbox, record_id, printed.printed, printed.printer_state))
 
 
-def _update_record(devices: Devices, record_id: UUID, part: str, update: Callable[[Any], bool]) -> None:
+def _update_record(devices: Devices, record_id: UUID, part: str, update: Callable[[Outbox], bool]) -> None:
     """Change a queued record; once the sync process has claimed or acknowledged it the change is
     skipped (the server keeps the version it was sent), said once per record at info."""
     if devices.outbox is None:
@@ -289,12 +290,12 @@ def _update_record(devices: Devices, record_id: UUID, part: str, update: Callabl
 
 def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = None) -> None:
     """A failed or aborted session's record (minimised by kiosk.session_record); never raises."""
-    from kiosk.session_record import record_from_draft
+    from kiosk.session_record import build_record
 
     record_id = record_id or uuid4()
     try:
-        record = record_from_draft(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
-                                   app_version=__version__, clock_synced=devices.clock_synced)
+        record = build_record(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
+                              app_version=__version__, clock_synced=devices.clock_synced)
         if devices.outbox is None:
             raise RuntimeError("no outbox")
         devices.outbox.enqueue(record.to_json())
@@ -306,33 +307,28 @@ def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = 
 
 # ------------------------------------------------------------------ receipt
 def print_receipt(devices: Devices, draft: RecordDraft, record_id: UUID, qr_text: str | None,
-                  qr_expires_at: float | None, *, error: str | None = None,
-                  action: str | None = None) -> ev.ReceiptPrinted:
-    """A verified session's receipt, or (a `failed` draft) one saying what failed and what to do,
-    without a QR: `error`/`action` are the error screen's message codes, so paper and screen say
-    the same. Never raises."""
-    from kiosk.messages import MESSAGES
+                  qr_expires_at: float | None) -> ev.ReceiptPrinted:
+    """A verified session's receipt, or (a failed draft) one saying what failed and what to do,
+    from its ending, as the error screen does; without a QR. Never raises."""
     from kiosk.receipt import print_receipt as print_content
     from kiosk.receipt import receipt_for
 
     cfg = devices.cfg
     if devices.printer is None:
         return ev.ReceiptPrinted(False, "offline")
-    card: Any = draft.card
+    card = draft.evidence.card
     failed = draft.outcome != "verified"
     try:
+        if card is None:
+            raise ValueError("no card text to print")
         content = receipt_for(
-            profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name,
-            purpose=draft.purpose,  # type: ignore[arg-type]
-            time=draft.created_at, cid=str(card.cid), first_name=card.name_th.first,
+            profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name, purpose=draft.purpose,
+            time=draft.created_at, cid=card.cid, first_name=card.name_th.first,
             last_name=card.name_th.last, record_id=record_id,
             qr_text=None if failed else qr_text,
             qr_expires_at=datetime.fromtimestamp(qr_expires_at, UTC) if qr_expires_at and not failed else None,
-            failure_reason=(draft.failure_reason or "device_fault") if failed else None,
+            ending=draft.ending,
         )
-        if failed:
-            content = replace(content, failure=MESSAGES.get(error or "", content.failure),
-                              action=MESSAGES.get(action or "", content.action))
     except Exception as e:
         log.error("receipt content failed", extra={"fields": {"error": type(e).__name__}})
         return ev.ReceiptPrinted(False, "unknown")

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.journey.events import Event
 from kiosk.journey.view import View
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class SimulationControls(Protocol):
@@ -109,7 +112,7 @@ class SessionRuntimeApi(Protocol):
     @property
     def view(self) -> View: ...
 
-    def latest_frame(self) -> Any | None: ...
+    def latest_frame(self) -> np.ndarray | None: ...
 
     @property
     def simulation(self) -> SimulationControls | None: ...

@@ -1,22 +1,65 @@
-"""Opening the devices and services a session needs, from the config (`open_devices`).
+"""`Devices`: what the session runtime drives, and `open_devices(cfg)` that opens it from the
+config (through `kiosk.hardware`, the one device factory).
 
-A device that cannot be opened does not stop the kiosk from starting: it is left out, its cause
-goes into `Devices.faults` (technician screen, log, device states) and the session step that
+A device that cannot be opened does not stop the kiosk from starting: it is left out (None), its
+cause goes into `Devices.faults` (technician screen, log, device states) and the session step that
 needs it ends with a device-fault message. Simulated back ends start empty (no card inserted);
 the simulator panel drives them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 import httpx
 
-from kiosk import logs
+from kiosk import hardware, logs
 from kiosk.config import Config
-from kiosk.runtime.adapters import Devices
+
+if TYPE_CHECKING:
+    from drivers.camera import CapturingCamera
+    from drivers.card import CardReader
+    from drivers.printer import Printer
+    from sync.client import CentralClient
+    from sync.enroll import Enrollment
+    from sync.keys import DeviceKey
+    from sync.otp import OtpClient
+    from sync.outbox import Outbox
 
 log = logs.get("flow")
+
+
+@dataclass
+class Devices:
+    """What the runtime drives. Any of them may be None when it could not be opened (the session
+    then ends with `error.device_fault` at the step that needs it, and the technician sees why)."""
+
+    cfg: Config
+    reader: CardReader
+    camera: CapturingCamera | None = None
+    printer: Printer | None = None
+    outbox: Outbox | None = None
+    key: DeviceKey | None = None
+    otp: OtpClient | None = None
+    central: CentralClient | None = None
+    kiosk_id: str = ""
+    clock_synced: bool = False
+    faults: dict[str, str] = field(default_factory=dict)
+    """Device name -> why it could not be opened (for the technician screen and the log)."""
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    update_skipped_for: UUID | None = None
+    """The last record whose update was skipped (already sent): logged once per record."""
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception as e:  # closing one device must not keep the others open
+                log.warning("device close failed", extra={"fields": {"error": type(e).__name__}})
+        self.closers.clear()
 
 
 def _fault(devices: Devices, name: str, e: Exception) -> None:
@@ -26,11 +69,7 @@ def _fault(devices: Devices, name: str, e: Exception) -> None:
 
 def open_devices(cfg: Config, *, transport: httpx.BaseTransport | None = None,
                  server_url: str | None = None) -> Devices:
-    from drivers.card import open_reader
-
-    card = cfg.devices.card
-    reader = open_reader(card.backend, reader=card.reader, settle_timeout_s=card.settle_timeout_s,
-                         simulated_profile=None)
+    reader = hardware.open_card_reader(cfg.devices.card, inserted=False)
     devices = Devices(cfg=cfg, reader=reader)
     devices.closers.append(reader.close)
     _open_camera(devices)
@@ -42,26 +81,23 @@ def open_devices(cfg: Config, *, transport: httpx.BaseTransport | None = None,
 
 
 def _open_camera(devices: Devices) -> None:
-    from drivers.camera import open_camera
-
-    c = devices.cfg.devices.camera
     try:
-        devices.camera = open_camera(c.backend, device=c.device, width=c.width, height=c.height, fps=c.fps,
-                                     watchdog_s=c.watchdog_s, scenario=c.simulated_scenario)
-        devices.closers.append(devices.camera.stop)
+        camera = hardware.open_camera(devices.cfg.devices.camera)
     except Exception as e:  # CameraUnavailable, a bad scenario path
         _fault(devices, "camera", e)
+        return
+    devices.camera = camera
+    devices.closers.append(camera.stop)
 
 
 def _open_printer(devices: Devices) -> None:
-    from drivers.printer import open_printer
-
-    p = devices.cfg.devices.printer
     try:
-        devices.printer = open_printer(p.backend, **p.model_dump(exclude={"backend"}))
-        devices.closers.append(devices.printer.close)
+        printer = hardware.open_printer(devices.cfg.devices.printer)
     except Exception as e:
         _fault(devices, "printer", e)
+        return
+    devices.printer = printer
+    devices.closers.append(printer.close)
 
 
 def _open_storage(devices: Devices) -> None:
@@ -71,8 +107,9 @@ def _open_storage(devices: Devices) -> None:
     cfg = devices.cfg
     try:
         cfg.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        devices.outbox = storage.open_outbox(cfg)
-        devices.closers.append(devices.outbox.close)
+        outbox = storage.open_outbox(cfg)
+        devices.outbox = outbox
+        devices.closers.append(outbox.close)
     except Exception as e:
         _fault(devices, "outbox", e)
     try:
@@ -88,7 +125,7 @@ def _open_central(devices: Devices, transport: httpx.BaseTransport | None, serve
 
     cfg = devices.cfg
     devices.kiosk_id = cfg.kiosk.id
-    enrollment: Any = None
+    enrollment: Enrollment | None = None
     try:
         enrollment = load_enrollment(cfg.state_dir)
     except Exception as e:
@@ -99,10 +136,11 @@ def _open_central(devices: Devices, transport: httpx.BaseTransport | None, serve
         devices.faults.setdefault("central", "not enrolled: run `kiosk enroll --token ...` (OTP unavailable)")
         return
     url = server_url or enrollment.server_url or cfg.sync.server_url
-    devices.central = CentralClient(url, key=devices.key, key_id=enrollment.key_id, timeout_s=cfg.sync.timeout_s,
-                                    ca_bundle=cfg.sync.ca_bundle or None, transport=transport)
-    devices.closers.append(devices.central.close)
-    devices.otp = OtpClient(devices.central)
+    central = CentralClient(url, key=devices.key, key_id=enrollment.key_id, timeout_s=cfg.sync.timeout_s,
+                            ca_bundle=cfg.sync.ca_bundle or None, transport=transport)
+    devices.central = central
+    devices.closers.append(central.close)
+    devices.otp = OtpClient(central)
 
 
 def _clock_synced() -> bool:

@@ -7,7 +7,7 @@
     runtime.send(events.Begin())           # thread-safe, never blocks
     runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
     runtime.simulation                     # SimulationControls or None
-    runtime.technician                     # TechnicianControls
+    runtime.technician                     # TechnicianControls (kiosk.runtime.technician.Technician)
     runtime.flush_storage()                # wait for queued record writes/updates (demo, tests)
     runtime.stop()                         # also a context manager
 
@@ -34,18 +34,27 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from kiosk import logs
 from kiosk.config import Config
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
+from kiosk.journey.endings import Ending
 from kiosk.journey.machine import Flow
 from kiosk.journey.view import View
 from kiosk.runtime import adapters as dev
-from kiosk.runtime.adapters import Devices
-from kiosk.runtime.api import SimulationControls, TechnicianControls
+from kiosk.runtime.api import SimulationControls
+from kiosk.runtime.devices import Devices
+from kiosk.runtime.technician import Technician
 from kiosk.runtime.workers import Worker
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from drivers.card import CardEvent, CardMonitor
+    from kiosk.face import FaceVerifier
 
 log = logs.get("flow")
 
@@ -53,7 +62,6 @@ TICK_S = 0.25
 """Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
 DEVICE_STATES_S = 20.0
 """Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
-HEARTBEAT_STATE = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
 
 
 def _discard(event: ev.Event) -> None:
@@ -87,8 +95,8 @@ class SessionRuntime:
         self._generation = 0
         self._face_stop = threading.Event()
         self._face_active = False
-        self._verifier: Any = None
-        self._monitor: Any = None
+        self._verifier: FaceVerifier | None = None
+        self._monitor: CardMonitor | None = None
         self._running = False
         self._maintenance = False
         self._storage_full = False
@@ -96,7 +104,7 @@ class SessionRuntime:
         self._next_states = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
-        self.last_record_id: Any = None
+        self.last_record_id: UUID | None = None
         """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
         self.idle = threading.Event()
         """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
@@ -175,7 +183,7 @@ class SessionRuntime:
     def view(self) -> View:
         return self._view
 
-    def latest_frame(self) -> Any | None:
+    def latest_frame(self) -> np.ndarray | None:
         """The newest camera frame (BGR numpy array) during the face step, else None."""
         camera = self._devices.camera if self._devices is not None else None
         if not self._face_active or camera is None:
@@ -188,9 +196,7 @@ class SessionRuntime:
         return self._simulation
 
     @property
-    def technician(self) -> TechnicianControls:
-        from kiosk.runtime.technician import Technician
-
+    def technician(self) -> Technician:
         return Technician(self)
 
     @property
@@ -232,15 +238,15 @@ class SessionRuntime:
         flow.out_of_service = self._maintenance or self._storage_full or self._devices_failed
         if isinstance(event, ev.Tick) and self._clock() >= self._next_states:
             self._next_states = self._clock() + DEVICE_STATES_S
-            self._workers["printer"].submit(self._publish_device_states)
+            technician = self.technician
+            self._workers["printer"].submit(technician.publish_device_states)
         if isinstance(event, ev.Issued):
             self.last_record_id = event.record_id
         try:
             effects = flow.handle(event, self._clock())
         except Exception as e:  # a bug must not freeze the kiosk: end the session, keep running
             log.error("flow failed", extra={"fields": {"event": type(event).__name__}}, exc_info=e)
-            effects = flow.end("failed", "device_fault", error="error.device_fault", action="action.try_later") \
-                if flow.session is not None else []
+            effects = flow.end(Ending.DEVICE_FAULT) if flow.session is not None else []
         for effect in effects:
             self._execute(effect)
         self._publish(flow.view)
@@ -284,7 +290,7 @@ class SessionRuntime:
         elif isinstance(effect, fx.StartFace):
             self._face_stop = threading.Event()
             self._face_active = True
-            w["camera"].submit(lambda: self._start_camera(post))
+            w["camera"].submit(lambda: dev.start_camera(d, post))
         elif isinstance(effect, fx.SetFaceReference):
             stop, photo = self._face_stop, effect.photo
             w["camera"].submit(lambda: dev.run_face(d, self._verifier, photo, post, stop))
@@ -313,7 +319,11 @@ class SessionRuntime:
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
             w["storage"].submit(self._check_storage)
-            log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
+            ending = effect.ending
+            log.info("session ended", extra={"fields": {
+                "ending": ending.code, "label": ending.label,
+                "outcome": ending.outcome if effect.recorded else None,
+                "reason_code": ending.reason}})
 
     def _print(self, p: fx.PrintReceipt) -> None:
         """Printer thread: print, then the outcome onto the pending record (queued on the storage
@@ -321,8 +331,7 @@ class SessionRuntime:
         means the record has it too). The outcome belongs to the printer, not the session: it is
         never dropped as a late event."""
         d = self.devices
-        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at,
-                                    error=p.error, action=p.action)
+        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at)
         record_id = p.record_id
         self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
         if p.report:
@@ -350,17 +359,6 @@ class SessionRuntime:
             self._storage_full = full
             self.send(ev.Touch())  # republish the attract screen
 
-    def _publish_device_states(self) -> None:
-        """The device states for the heartbeat (`kiosk sync` reads the file); never raises."""
-        from sync.device_states import DeviceState, publish
-
-        try:
-            states = self.technician.device_states()
-            publish(self.cfg.state_dir, {name: DeviceState(HEARTBEAT_STATE.get(state, "unknown"), detail)  # type: ignore[arg-type]
-                                         for name, (state, detail) in states.items()})
-        except Exception as e:
-            log.warning("device states not published", extra={"fields": {"error": type(e).__name__}})
-
     # ------------------------------------------------------------------ camera thread jobs
     def _warm_up_face(self) -> None:
         """Load the face models once, before the first citizen needs them."""
@@ -371,17 +369,6 @@ class SessionRuntime:
             log.error("face models unavailable", extra={"fields": {"error": str(e)}})
         finally:
             self.face_ready.set()
-
-    def _start_camera(self, post: Callable[[ev.Event], None]) -> None:
-        camera = self.devices.camera
-        if camera is None:
-            post(ev.FaceFailed("camera_unavailable"))
-            return
-        try:
-            camera.start()
-        except Exception as e:
-            log.error("camera start failed", extra={"fields": {"error": str(e)}})
-            post(ev.FaceFailed("camera_unavailable"))
 
     def _stop_camera(self) -> None:
         camera = self.devices.camera if self._devices is not None else None
@@ -397,17 +384,10 @@ class SessionRuntime:
 
         card = self.cfg.devices.card
 
-        def on_card(e: Any) -> None:
-            if e.kind == "inserted":
-                self.send(ev.CardInserted(bytes(e.atr or b"")))
-            elif e.kind == "removed":
-                self.send(ev.CardRemoved())
-            elif e.kind in ("fault", "reader_removed"):
-                self.devices.faults["card"] = e.detail or e.kind
-                self.send(ev.ReaderFault(e.detail or e.kind))
-            elif e.kind in ("recovered", "reader_added"):
-                self.devices.faults.pop("card", None)
-                self.send(ev.ReaderRecovered())
+        def on_card(e: CardEvent) -> None:
+            event = dev.card_event(self.devices, e)
+            if event is not None:
+                self.send(event)
 
         self._monitor = CardMonitor(self.devices.reader, on_card, debounce_s=card.debounce_ms / 1000,
                                     poll_s=card.poll_interval_s)

@@ -8,20 +8,31 @@ import hmac
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, Protocol
 
 from kiosk import logs
-
-if TYPE_CHECKING:
-    from kiosk.runtime.session_runtime import SessionRuntime
+from kiosk.config import Config
+from kiosk.runtime.devices import Devices
 
 log = logs.get("flow")
 
 TEST_CID = "1101700203451"  # a valid check digit; printed masked like any receipt
+HEARTBEAT_STATE: dict[str, Literal["ok", "degraded", "fault"]] = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
+
+
+class Kiosk(Protocol):
+    """What the technician screen works on (the session runtime)."""
+
+    cfg: Config
+
+    @property
+    def devices(self) -> Devices: ...
+
+    def set_maintenance(self, on: bool) -> None: ...
 
 
 class Technician:
-    def __init__(self, runtime: SessionRuntime) -> None:
+    def __init__(self, runtime: Kiosk) -> None:
         self._rt = runtime
 
     def device_states(self) -> dict[str, tuple[str, str]]:
@@ -68,6 +79,17 @@ class Technician:
 
     def check_pin(self, pin: str) -> bool:
         return hmac.compare_digest(pin.encode(), self._rt.cfg.ui.technician_pin.encode())
+
+    def publish_device_states(self) -> None:
+        """The device states for the heartbeat (`kiosk sync` reads the file); never raises."""
+        from sync.device_states import DeviceState, publish
+
+        try:
+            states = {name: DeviceState(HEARTBEAT_STATE.get(state, "unknown"), detail)
+                      for name, (state, detail) in self.device_states().items()}
+            publish(self._rt.cfg.state_dir, states)
+        except Exception as e:
+            log.warning("device states not published", extra={"fields": {"error": type(e).__name__}})
 
     def enter_maintenance(self) -> None:
         log.warning("maintenance mode: no new sessions")

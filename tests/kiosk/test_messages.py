@@ -34,3 +34,27 @@ def test_unknown_code_names_itself() -> None:
 def test_format_fills_both_languages() -> None:
     m = msg("otp.wrong").format(attempts=2)
     assert "2" in m.th and "2 tries left" in m.en
+
+
+# Families whose codes are made from a value at run time (`f"service.{purpose}"`, ...): each member
+# must exist, and nothing else may live in the family.
+DYNAMIC = {
+    "service.": {"ial_upgrade", "register"},
+    "challenge.": {"blink", "turn_left", "turn_right"},
+    "help.": {"dga-smart-kiosk", "boonterm"},
+}
+
+
+def test_every_message_is_used_and_every_used_code_exists() -> None:
+    """No dead text in the catalogue, and no code the kiosk could show that it lacks."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(p.read_text(encoding="utf-8") for package in ("kiosk", "ui", "drivers", "sync")
+                       for p in sorted((root / package).rglob("*.py")) if p != root / "kiosk" / "messages.py")
+    for prefix, members in DYNAMIC.items():
+        assert {c.removeprefix(prefix) for c in MESSAGES if c.startswith(prefix)} == members, prefix
+    unused = [c for c in MESSAGES if not any(c.startswith(p) for p in DYNAMIC) and f'"{c}"' not in source]
+    assert not unused, f"messages nothing shows: {unused}"
+    named = set(re.findall(r'"((?:error|action|notice|otp|phone|face|take_card|thank_you)\.[a-z_.]+)"', source))
+    assert named <= set(MESSAGES), f"codes without a message: {named - set(MESSAGES)}"

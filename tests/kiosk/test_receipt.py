@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk import receipt
+from kiosk.journey.endings import Ending
 
 T = datetime(2026, 11, 21, 7, 5, tzinfo=UTC)  # 14:05 in Thailand
 RID = uuid.UUID("7d9f3f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f")
@@ -61,10 +62,12 @@ def test_help_line_per_profile() -> None:
 
 
 def test_failed_session_says_what_and_what_to_do_and_has_no_qr() -> None:
-    c = content(failure_reason="face_mismatch")
+    c = content(ending=Ending.FACE_MISMATCH)
     assert c.qr_text is None and c.qr_expires_at is None
     assert c.failure is not None and c.failure.code == "error.face_mismatch"
     assert c.action is not None and c.action.code == "action.face_retry"
-    unknown = content(failure_reason="something_new")
-    assert unknown.failure is not None and unknown.action is not None
-    assert unknown.action.code == "action.call_help"
+    # every ending that prints a receipt says what went wrong and what to do
+    for ending in (e for e in Ending if e.receipt):
+        printed = content(ending=ending)
+        assert printed.failure is not None and printed.action is not None and printed.qr_text is None
+        assert (printed.failure.code, printed.action.code) == (ending.error, ending.action)

@@ -12,6 +12,7 @@ from PIL import Image
 from drivers.printer import EscposPrinter, open_printer
 from drivers.printer.virtual.port import VirtualPrinterPort
 from kiosk import receipt
+from kiosk.journey.endings import Ending
 from tests.kiosk.test_receipt import content
 
 pytestmark = pytest.mark.daemon
@@ -55,7 +56,7 @@ def test_unplugged_printer_is_offline(port: VirtualPrinterPort, printer: EscposP
 
 
 def test_failed_session_receipt_prints_without_qr(port: VirtualPrinterPort, printer: EscposPrinter) -> None:
-    outcome = receipt.print_receipt(printer, content(failure_reason="liveness_failed"), native_qr=True)
+    outcome = receipt.print_receipt(printer, content(ending=Ending.LIVENESS_FAILED), native_qr=True)
     assert outcome.printed
     [r] = port.engine.receipts
     assert r.qr_data == [] and zxingcpp.read_barcodes(r.image.convert("L")) == []

@@ -7,6 +7,7 @@ import zxingcpp
 from PIL import ImageChops, ImageFont
 
 from kiosk import receipt_render
+from kiosk.journey.endings import Ending
 from tests.kiosk.test_receipt import content
 
 
@@ -36,7 +37,7 @@ def test_receipt_is_one_bit_at_the_paper_width_and_its_qr_decodes(width: int) ->
 
 def test_failed_receipt_has_no_qr_and_is_not_the_success_receipt() -> None:
     ok_body, _ = receipt_render.render_parts(content(), 576)
-    failed = receipt_render.render(content(failure_reason="card_expired"), 576)
+    failed = receipt_render.render(content(ending=Ending.CARD_EXPIRED), 576)
     assert zxingcpp.read_barcodes(failed.convert("L")) == []
     assert failed.size != ok_body.size or ImageChops.difference(failed, ok_body).getbbox()
 

@@ -11,7 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from kiosk.session_record import build_record, cti_text, record_from_draft, with_qr
+from kiosk.journey.effects import RecordDraft
+from kiosk.journey.endings import Ending
+from kiosk.journey.session import Evidence
+from kiosk.session_record import build_record, cti_text, with_qr
 from sync import qrtoken
 from sync.keys import DeviceKey
 from sync.records import RecordInvalid
@@ -87,9 +90,28 @@ NOW = datetime(2026, 11, 21, 15, 0, tzinfo=BKK)
 KEY = DeviceKey.generate()
 
 
+ENDINGS = {("verified", None): Ending.VERIFIED, ("failed", "face_mismatch"): Ending.FACE_MISMATCH,
+           ("aborted", "cancelled"): Ending.CANCELLED, ("failed", "card_invalid"): Ending.CARD_INVALID,
+           ("aborted", "timeout"): Ending.INACTIVE, ("failed", "timeout"): Ending.FACE_TIMEOUT}
+
+
 def _common(outcome: str, reason: str | None) -> dict:
     return dict(record_id=uuid.uuid4(), kiosk_id="KIOSK-BKK-0042", created_at=NOW, clock_synced=True,
-                purpose="ial_upgrade", outcome=outcome, failure_reason=reason, app_version="0.1.0")
+                purpose="ial_upgrade", ending=ENDINGS[(outcome, reason)], app_version="0.1.0")
+
+
+EVIDENCE = ("card", "photo_sha256", "face", "phone_e164", "phone_verified", "consent_at")
+
+
+def build(*, record_id, kiosk_id, created_at, clock_synced, purpose, ending, app_version,  # type: ignore[no-untyped-def]
+          continuation="none", consent_version=None, qr=None, receipt_printed=None, printer_state=None, **evidence):
+    """A record through the journey's draft, from the fields a test names."""
+    evidence.pop("phone_method", None)  # derived from phone_e164 and phone_verified
+    draft = RecordDraft(uuid.uuid4(), purpose, ending, created_at, Evidence(**evidence), continuation,
+                        consent_version)
+    return build_record(draft, record_id=record_id, kiosk_id=kiosk_id, app_version=app_version,
+                        clock_synced=clock_synced, qr=qr, receipt_printed=receipt_printed,
+                        printer_state=printer_state)
 
 
 def _token(rid: uuid.UUID) -> qrtoken.IssuedToken:
@@ -100,7 +122,7 @@ def _token(rid: uuid.UUID) -> qrtoken.IssuedToken:
 def test_verified_session_keeps_identity_but_no_address_photo_or_template() -> None:
     common = _common("verified", None)
     token = _token(common["record_id"])
-    record = build_record(**common, card=Card(), photo_sha256="cd" * 32, face=FaceResult(),
+    record = build(**common, card=Card(), photo_sha256="cd" * 32, face=FaceResult(),
                           phone_e164="+66812345678", phone_verified=True, phone_method="otp", continuation="qr",
                           qr=token, receipt_printed=True, printer_state="ok", consent_version="2026-01",
                           consent_at=NOW).to_json()
@@ -121,7 +143,7 @@ def test_verified_session_keeps_identity_but_no_address_photo_or_template() -> N
 
 @pytest.mark.parametrize(("outcome", "reason"), [("failed", "face_mismatch"), ("aborted", "cancelled")])
 def test_failed_or_aborted_session_keeps_only_cid_and_atr(outcome: str, reason: str) -> None:
-    record = build_record(**_common(outcome, reason), card=Card(), photo_sha256="cd" * 32, face=FaceResult(match=False),
+    record = build(**_common(outcome, reason), card=Card(), photo_sha256="cd" * 32, face=FaceResult(match=False),
                           phone_e164="+66812345678", phone_verified=False, phone_method="otp",
                           continuation="qr", qr=_token(uuid.uuid4())).to_json()
     VALIDATOR.validate(record)
@@ -135,64 +157,45 @@ def test_failed_or_aborted_session_keeps_only_cid_and_atr(outcome: str, reason: 
 
 
 def test_unreadable_card_id_is_left_out_so_the_record_is_still_written() -> None:
-    record = build_record(**_common("failed", "card_invalid"), card=Card(cid="12345"), atr=b"\x3b\x67")
+    record = build(**_common("failed", "card_invalid"), card=Card(cid="12345", atr=b"\x3b\x67"))
     assert record.card is None and record.failure_reason == "card_invalid"
 
 
 def test_session_without_a_card_has_no_card_part() -> None:
-    record = build_record(**_common("aborted", "timeout")).to_json()
+    record = build(**_common("aborted", "timeout")).to_json()
     VALIDATOR.validate(record)
     assert "card" not in record and "face" not in record
 
 
 def test_builder_refuses_a_record_the_server_would_reject() -> None:
     with pytest.raises(RecordInvalid) as e:
-        build_record(**_common("verified", None), card=Card(cid="123"))
+        build(**_common("verified", None), card=Card(cid="123"))
     assert e.value.field == "card"
     with pytest.raises(RecordInvalid) as e:
-        build_record(**_common("verified", None), card=Card(), phone_e164="0812345678", phone_method="otp",
+        build(**_common("verified", None), card=Card(), phone_e164="0812345678", phone_method="otp",
                      phone_verified=True)
     assert e.value.field == "phone.number"
     with pytest.raises(ValueError):
-        build_record(**{**_common("failed", "timeout"), "created_at": datetime(2026, 1, 1)})
+        build(**{**_common("failed", "timeout"), "created_at": datetime(2026, 1, 1)})
 
 
 def test_refreshed_token_replaces_the_cti() -> None:
     common = _common("verified", None)
     first, second = _token(common["record_id"]), _token(common["record_id"])
-    record = build_record(**common, card=Card(), continuation="qr", qr=first)
+    record = build(**common, card=Card(), continuation="qr", qr=first)
     updated = with_qr(record, second).to_json()
     assert updated["continuation"]["qr_cti"] == cti_text(second.cti) != cti_text(first.cti)
     assert updated["card"] == record.to_json()["card"]
 
 
-@dataclass
-class Draft:  # shaped like kiosk.journey.effects.RecordDraft
-    session_id: uuid.UUID
-    purpose: str
-    outcome: str
-    failure_reason: str | None
-    created_at: datetime
-    card: Card | None = None
-    atr: bytes | None = None
-    photo_sha256: str | None = None
-    face: FaceResult | None = None
-    phone_e164: str | None = None
-    phone_verified: bool = False
-    phone_method: str | None = None
-    continuation: str = "none"
-    consent_version: str | None = None
-    consent_at: datetime | None = None
-    display_code: int | None = None
-
-
-def test_record_from_draft() -> None:
-    draft = Draft(uuid.uuid4(), "register", "verified", None, datetime.now(UTC), card=Card(), face=FaceResult(),
-                  continuation="sms", phone_e164="+66898765432", phone_verified=True, phone_method="otp",
-                  consent_version="2026-01", consent_at=datetime.now(UTC))
+def test_record_from_the_journeys_draft() -> None:
+    draft = RecordDraft(uuid.uuid4(), "register", Ending.VERIFIED, datetime.now(UTC),
+                        Evidence(card=Card(), face=FaceResult(), phone_e164="+66898765432", phone_verified=True,
+                                 consent_at=datetime.now(UTC)),  # type: ignore[arg-type]
+                        continuation="sms", consent_version="2026-01")
     rid = uuid.uuid4()
-    record = record_from_draft(draft, record_id=rid, kiosk_id="K-001", app_version="0.1.0", clock_synced=False,
-                               receipt_printed=False, printer_state="paper_out").to_json()
+    record = build_record(draft, record_id=rid, kiosk_id="K-001", app_version="0.1.0", clock_synced=False,
+                          receipt_printed=False, printer_state="paper_out").to_json()
     VALIDATOR.validate(record)
     assert record["record_id"] == str(rid) and record["continuation"] == {"method": "sms"}
     assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
@@ -206,7 +209,7 @@ def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
     common = _common("verified", None)
     first, second = _token(common["record_id"]), _token(common["record_id"])
     with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
-        ob.enqueue(build_record(**common, card=Card(), continuation="qr", qr=first).to_json())
+        ob.enqueue(build(**common, card=Card(), continuation="qr", qr=first).to_json())
         assert note_refreshed_qr(ob, common["record_id"], second) is True
         assert ob.get(str(common["record_id"]))["continuation"]["qr_cti"] == cti_text(second.cti)
         (claimed,) = ob.claim_batch(1, 60)
@@ -223,13 +226,13 @@ def test_receipt_outcome_is_noted_on_the_queued_record(tmp_path: Path, outcome: 
     common = _common(outcome, None if outcome == "verified" else "face_mismatch")
     rid = common["record_id"]
     with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
-        ob.enqueue(build_record(**common, card=Card(), continuation="qr").to_json())
+        ob.enqueue(build(**common, card=Card(), continuation="qr").to_json())
         assert "receipt" not in ob.get(str(rid))
         assert note_receipt(ob, rid, False, "paper_out") is True
         record = ob.get(str(rid))
         VALIDATOR.validate(record)
         assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
-        assert record["outcome"] == outcome and record.get("failure_reason") == common["failure_reason"]
+        assert record["outcome"] == outcome and record.get("failure_reason") == common["ending"].reason
         (claimed,) = ob.claim_batch(1, 60)
         assert note_receipt(ob, rid, True, "ok") is False  # in flight: the version sent stands
         assert ob.get(str(rid))["receipt"]["printed"] is False
@@ -238,7 +241,7 @@ def test_receipt_outcome_is_noted_on_the_queued_record(tmp_path: Path, outcome: 
 
 
 def test_unmeasured_face_distance_is_left_out() -> None:
-    record = build_record(**_common("failed", "face_mismatch"), card=Card(),
+    record = build(**_common("failed", "face_mismatch"), card=Card(),
                           face=FaceResult(distance=float("inf"), match=False, attempts=3)).to_json()
     VALIDATOR.validate(record)
     assert "distance" not in record["face"] and record["face"]["attempts"] == 3

@@ -2,52 +2,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
 from kiosk.journey.checks import card_problem
+from kiosk.journey.context import Journey
 from kiosk.journey.effects import Effect
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import End, Go, Move
 from kiosk.journey.states import StateName as S
-from kiosk.journey.steps import face as step_face
 
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
-
-# failure reason -> (record outcome, record failure_reason, error message, what to do)
-READ_FAILURES: dict[str, tuple[str, str, str, str]] = {
-    "card_removed": ("aborted", "card_removed", "error.card_removed", "action.try_again"),
-    "not_thai_id": ("failed", "card_invalid", "error.card_not_thai_id", "action.use_own_card"),
-    "invalid_data": ("failed", "card_invalid", "error.card_invalid", "action.call_help"),
-    "unreadable": ("failed", "card_unreadable", "error.card_unreadable", "action.retry_card"),
-    "timeout": ("failed", "timeout", "error.card_unreadable", "action.retry_card"),
-}
-
-CHECK_FAILURES: dict[str, tuple[str, str]] = {
-    "card_invalid": ("error.card_invalid", "action.call_help"),
-    "card_expired": ("error.card_expired", "action.renew_card"),
+READ_FAILURES: dict[ev.CardReadFailure, Ending] = {
+    "card_removed": Ending.CARD_REMOVED,
+    "not_thai_id": Ending.NOT_THAI_ID,
+    "invalid_data": Ending.CARD_INVALID,
+    "unreadable": Ending.CARD_UNREADABLE,
+    "timeout": Ending.CARD_READ_TIMEOUT,
 }
 
 
-def inserted(f: Flow, e: ev.CardInserted) -> list[Effect]:
-    f.go(S.READING, f.cfg.flow.card_read_timeout_s)
+def start_reading(j: Journey) -> list[Effect]:
+    """Entering READING: the card thread reads the text, then the photo."""
     return [fx.ReadCard()]
 
 
-def text_read(f: Flow, e: ev.CardTextRead) -> list[Effect]:
-    s = f.require_session()
-    s.card = e.text
-    s.atr = bytes(getattr(e.text, "atr", b"") or b"")
-    f.go(S.CARD_CHECKS)
-    problem = card_problem(e.text, f.today())
-    if problem is not None:
-        error, action = CHECK_FAILURES[problem]
-        return f.fail(problem, error, action)
-    return step_face.enter(f)
+def inserted(j: Journey, e: ev.CardInserted) -> Move:
+    return Go(S.READING)
 
 
-def read_failed(f: Flow, e: ev.CardReadFailed) -> list[Effect]:
-    outcome, reason, error, action = READ_FAILURES.get(e.reason, READ_FAILURES["unreadable"])
-    if outcome == "aborted":
-        return f.abort(reason, error, action)
-    return f.fail(reason, error, action)
+def text_read(j: Journey, e: ev.CardTextRead) -> Move:
+    """The text is there: the checks need no device, so they run at once."""
+    s = j.require_session()
+    s.evidence.card = e.text
+    problem = card_problem(e.text, j.today())
+    return End(problem) if problem is not None else Go(S.FACE)
+
+
+def read_failed(j: Journey, e: ev.CardReadFailed) -> Move:
+    return End(READ_FAILURES[e.reason])

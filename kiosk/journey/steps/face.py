@@ -6,25 +6,23 @@ The camera starts as soon as the card checks pass; verification starts when the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
+from kiosk.journey.context import Journey
 from kiosk.journey.effects import Effect
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import STAY, End, Go, Move, Stay
 from kiosk.journey.states import StateName as S
 
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
-
-FACE_FAILURES: dict[str, tuple[str, str]] = {
-    "face_mismatch": ("error.face_mismatch", "action.face_retry"),
-    "liveness_failed": ("error.liveness_failed", "action.face_retry"),
+FACE_FAILURES: dict[str, Ending] = {
+    "face_mismatch": Ending.FACE_MISMATCH,
+    "liveness_failed": Ending.LIVENESS_FAILED,
 }
 
 
-def enter(f: Flow) -> list[Effect]:
-    s = f.require_session()
-    f.go(S.FACE, f.cfg.flow.face_timeout_s)
+def enter(j: Journey) -> list[Effect]:
+    """Entering FACE: start the camera, and verification too if the chip photo is already there."""
+    s = j.require_session()
     s.face_started = True
     out: list[Effect] = [fx.StartFace()]
     if s.photo is not None:
@@ -33,42 +31,37 @@ def enter(f: Flow) -> list[Effect]:
     return out
 
 
-def photo_read(f: Flow, e: ev.ChipPhotoRead) -> list[Effect]:
-    s = f.session
+def photo_read(j: Journey, e: ev.ChipPhotoRead) -> Move:
+    """The chip photo, in any state (it is read in the background)."""
+    s = j.session
     if s is None or s.card is None:  # a late photo of an ended session: zero it at once
         e.jpeg[:] = bytes(len(e.jpeg))
-        return []
+        return STAY
     s.keep_photo(e.jpeg)
-    if f.state == S.FACE and not s.face_reference_sent:
+    if j.state == S.FACE and not s.face_reference_sent:
         s.face_reference_sent = True
-        return [fx.SetFaceReference(s.photo)]  # type: ignore[arg-type]
-    return []
+        return Stay((fx.SetFaceReference(e.jpeg),))
+    return STAY
 
 
-def progressed(f: Flow, e: ev.FaceProgressed) -> list[Effect]:
-    s = f.require_session()
-    s.face_phase = e.phase
+def progressed(j: Journey, e: ev.FaceProgressed) -> Move:
+    s = j.require_session()
     s.face_hint = e.hint
     s.face_challenge = e.challenge
     s.face_seconds_left = e.seconds_left
-    return []
+    return STAY
 
 
-def finished(f: Flow, e: ev.FaceFinished) -> list[Effect]:
-    s = f.require_session()
-    result: Any = e.result
-    s.face_result = result
-    failure = getattr(result, "failure", None)
-    if bool(getattr(result, "match", False)) and failure is None:
+def finished(j: Journey, e: ev.FaceFinished) -> Move:
+    s = j.require_session()
+    s.evidence.face = e.result
+    if e.result.match and e.result.failure is None:
         s.face_started = False
-        f.go(S.PHONE)
-        return [fx.StopFace()]
-    reason = failure if failure in FACE_FAILURES else "face_mismatch"
-    error, action = FACE_FAILURES[reason]
-    return f.fail(reason, error, action)
+        return Go(S.PHONE, (fx.StopFace(),))
+    return End(FACE_FAILURES.get(e.result.failure or "face_mismatch", Ending.FACE_MISMATCH))
 
 
-def failed(f: Flow, e: ev.FaceFailed) -> list[Effect]:
+def failed(j: Journey, e: ev.FaceFailed) -> Move:
     if e.reason == "chip_photo_no_face":
-        return f.fail("card_invalid", "error.chip_photo", "action.call_help")
-    return f.fail("device_fault", "error.device_fault", "action.try_later")
+        return End(Ending.CHIP_PHOTO_NO_FACE)
+    return End(Ending.DEVICE_FAULT)

@@ -9,111 +9,103 @@ ends with a clear message) or `continue_without_phone` (issued with `phone.verif
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
-
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
 from kiosk.journey.checks import national_digits, thai_mobile
-from kiosk.journey.effects import Effect
+from kiosk.journey.context import Journey
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import STAY, End, Go, Move, Stay
 from kiosk.journey.states import StateName as S
-from kiosk.journey.steps import result as step_result
-
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
 
 MAX_WRONG_CODES = 3
 
 
-def phone_entered(f: Flow, e: ev.PhoneEntered) -> list[Effect]:
-    s = f.require_session()
+def phone_entered(j: Journey, e: ev.PhoneEntered) -> Move:
+    s = j.require_session()
     if s.busy:
-        return []
+        return STAY
     e164 = thai_mobile(e.digits)
     if e164 is None:
         s.phone_error = "phone.invalid"
-        return []
+        return STAY
     s.phone_error = None
-    s.phone_e164 = e164
+    s.evidence.phone_e164 = e164
     s.phone_national = national_digits(e164)
     s.busy = True
-    return [fx.SendOtp(s.id, e164)]
+    return Stay((fx.SendOtp(s.id, e164),))
 
 
-def otp_sent(f: Flow, e: ev.OtpSent) -> list[Effect]:
-    s = f.require_session()
+def otp_sent(j: Journey, e: ev.OtpSent) -> Move:
+    s = j.require_session()
     s.busy = False
     s.otp_id = e.otp_id
-    s.otp_resend_at = f.now + e.resend_after_s
+    s.otp_resend_at = j.now + e.resend_after_s
     s.otp_error = None
-    if f.state == S.PHONE:
-        s.otp_wrong = 0
-        s.otp_attempts_left = MAX_WRONG_CODES
-        f.go(S.OTP, f.cfg.flow.otp_timeout_s)
-    return []
+    if j.state != S.PHONE:  # a code sent again: the OTP screen stays as it is
+        return STAY
+    s.otp_wrong = 0
+    s.otp_attempts_left = MAX_WRONG_CODES
+    return Go(S.OTP)
 
 
-def send_failed(f: Flow, e: ev.OtpSendFailed) -> list[Effect]:
-    s = f.require_session()
+def send_failed(j: Journey, e: ev.OtpSendFailed) -> Move:
+    s = j.require_session()
     s.busy = False
     if e.reason == "offline":
-        return offline(f)
+        return offline(j)
     if e.reason == "send_limit":  # the server sends at most 3 codes per session
-        return f.fail("otp_failed", "error.otp_failed", "action.call_help")
+        return End(Ending.OTP_FAILED)
     if e.reason == "rate_limited":
         wait = e.retry_after_s if e.retry_after_s is not None else 30.0
-        s.otp_resend_at = f.now + wait
-        if f.state == S.PHONE:
+        s.otp_resend_at = j.now + wait
+        if j.state == S.PHONE:
             s.phone_error = "otp.wait_resend"
         else:
             s.otp_error = "otp.wait_resend"
-        return []
+        return STAY
     # the server refused the number (not a reachable Thai mobile): ask again
     s.phone_error = "phone.invalid"
-    if f.state == S.OTP:
-        f.go(S.PHONE)
-    return []
+    return Go(S.PHONE) if j.state == S.OTP else STAY
 
 
-def offline(f: Flow) -> list[Effect]:
-    s = f.require_session()
-    if f.cfg.flow.offline_policy == "end":
-        return f.fail("offline", "error.offline", "action.try_later")
-    s.phone_verified = False
+def offline(j: Journey) -> Move:
+    s = j.require_session()
+    if j.cfg.flow.offline_policy == "end":
+        return End(Ending.OFFLINE)
+    s.evidence.phone_verified = False
     s.otp_id = None
-    if "notice.phone_not_verified" not in f.notices:
-        f.notices.append("notice.phone_not_verified")
-    return step_result.enter_issuing(f)
+    j.notice("notice.phone_not_verified")
+    return Go(S.ISSUING)
 
 
-def otp_entered(f: Flow, e: ev.OtpEntered) -> list[Effect]:
-    s = f.require_session()
+def otp_entered(j: Journey, e: ev.OtpEntered) -> Move:
+    s = j.require_session()
     if s.busy or s.otp_id is None:
-        return []
+        return STAY
     if len(e.code) != 6 or not e.code.isdigit():
         s.otp_error = "otp.invalid"
-        return []
+        return STAY
     s.otp_error = None
     s.busy = True
-    return [fx.VerifyOtp(s.otp_id, e.code)]
+    return Stay((fx.VerifyOtp(s.otp_id, e.code),))
 
 
-def verified(f: Flow, e: ev.OtpVerified) -> list[Effect]:
-    s = f.require_session()
+def verified(j: Journey, e: ev.OtpVerified) -> Move:
+    s = j.require_session()
     s.busy = False
-    s.phone_verified = True
+    s.evidence.phone_verified = True
     s.otp_id = None
-    return step_result.enter_issuing(f)
+    return Go(S.ISSUING)
 
 
-def rejected(f: Flow, e: ev.OtpRejected) -> list[Effect]:
-    s = f.require_session()
+def rejected(j: Journey, e: ev.OtpRejected) -> Move:
+    s = j.require_session()
     s.busy = False
     if e.reason == "offline":
-        return offline(f)
+        return offline(j)
     if e.reason == "expired":
         s.otp_error = "otp.expired_resend"
-        return []
+        return STAY
     if e.reason == "wrong_code":
         s.otp_wrong += 1
         left = MAX_WRONG_CODES - s.otp_wrong
@@ -122,24 +114,16 @@ def rejected(f: Flow, e: ev.OtpRejected) -> list[Effect]:
         if left > 0:
             s.otp_attempts_left = left
             s.otp_error = "otp.wrong"
-            return []
-    return f.fail("otp_failed", "error.otp_failed", "action.call_help")
+            return STAY
+    return End(Ending.OTP_FAILED)
 
 
-def resend(f: Flow, e: ev.ResendOtp) -> list[Effect]:
-    s = f.require_session()
-    if s.busy or s.phone_e164 is None:
-        return []
-    if f.now < s.otp_resend_at:
+def resend(j: Journey, e: ev.ResendOtp) -> Move:
+    s = j.require_session()
+    if s.busy or s.evidence.phone_e164 is None:
+        return STAY
+    if j.now < s.otp_resend_at:
         s.otp_error = "otp.wait_resend"
-        return []
+        return STAY
     s.busy = True
-    return [fx.SendOtp(s.id, s.phone_e164)]
-
-
-def resend_in(f: Flow) -> int | None:
-    s = f.session
-    if s is None or f.state not in (S.PHONE, S.OTP):
-        return None
-    left = max(0, math.ceil(s.otp_resend_at - f.now))
-    return left if f.state == S.OTP or left > 0 else None
+    return Stay((fx.SendOtp(s.id, s.evidence.phone_e164),))

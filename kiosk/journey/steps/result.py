@@ -17,128 +17,104 @@ version it was sent with (see `kiosk.runtime.adapters.refresh_qr` / `note_receip
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
-
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
+from kiosk.journey.context import Journey
 from kiosk.journey.effects import Effect
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import STAY, End, Go, Move, Stay
 from kiosk.journey.states import StateName as S
-
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
 
 QR_REFRESH_MARGIN_S = 15.0
 """Seconds before a QR token's expiry at which a fresh one is requested."""
 
 
-def enter_issuing(f: Flow) -> list[Effect]:
-    from kiosk.journey.machine import ISSUE_WAIT_S
-
-    s = f.require_session()
-    s.rechecked = False
-    f.go(S.ISSUING, ISSUE_WAIT_S)
+def start_issuing(j: Journey) -> list[Effect]:
+    """Entering ISSUING: read the card's id again before anything is signed."""
+    j.require_session().rechecked = False
     return [fx.RecheckCard()]
 
 
-def rechecked(f: Flow, e: ev.CardRechecked) -> list[Effect]:
-    s = f.require_session()
-    card: Any = s.card
+def rechecked(j: Journey, e: ev.CardRechecked) -> Move:
+    s = j.require_session()
+    card = s.card
     if e.cid is None or e.atr is None:
-        return f.abort("card_removed", "error.card_removed", "action.try_again")
-    if e.cid != getattr(card, "cid", None) or e.atr != s.atr:
-        return f.abort("card_swapped", "error.card_swapped", "action.use_own_card")
+        return End(Ending.CARD_REMOVED)
+    if card is None or e.cid != card.cid or e.atr != card.atr:
+        return End(Ending.CARD_SWAPPED)
     s.rechecked = True
-    return [fx.IssueRecord(f.draft("verified", None))]
+    return Stay((fx.IssueRecord(j.draft(Ending.VERIFIED)),))
 
 
-def issued(f: Flow, e: ev.Issued) -> list[Effect]:
-    s = f.require_session()
+def issued(j: Journey, e: ev.Issued) -> Move:
+    s = j.require_session()
     s.record_id = e.record_id
     s.reference_code = e.reference_code
-    draft = f.draft("verified", None)
-    f.printing = True
-    if e.qr is not None:
-        _show_qr(f, e.qr)
-        f.go(S.RESULT_QR, f.cfg.flow.result_timeout_s)
-    else:
-        f.go(S.RESULT_SMS, f.cfg.flow.result_timeout_s)
+    j.printing = True
     qr = e.qr
-    return [fx.PrintReceipt(draft, e.record_id, qr.text if qr else None, qr.expires_at if qr else None)]
+    receipt = fx.PrintReceipt(j.draft(Ending.VERIFIED), e.record_id, qr.text if qr else None,
+                              qr.expires_at if qr else None)
+    if qr is None:
+        return Go(S.RESULT_SMS, (receipt,))
+    _show_qr(j, qr)
+    return Go(S.RESULT_QR, (receipt,))
 
 
-def _show_qr(f: Flow, qr: ev.QrToken) -> None:
-    s = f.require_session()
+def _show_qr(j: Journey, qr: ev.QrToken) -> None:
+    s = j.require_session()
     s.qr = qr
     s.qr_refresh_pending = False
-    s.qr_expires_mono = f.now + (qr.expires_at - f.wall().timestamp())
+    s.qr_expires_mono = j.now + (qr.expires_at - j.wall().timestamp())
 
 
-def issue_failed(f: Flow, e: ev.IssueFailed) -> list[Effect]:
-    if e.reason == "outbox_full":
-        return f.fail("device_fault", "error.issue_failed", "action.try_later")
-    return f.fail("device_fault", "error.issue_failed", "action.call_help")
+def issue_failed(j: Journey, e: ev.IssueFailed) -> Move:
+    return End(Ending.OUTBOX_FULL if e.reason == "outbox_full" else Ending.ISSUE_FAILED)
 
 
-def maybe_refresh_qr(f: Flow) -> list[Effect]:
-    s = f.session
+def maybe_refresh_qr(j: Journey) -> list[Effect]:
+    """On every tick of the QR screen: a fresh token shortly before the shown one expires."""
+    s = j.session
     if s is None or s.qr is None or s.qr_expires_mono is None or s.record_id is None:
         return []
-    if s.qr_refresh_pending or f.now < s.qr_expires_mono - QR_REFRESH_MARGIN_S:
+    if s.qr_refresh_pending or j.now < s.qr_expires_mono - QR_REFRESH_MARGIN_S:
         return []
     s.qr_refresh_pending = True
     return [fx.RefreshQr(s.record_id, s.purpose, s.qr.display_code)]
 
 
-def qr_refreshed(f: Flow, e: ev.QrRefreshed) -> list[Effect]:
-    _show_qr(f, e.qr)
-    return []
+def qr_refreshed(j: Journey, e: ev.QrRefreshed) -> Move:
+    _show_qr(j, e.qr)
+    return STAY
 
 
-def qr_seconds_left(f: Flow) -> int | None:
-    s = f.session
-    if s is None or s.qr_expires_mono is None:
-        return None
-    return max(0, math.ceil(s.qr_expires_mono - f.now))
+def leave_result(j: Journey, e: ev.Done) -> Move:
+    """Done on the result screen (or its time is up): the verified session ends normally."""
+    return End(Ending.VERIFIED)
 
 
-def leave_result(f: Flow, e: Any = None) -> list[Effect]:
-    """Done on the result screen (or inactivity there): the verified session ends normally."""
-    return f.end("verified", None)
+def receipt_printed(j: Journey, e: ev.ReceiptPrinted) -> Move:
+    """The receipt's outcome, in any state (it prints behind the result screen)."""
+    j.printing = False
+    if not e.printed:
+        j.notice("notice.receipt_not_printed")
+    return Go(j.after_session()) if j.state == S.PRINTING else STAY
 
 
-def receipt_printed(f: Flow, e: ev.ReceiptPrinted) -> list[Effect]:
-    f.printing = False
-    if not e.printed and "notice.receipt_not_printed" not in f.notices:
-        f.notices.append("notice.receipt_not_printed")
-    if f.state == S.PRINTING:
-        f.after_session()
-    return []
+def printing_timeout(j: Journey, e: ev.DeadlinePassed) -> Move:
+    j.printing = False
+    j.notice("notice.receipt_not_printed")
+    return Go(j.after_session())
 
 
-def printing_timeout(f: Flow) -> list[Effect]:
-    f.printing = False
-    if "notice.receipt_not_printed" not in f.notices:
-        f.notices.append("notice.receipt_not_printed")
-    f.after_session()
-    return []
-
-
-def take_card_reminder(f: Flow) -> list[Effect]:
+def take_card_reminder(j: Journey, e: ev.DeadlinePassed) -> Move:
     """The card stayed in the reader: remind (sound/animation) and keep waiting."""
-    f.reminder = True
-    return []
+    j.reminder = True
+    return STAY
 
 
-def to_idle(f: Flow, e: Any = None) -> list[Effect]:
-    f.reset()
-    return []
+def to_idle(j: Journey, e: ev.Done | ev.Begin) -> Move:
+    return Go(S.IDLE)
 
 
-def error_done(f: Flow, e: Any = None) -> list[Effect]:
-    if f.card_present:
-        f.reminder = False
-        f.go(S.TAKE_CARD, f.cfg.flow.take_card_timeout_s)
-    else:
-        f.reset()
-    return []
+def error_done(j: Journey, e: ev.Done) -> Move:
+    return Go(S.TAKE_CARD if j.card_present else S.IDLE)

@@ -2,42 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
-from kiosk.journey.effects import Effect
+from kiosk.journey.context import Journey
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import STAY, End, Go, Move
 from kiosk.journey.session import Session
 from kiosk.journey.states import StateName as S
 
-if TYPE_CHECKING:
-    from kiosk.journey.machine import Flow
 
-
-def begin(f: Flow, e: Any) -> list[Effect]:
+def begin(j: Journey, e: ev.Begin | ev.CardInserted) -> Move:
     """A touch on the attract screen, or a card inserted there (kept; read after consent)."""
-    if f.out_of_service or f.reader_fault:
-        return []
-    f.notices = []
-    f.go(S.CHOOSE_SERVICE)
-    return []
+    if j.out_of_service or j.reader_fault:
+        return STAY
+    j.notices = []
+    return Go(S.CHOOSE_SERVICE)
 
 
-def choose(f: Flow, e: ev.ChooseService) -> list[Effect]:
+def choose(j: Journey, e: ev.ChooseService) -> Move:
     if e.purpose not in ("ial_upgrade", "register"):
-        return []
-    f.session = Session(purpose=e.purpose)
-    f.go(S.CONSENT)
-    return []
+        return STAY
+    j.session = Session(purpose=e.purpose)
+    return Go(S.CONSENT)
 
 
-def consent(f: Flow, e: ev.ConsentAnswer) -> list[Effect]:
-    s = f.require_session()
+def consent(j: Journey, e: ev.ConsentAnswer) -> Move:
+    s = j.require_session()
     if not e.accepted:
-        return f.end("aborted", "consent_declined", body="thank_you.declined")
-    s.consent_at = f.wall()
-    if f.card_present:  # inserted on the attract screen: read it now that consent is given
-        f.go(S.READING, f.cfg.flow.card_read_timeout_s)
-        return [fx.ReadCard()]
-    f.go(S.INSERT_CARD)
-    return []
+        return End(Ending.CONSENT_DECLINED)
+    s.evidence.consent_at = j.wall()
+    # a card inserted on the attract screen is read now that consent is given
+    return Go(S.READING if j.card_present else S.INSERT_CARD)

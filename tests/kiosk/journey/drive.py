@@ -10,6 +10,7 @@ from stdnum.th import pin as thai_pin
 
 from drivers.card.model import Address, CardText, Name, PartialDate
 from kiosk.config import Config, with_overrides
+from kiosk.face.result import FaceResult, LivenessResult
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
 from kiosk.journey.machine import Flow
@@ -42,13 +43,10 @@ def card_text(*, cid: str | None = None, expiry: date | None = date(2030, 5, 1),
     )
 
 
-class FaceOutcome:
-    def __init__(self, match: bool = True, failure: str | None = None) -> None:
-        self.match = match
-        self.failure = failure
-        self.distance = 0.35 if match else 0.82
-        self.threshold = 0.5
-        self.attempts = 1
+def FaceOutcome(match: bool = True, failure: str | None = None) -> FaceResult:  # noqa: N802 (reads as a value)
+    return FaceResult("dlib-resnet-v1", 0.35 if match else 0.82, 0.5, match, 1,
+                      LivenessResult("active-challenge", failure != "liveness_failed", ["blink"]),
+                      failure)  # type: ignore[arg-type]
 
 
 class Drive:

@@ -10,6 +10,8 @@ import pytest
 
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
+from kiosk.journey.endings import Ending
+from kiosk.journey.session import Evidence
 
 from .drive import card_text, valid_cid
 
@@ -28,8 +30,9 @@ SECRETS = [CID, "สมชาย", "SOMCHAI", "ใจดี", PHONE_NATIONAL, "8
     fx.SetFaceReference(PHOTO),
     fx.SendOtp(uuid4(), PHONE_E164),
     fx.VerifyOtp("otp-1", OTP),
-    fx.RecordDraft(uuid4(), "ial_upgrade", "verified", None, datetime(2026, 11, 21, tzinfo=UTC),
-                   card=card_text(cid=CID), photo_sha256="ab" * 32, phone_e164=PHONE_E164),
+    fx.RecordDraft(uuid4(), "ial_upgrade", Ending.VERIFIED, datetime(2026, 11, 21, tzinfo=UTC),
+                   Evidence(card=card_text(cid=CID), photo_sha256="ab" * 32, phone_e164=PHONE_E164)),
+    Evidence(card=card_text(cid=CID), photo_sha256="ab" * 32, phone_e164=PHONE_E164),
 ], ids=lambda item: type(item).__name__)
 def test_repr_shows_no_personal_data(item: object) -> None:
     text = repr(item)

@@ -51,8 +51,8 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     issue = drive.send(ev.CardRechecked(drive.card.cid, drive.card.atr))
     assert kinds(issue) == [fx.IssueRecord]
     draft = issue[0].draft  # type: ignore[union-attr]
-    assert draft.outcome == "verified" and draft.phone_verified and draft.phone_method == "otp"
-    assert draft.continuation == "qr" and draft.consent_version == "2026-01" and draft.card is drive.card
+    assert draft.outcome == "verified" and draft.evidence.phone_verified and draft.evidence.phone_method == "otp"
+    assert draft.continuation == "qr" and draft.consent_version == "2026-01" and draft.evidence.card is drive.card
     printed = drive.send(ev.Issued(drive.record_id, "K7Q-4MX", drive.qr()))
     assert kinds(printed) == [fx.PrintReceipt]
     assert printed[0].qr_text == "TRK1:ABC" and printed[0].record_id == drive.record_id  # type: ignore[union-attr]
@@ -94,7 +94,7 @@ def test_declining_consent_ends_politely_without_reading_the_card(drive: Drive) 
     out = drive.send(ev.ConsentAnswer(False))
     assert fx.ReadCard not in kinds(out)
     [record] = drive.records()
-    assert (record.outcome, record.failure_reason, record.card, record.purpose) == (
+    assert (record.outcome, record.failure_reason, record.evidence.card, record.purpose) == (
         "aborted", "consent_declined", None, "register")
     assert drive.state == S.TAKE_CARD  # the card inserted at idle is handed back
     drive.send(ev.CardRemoved())

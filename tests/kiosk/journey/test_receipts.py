@@ -69,7 +69,7 @@ def test_device_fault_after_the_card_prints_a_receipt() -> None:
 def test_photo_read_failing_after_the_text_prints_a_receipt() -> None:
     d = Drive().to(S.READING)
     d.send(ev.CardTextRead(d.card))
-    d.send(ev.CardReadFailed("unreadable", during_photo=True))
+    d.send(ev.CardReadFailed("unreadable"))
     assert_failure_receipt(d, "card_unreadable", "error.card_unreadable", "action.retry_card")
 
 

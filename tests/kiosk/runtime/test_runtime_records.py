@@ -20,6 +20,7 @@ from PIL import ImageChops
 from kiosk.devkit.autopilot import Autopilot
 from kiosk.devkit.stack import DevStack
 from kiosk.journey import events as ev
+from kiosk.journey.endings import Ending
 from kiosk.journey.states import StateName as S
 from kiosk.journey.view import View
 from kiosk.receipt import receipt_for
@@ -129,7 +130,7 @@ def test_failed_session_prints_a_receipt_without_a_qr(stack: DevStack, pilot: Au
                           purpose="ial_upgrade", time=datetime.fromisoformat(record["created_at"]),
                           cid=card.cid, first_name=card.name_th.first, last_name=card.name_th.last,
                           record_id=UUID(record["record_id"]),
-                          failure_reason="card_expired")
+                          ending=Ending.CARD_EXPIRED)
     assert content.failure is not None and content.failure.code == "error.card_expired"
     assert content.action is not None and content.action.code == "action.renew_card"
     body, _ = render_parts(content, printer(stack).width_dots)

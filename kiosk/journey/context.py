@@ -1,0 +1,102 @@
+"""`Journey`: everything the session machine knows between two events (the state, its deadline,
+the inactivity timer, the language, the session's data, what the attract screen must say), and
+the few questions the steps ask of it. The handlers in `kiosk.journey.steps` read and change it
+and answer with a `Move`; only `kiosk.journey.machine.Flow` changes the state.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from kiosk.config import Config
+from kiosk.journey.effects import Continuation, RecordDraft
+from kiosk.journey.endings import Ending
+from kiosk.journey.session import Session
+from kiosk.journey.states import StateName
+from kiosk.lockdown import simulated_devices
+from kiosk.messages import Language
+
+_CID = re.compile(r"^[0-9]{13}$")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Journey:
+    def __init__(self, cfg: Config, *, wall: Callable[[], datetime] = utc_now) -> None:
+        self.cfg = cfg
+        self.wall = wall
+        self.state: StateName = StateName.IDLE
+        self.now = 0.0
+        self.deadline: float | None = None
+        self.last_touch = 0.0
+        self.still_there_until: float | None = None
+        self.language: Language = cfg.ui.language
+        self.session: Session | None = None
+        self.card_present = False
+        self.notices: list[str] = []
+        self.error: str | None = None
+        self.error_action: str | None = None
+        self.thank_you_body: str | None = None
+        self.reminder = False
+        self.printing = False
+        self.out_of_service = False
+        self.reader_fault = False
+        self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))
+
+    def require_session(self) -> Session:
+        if self.session is None:  # a programming error: the table only routes here mid-session
+            raise RuntimeError(f"no session in state {self.state}")
+        return self.session
+
+    def today(self) -> date:
+        return self.wall().astimezone().date()
+
+    def seconds_until(self, until: float | None) -> int | None:
+        """Whole seconds left until a monotonic time, as a countdown shows them."""
+        return None if until is None else max(0, math.ceil(until - self.now))
+
+    def notice(self, code: str) -> None:
+        if code not in self.notices:
+            self.notices.append(code)
+
+    def continuation(self) -> Continuation:
+        if self.cfg.kiosk.profile == "dga-smart-kiosk":
+            return "qr"
+        s = self.session
+        return "sms" if s is not None and s.evidence.phone_verified else "none"
+
+    def draft(self, ending: Ending) -> RecordDraft:
+        s = self.require_session()
+        return RecordDraft(
+            session_id=s.id,
+            purpose=s.purpose,
+            ending=ending,
+            created_at=self.wall(),
+            evidence=s.evidence.snapshot(),
+            continuation=self.continuation(),
+            consent_version=self.cfg.flow.consent_version if s.evidence.consent_at else None,
+        )
+
+    def after_session(self) -> StateName:
+        """Where a finished session goes: remind to take the card, else thank you / the attract
+        screen (straight back when it ended on the choice of service, before any data)."""
+        if self.card_present:
+            return StateName.TAKE_CARD
+        if self.state in (StateName.CHOOSE_SERVICE, StateName.IDLE):
+            return StateName.IDLE
+        return StateName.THANK_YOU
+
+
+def failure_receipt_possible(draft: RecordDraft) -> bool:
+    """A failed session prints a receipt (what failed, what to do, its reference; never a QR)
+    once the card text was read: the receipt names the citizen by masked id and first name.
+    Aborted sessions (card removed or swapped, cancel, inactivity, consent declined) print none:
+    the citizen has left or chose to stop, and a receipt left in the tray would show the next
+    person someone else's masked id and name."""
+    card = draft.evidence.card
+    return draft.ending.receipt and card is not None and _CID.match(card.cid) is not None

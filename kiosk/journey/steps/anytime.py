@@ -1,0 +1,50 @@
+"""The events every state answers the same way, each handled here once: the card taken out,
+the reader failing or coming back, Cancel. (The chip photo and the receipt's outcome arrive in
+the background whatever the state: `face.photo_read`, `result.receipt_printed`.)"""
+
+from __future__ import annotations
+
+from kiosk.journey import events as ev
+from kiosk.journey.context import Journey
+from kiosk.journey.endings import Ending
+from kiosk.journey.moves import STAY, End, Go, Move
+from kiosk.journey.states import BEFORE_RESULT, CANCELLABLE
+from kiosk.journey.states import StateName as S
+
+
+def card_inserted(j: Journey, e: ev.CardInserted) -> None:
+    """Noted in every state; IDLE and INSERT_CARD also act on it (see the transitions)."""
+    j.card_present = True
+
+
+def card_removed(j: Journey, e: ev.CardRemoved) -> Move:
+    """Before the result exists it ends the session; on "take your card" it completes it;
+    elsewhere (before consent, on the result) it only changes what the screens say."""
+    j.card_present = False
+    if j.state in BEFORE_RESULT:
+        s = j.session
+        if j.state == S.ISSUING and s is not None and s.rechecked:
+            return STAY  # the commit is under way with the card checked; its outcome decides
+        return End(Ending.CARD_REMOVED)
+    if j.state == S.TAKE_CARD:
+        return Go(S.THANK_YOU)
+    return STAY
+
+
+def reader(j: Journey, e: ev.ReaderFault | ev.ReaderRecovered) -> Move:
+    """The card reader failed (unplugged, pcscd gone) or came back. No new session starts
+    while it is faulty; a session that still needs the card ends with a device fault."""
+    fault = isinstance(e, ev.ReaderFault)
+    j.reader_fault = fault
+    if fault and j.state in BEFORE_RESULT | {S.INSERT_CARD}:
+        return End(Ending.DEVICE_FAULT)
+    return STAY
+
+
+def cancel(j: Journey, e: ev.Cancel) -> Move:
+    return End(Ending.CANCELLED) if j.state in CANCELLABLE else STAY
+
+
+def toggle_language(j: Journey, e: ev.ToggleLanguage) -> Move:
+    j.language = "en" if j.language == "th" else "th"
+    return STAY
