@@ -79,7 +79,7 @@ class KioskUi:
         """True once the start-up objects are frozen (`kiosk.heap`; only with `freeze_heap`)."""
 
     def _render(self, view: View) -> None:
-        self.window.render(view)
+        self.window.show_view(view)
         if self.first_view_at is None:
             self.first_view_at = time.monotonic()
             notify.ready("idle")

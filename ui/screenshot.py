@@ -68,7 +68,7 @@ class Screenshotter:
         """Render `view` (and `frame`, a BGR array, as the camera picture); returns the QImage."""
         self._frame = frame
         w = self.window
-        w.render(view)
+        w.show_view(view)
         if not w.isVisible():
             w.show()
         face = w.screens["face"]

@@ -1,5 +1,5 @@
 """The kiosk window: header, the current screen, footer, and the overlays (still there?,
-technician, simulator). It renders `View`s (`render(view)`) and sends user events through
+technician, simulator). It shows `View`s (`show_view(view)`; Qt's own `render()` is left alone) and sends user events through
 `send`; it holds no session logic.
 
 Production mode: frameless, on top, full screen with explicit geometry (without a window
@@ -20,7 +20,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.journey import events
-from kiosk.journey.states import StateName
+from kiosk.journey.states import STATES, StateName
 from kiosk.journey.view import View
 from kiosk.runtime.api import SimulationControls, TechnicianControls
 from ui import lockdown, theme
@@ -40,25 +40,6 @@ from ui.screens.still_there import StillThereOverlay
 from ui.simulator import SimulatorPanel
 from ui.technician import TechnicianScreen
 from ui.widgets.chrome import Footer, Header
-
-SCREEN_OF: dict[StateName, str] = {
-    StateName.IDLE: "idle",
-    StateName.CHOOSE_SERVICE: "service",
-    StateName.CONSENT: "consent",
-    StateName.INSERT_CARD: "card",
-    StateName.READING: "card",
-    StateName.CARD_CHECKS: "card",
-    StateName.FACE: "face",
-    StateName.PHONE: "phone",
-    StateName.OTP: "phone",
-    StateName.ISSUING: "result",
-    StateName.RESULT_QR: "result",
-    StateName.RESULT_SMS: "result",
-    StateName.PRINTING: "result",
-    StateName.TAKE_CARD: "farewell",
-    StateName.THANK_YOU: "farewell",
-    StateName.ERROR: "error",
-}
 
 
 class KioskWindow(QWidget):
@@ -199,18 +180,18 @@ class KioskWindow(QWidget):
         self.send(event)
 
     def current_screen(self) -> Screen:
-        return self.screens[SCREEN_OF[self.view.state if self.view else StateName.IDLE]]
+        return self.screens[STATES[self.view.state if self.view else StateName.IDLE].screen]
 
-    def render(self, view: View) -> None:
+    def show_view(self, view: View) -> None:
         previous = self.view
         self.view = view
-        screen = self.screens[SCREEN_OF[view.state]]
+        screen = self.screens[STATES[view.state].screen]
         if previous is None or previous.state != view.state:
             for other in self.screens.values():
                 if other is not screen:
                     other.clear()
             self.stack.setCurrentWidget(screen)
-        screen.render(view)
+        screen.show_view(view)
         self.header.language.setText(text(view, "button.language"))
         self.header.steps.set_step(view.step, view.steps)
         self.header.simulation.setVisible(view.simulation or self.simulator is not None)
@@ -220,7 +201,7 @@ class KioskWindow(QWidget):
                               text(view, view.help_line))
         self.still_there.setVisible(view.still_there)
         if view.still_there:
-            self.still_there.render(view)
+            self.still_there.show_view(view)
             self.still_there.raise_()
         if self.simulator is not None and self.simulator.isVisible():
             self.simulator.refresh()

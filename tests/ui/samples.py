@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.journey.states import STEP_OF, STEPS, StateName
+from kiosk.journey.states import STATES, STEPS, StateName
 from kiosk.journey.view import View
 from kiosk.messages import Message
 
@@ -17,7 +17,7 @@ QR_TEXT = "HC1:" + "6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B" *
 
 
 def _v(state: StateName, title: str, body: str | None = None, **kw: object) -> View:
-    step = STEP_OF.get(state, 0)
+    step = STATES[state].step
     return View(state=state, language="th", title=title, body=body, step=step,
                 steps=STEPS if step else 0, simulation=True, **kw)  # type: ignore[arg-type]
 
@@ -31,7 +31,6 @@ def sample_views() -> dict[str, View]:
         "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01"),
         "insert_card": _v(S.INSERT_CARD, "insert_card.title", "insert_card.body", can_cancel=True),
         "reading": _v(S.READING, "reading.title", "reading.body", can_cancel=True, card_present=True),
-        "card_checks": _v(S.CARD_CHECKS, "card_checks.title", "reading.body", can_cancel=True),
         "face": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
                    camera_hint=hint, face_seconds_left=84, first_name=FIRST_NAME),
         "face_challenge": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,

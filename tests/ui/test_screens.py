@@ -61,3 +61,17 @@ def test_language_switches_live_on_the_same_screen(qapp) -> None:
         en = shots.window.screens["consent"].title.text()
         assert th == "ความยินยอม" and en == "Your consent"
         assert shots.window.header.language.text() == "ภาษาไทย"
+
+
+def test_the_face_screen_greets_the_citizen_by_first_name_and_forgets_it(qapp) -> None:
+    views = sample_views()
+    with Screenshotter() as shots:
+        shots.render(views["face"])
+        face = shots.window.screens["face"]
+        assert face.greeting.isVisibleTo(shots.window)
+        assert face.greeting.text() == "สวัสดีคุณสมชายทดสอบ อ่านบัตรของท่านแล้ว"
+        shots.render(views["face_challenge"])  # no first name in the view: no greeting
+        assert not face.greeting.isVisibleTo(shots.window) and face.greeting.text() == ""
+        shots.render(views["face"])
+        shots.render(views["thank_you"])  # the screen is left: nothing of the citizen stays on it
+        assert face.greeting.text() == ""

@@ -46,7 +46,7 @@ class Screen(QWidget):
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
         return wrapped_label(self.m, px or self.m.body_px, bold=bold, colour=colour, align=align)
 
-    def render(self, view: View) -> None:
+    def show_view(self, view: View) -> None:
         self.title.setText(text(view, view.title))
         self.body.setText(text(view, view.body))
         self.body.setVisible(bool(view.body))

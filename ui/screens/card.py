@@ -1,4 +1,4 @@
-"""INSERT_CARD, READING and CARD_CHECKS: the card illustration, then a busy indicator."""
+"""INSERT_CARD and READING: the card illustration, then a busy indicator."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class CardScreen(Screen):
         self.column.addWidget(self.busy, 0)
         self.column.addStretch(1)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         inserting = view.state == StateName.INSERT_CARD
         self.art.setVisible(inserting)
         self.busy.setVisible(not inserting)

@@ -28,7 +28,7 @@ class ConsentScreen(Screen):
         row.addWidget(self.accept)
         self.column.addLayout(row)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         self.accept.setText(text(view, "consent.accept"))
         self.decline.setText(text(view, "consent.decline"))

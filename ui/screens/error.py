@@ -23,8 +23,8 @@ class ErrorScreen(Screen):
         self.ok.clicked.connect(lambda: self.send(events.Done()))
         self.column.addWidget(self.ok)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         self.problem.setText(text(view, view.error))
         self.action.setText(text(view, view.error_action))
         self.action.setVisible(bool(view.error_action))

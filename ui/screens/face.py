@@ -1,4 +1,5 @@
-"""FACE: the live preview with the oval guide, the live hint and the liveness challenge.
+"""FACE: a greeting by first name (the card was read), the live preview with the oval guide, the
+live hint and the liveness challenge.
 
 Frames are pulled from `SessionRuntime.latest_frame()` by a GUI timer while the preview is
 shown (the camera thread never touches widgets); pulling the latest frame is a lock and a
@@ -26,6 +27,8 @@ class FaceScreen(Screen):
                  frames: Callable[[], Any] | None = None) -> None:
         super().__init__(metrics, send)
         self.frames = frames
+        self.greeting = self.label(metrics.body_px, colour=theme.MUTED)
+        self.column.insertWidget(0, self.greeting)
         self.preview = CameraPreview()
         self.hint = self.label(metrics.title_px, bold=True, colour=theme.BLUE)
         self.seconds = self.label(metrics.small_px, colour=theme.MUTED)
@@ -40,7 +43,7 @@ class FaceScreen(Screen):
             row.addWidget(self.preview, 3)
             side = QVBoxLayout()
             side.setSpacing(metrics.margin // 2)
-            for label in (self.title, self.body):
+            for label in (self.greeting, self.title, self.body):
                 self.column.removeWidget(label)
                 side.addWidget(label)
             side.addStretch(1)
@@ -66,8 +69,10 @@ class FaceScreen(Screen):
         self._last_seq = key
         self.preview.set_frame(getattr(frame, "image", frame))
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
+        self.greeting.setText(text(view, "face.greeting") if view.first_name else "")
+        self.greeting.setVisible(bool(view.first_name))
         # The challenge outranks the positioning hint: it is what the citizen must do now.
         hint = text(view, view.challenge) if view.challenge else message_text(view, view.camera_hint)
         self.hint.setText(hint)

@@ -25,8 +25,8 @@ class FarewellScreen(Screen):
         self.done.clicked.connect(lambda: self.send(events.Done()))
         self.column.addWidget(self.done)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         taking = view.state == StateName.TAKE_CARD
         self.art.setVisible(taking)
         self.art.alert = view.reminder

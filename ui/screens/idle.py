@@ -24,8 +24,8 @@ class IdleScreen(Screen):
         self.send(events.Begin())
         event.accept()
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         # Out of service (maintenance, reader fault, storage budget): no card picture, a red title.
         self.art.setVisible(not view.out_of_service)
         colour = theme.RED if view.out_of_service else theme.INK

@@ -98,11 +98,11 @@ class PhoneScreen(Screen):
         else:
             self.send(events.PhoneEntered(digits))
 
-    def render(self, view: View) -> None:
+    def show_view(self, view: View) -> None:
         if view.state != self.state:
             self.digits = ""
             self.state = view.state
-        super().render(view)
+        super().show_view(view)
         otp = view.state == StateName.OTP
         self.problem.setText(text(view, view.otp_error if otp else view.phone_error))
         self.keypad.set_language(view.language)

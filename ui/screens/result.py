@@ -63,8 +63,8 @@ class ResultScreen(Screen):
         target.addWidget(self.notices)
         target.addWidget(self.done)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         showing_qr = view.state == StateName.RESULT_QR or (view.state == StateName.PRINTING and bool(view.qr_text))
         self.qr.setVisible(showing_qr)
         self.qr.set_text(view.qr_text if showing_qr else None)

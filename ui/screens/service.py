@@ -22,8 +22,8 @@ class ServiceScreen(Screen):
             self.buttons[purpose] = b
         self.column.addStretch(2)
 
-    def render(self, view: View) -> None:
-        super().render(view)
+    def show_view(self, view: View) -> None:
+        super().show_view(view)
         for purpose, b in self.buttons.items():
             b.setVisible(purpose in view.services)
             b.setText(text(view, f"service.{purpose}"))

@@ -42,7 +42,7 @@ class StillThereOverlay(QWidget):
         outer.addWidget(card)
         outer.addStretch(1)
 
-    def render(self, view: View) -> None:
+    def show_view(self, view: View) -> None:
         self.title.setText(text(view, "still_there.title"))
         self.body.setText(text(view, "still_there.body"))
         self.ring.set_time(view.countdown_s, self.total_s)
