@@ -123,8 +123,10 @@ case "$cmd" in
     export PATH="$venv/bin:$PATH"
     say "ruff"
     ruff check .
-    say "mypy (strict on kiosk, drivers, sync)"
+    say "mypy (strict on kiosk, drivers, sync, ui)"
     mypy
+    say "import-linter (the layer contracts in pyproject.toml)"
+    lint-imports --no-logo
     say "pytest"
     exec pytest "$@"
     ;;
