@@ -79,7 +79,11 @@ venv_setup() {
     say "creating the virtual environment in .venv"
     "$(python_bin)" -m venv "$venv"
     say "installing the locked packages into .venv (first time takes a few minutes)"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.txt
+    local pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes)
+    # The locked build backend first: packages that come as source (pyscard, the face models)
+    # are built with it, not with whatever an isolated build would download today.
+    "${pip[@]}" -r requirements/build.txt
+    "${pip[@]}" --no-build-isolation --use-pep517 -r requirements/dev.txt
     lock_stamp >"$locked"
     rm -f "$installed"
   fi

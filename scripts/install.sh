@@ -162,7 +162,8 @@ install_app() {
   wheel="$(ls "$stage"/dist/*.whl)"
   if [ "$deps" = 1 ]; then
     build_tools_add
-    "${pip[@]}" install -q --require-hashes -r "$src/requirements/runtime.txt" \
+    # Source packages (pyscard, the face models) build with the locked backend installed above.
+    "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r "$src/requirements/runtime.txt" \
       || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
     build_tools_remove
   fi

@@ -93,18 +93,26 @@ def test_licence_is_an_spdx_string() -> None:
 
 
 @pytest.mark.parametrize(("script", "files"), [
-    ("dev.sh", ["requirements/dev.txt"]),
+    ("dev.sh", ["requirements/build.txt", "requirements/dev.txt"]),
     ("scripts/install.sh", ["requirements/build.txt", "requirements/runtime.txt"]),
 ])
 def test_install_paths_use_the_lock_with_hashes(script: str, files: list[str]) -> None:
-    text = (ROOT / script).read_text()
-    installs = [line for line in text.splitlines() if re.search(r"pip[^\n]* install ", line)
-                and not line.lstrip().startswith("#")]
+    lines = [line for line in (ROOT / script).read_text().splitlines() if not line.lstrip().startswith("#")]
+    hashed_pip = any(re.search(r"\bpip=\(.*pip install .*--require-hashes", line) for line in lines)
+
+    def checked(line: str) -> bool:
+        return "--require-hashes" in line or ('"${pip[@]}"' in line and hashed_pip)
+
     for f in files:
-        assert any("--require-hashes" in line and f.split("/")[1] in line for line in installs), (script, f)
-    for line in installs:  # nothing else from an index: only the lock, or the project itself
-        assert "--require-hashes" in line or "--no-deps" in line, line
-    assert "--upgrade pip" not in text
+        uses = [line for line in lines if f.split("/")[1] in line and "-r " in line]
+        assert uses and all(checked(line) for line in uses), (script, f)
+    # nothing else from an index: only the lock, or the project itself without its dependencies
+    for line in lines:
+        if re.search(r"pip[^=]* install ", line) or ('"${pip[@]}"' in line and " install " in line):
+            assert checked(line) or "--no-deps" in line, line
+    # source packages build with the locked backend, not one fetched into an isolated build
+    assert any("--no-build-isolation" in line and "-r " in line for line in lines), script
+    assert "--upgrade pip" not in "\n".join(lines)
 
 
 @pytest.mark.parametrize("script", ["dev.sh", "scripts/install.sh"])
