@@ -23,8 +23,9 @@ APT_PACKAGES=(
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libglib2.0-0
   # a Thai font on the machine (the application also ships its own)
   fonts-thai-tlwg
-  # Pillow's wheel bundles libraqm (Thai receipt layout) but loads FriBiDi from the system
-  libfribidi0
+  # Pillow's wheel bundles libraqm (Thai receipt layout) but loads FriBiDi from the system;
+  # Qt breaks Thai lines at word boundaries with libthai's dictionary, loaded at run time
+  libfribidi0 libthai0
   # USB receipt printers (pyusb loads libusb)
   libusb-1.0-0
   # systemd-analyze for unit checks; cage, the compositor kiosk.service starts (verify needs it)

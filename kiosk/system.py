@@ -50,3 +50,18 @@ def thai_font(weight: str = "Regular") -> Path:
 
 def python_ok() -> bool:
     return sys.version_info[:2] >= MIN_PYTHON
+
+
+LIBTHAI_SONAME = "libthai.so.0"
+
+
+def thai_line_breaking_problem() -> str | None:
+    """Why Thai lines on screen would break inside words here (Qt breaks them with libthai's
+    dictionary, opened at run time; without it a word can be cut anywhere), or None."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(LIBTHAI_SONAME)
+    except OSError:
+        return "Qt cannot load libthai: Thai words would be cut at line ends; install the Debian package libthai0"
+    return None

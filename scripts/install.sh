@@ -76,8 +76,9 @@ APT_PACKAGES=(
   cage libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
   libusb-1.0-0 fonts-thai-tlwg
-  # Pillow's wheel bundles libraqm (the Thai receipt layout) but loads FriBiDi from the system
-  libfribidi0
+  # Pillow's wheel bundles libraqm (the Thai receipt layout) but loads FriBiDi from the system;
+  # Qt breaks Thai lines at word boundaries with libthai's dictionary, loaded at run time
+  libfribidi0 libthai0
 )
 # Needed only while the locked packages are installed (pyscard is built from its source
 # distribution): installed when missing, then removed again so the kiosk carries no compiler.

@@ -1,4 +1,4 @@
-"""Doctor: config, Python, CPU (AVX for dlib), Thai font, pcscd."""
+"""Doctor: config, Python, CPU (AVX for dlib), Thai font and line breaking, pcscd."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         return "ok", str(system.thai_font())
 
     yield guarded("system", "thai-font", font)
+
+    def thai_breaks() -> tuple[Status, str]:
+        problem = system.thai_line_breaking_problem()
+        if problem is None:
+            return "ok", "libthai loaded: Thai lines break at word boundaries on screen"
+        return "fail", problem
+
+    yield guarded("system", "thai-line-breaking", thai_breaks)
 
     def pcsc() -> tuple[Status, str]:
         ok, detail = pcscd.probe()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.fakes import FakeTechnician
 from ui.gesture import CornerGesture
@@ -112,7 +112,7 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     w.technician.enter_pin("2580")
     w.technician.submit_pin()
     assert w.technician.is_unlocked
-    qtbot.waitUntil(lambda: "printer" in " ".join(x.text() for x in w.technician.findChildren(type(w.technician.queue_label))))
+    qtbot.waitUntil(lambda: "printer" in " ".join(x.text() for x in w.technician.findChildren(QLabel)))
     assert "pending 3" in w.technician.queue_label.text()
     w.technician.printer_test.click()
     qtbot.waitUntil(lambda: "paper_out" in w.technician.action_result.text())

@@ -10,14 +10,15 @@ from ui import theme
 from ui.widgets.buttons import BigButton
 from ui.widgets.countdown import CountdownRing
 from ui.widgets.steps import StepIndicator
+from ui.widgets.text import WrappedLabel
 
 
 def wrapped_label(metrics: theme.Metrics, px: int, *, bold: bool = False, colour: str = theme.INK,
                   align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
-    """A word-wrapping label: Qt breaks Thai at word boundaries, so long lines stay readable."""
-    label = QLabel()
+    """A word-wrapping label that breaks Thai at word boundaries and keeps its marks inside
+    (`ui.widgets.text.WrappedLabel`)."""
+    label = WrappedLabel()
     label.setFont(theme.font(px, bold=bold))
-    label.setWordWrap(True)
     label.setAlignment(align)
     label.setStyleSheet(f"color: {colour}; background: transparent;")
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
