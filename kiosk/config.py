@@ -239,6 +239,9 @@ class UiSection(Section):
     """Screen dots per inch, used to size touch targets (at least 20 mm)."""
     technician_pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] = "2580"
     """PIN of the hidden technician screen (4-12 digits)."""
+    privacy_notice_url: Annotated[str, Field(pattern=r"^(https://\S+)?$")] = ""
+    """Where the agency publishes the full privacy notice (https://...): the consent screen shows
+    it as a QR code beside the short text. Empty: no QR."""
 
 
 class LoggingSection(Section):

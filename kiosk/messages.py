@@ -36,22 +36,27 @@ _ALL: tuple[Message, ...] = (
     # --- titles of the screens ---
     Message("idle.title", "ยืนยันตัวตนด้วยบัตรประชาชน", "Verify your identity with your ID card"),
     Message("idle.body", "แตะหน้าจอหรือเสียบบัตรประชาชนเพื่อเริ่ม", "Touch the screen or insert your ID card to start"),
+    Message("idle.bring.dga-smart-kiosk", "สิ่งที่ต้องใช้: บัตรประชาชนตัวจริง · โทรศัพท์มือถือที่รับ SMS ได้ · แอปทางรัฐในโทรศัพท์", "You will need: your own ID card · a mobile phone that receives SMS · the Tang Rat app on your phone"),
+    Message("idle.bring.boonterm", "สิ่งที่ต้องใช้: บัตรประชาชนตัวจริง · โทรศัพท์มือถือที่รับ SMS ได้", "You will need: your own ID card · a mobile phone that receives SMS"),
     Message("out_of_service.title", "ขออภัย ตู้นี้งดให้บริการชั่วคราว", "Sorry, this kiosk is out of service for now"),
     Message("choose.title", "เลือกบริการ", "Choose a service"),
     Message("choose.body", "แตะบริการที่ต้องการ", "Touch the service you need"),
-    Message("service.ial_upgrade", "ยืนยันตัวตนสำหรับแอปทางรัฐ (IAL 2.3)", "Verify identity for Tang Rat (IAL 2.3)"),
+    Message("service.ial_upgrade", "ยืนยันตัวตนสำหรับแอปทางรัฐ", "Verify your identity for the Tang Rat app"),
     Message("service.register", "ลงทะเบียนแอปทางรัฐ", "Register for Tang Rat"),
     Message("consent.title", "ความยินยอม", "Your consent"),
     Message(
         "consent.body",
-        "ตู้นี้จะอ่านข้อมูลจากบัตรประชาชนของท่าน ถ่ายภาพใบหน้าเพื่อเปรียบเทียบกับรูปในบัตร "
-        "และตรวจสอบหมายเลขโทรศัพท์มือถือ ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 "
-        "ภาพใบหน้าใช้เพื่อการเปรียบเทียบเท่านั้นและจะถูกลบทันทีเมื่อเสร็จสิ้น "
-        "ผลการยืนยันตัวตนจะส่งไปยังระบบกลางอย่างปลอดภัย (ฉบับ {version})",
-        "This kiosk will read your ID card, take a picture of your face to compare with the card "
-        "photo, and check your mobile number, under the Personal Data Protection Act B.E. 2562. "
-        "Your face picture is used only for the comparison and is deleted as soon as you finish. "
-        "The result is sent securely to the central system (version {version}).",
+        "• ตู้นี้จะอ่านข้อมูลจากบัตรประชาชนของท่าน\n"
+        "• ถ่ายภาพใบหน้าของท่านเพื่อเปรียบเทียบกับรูปในบัตร ภาพใช้เพื่อการนี้เท่านั้นและถูกลบทันทีเมื่อเสร็จ\n"
+        "• ตรวจสอบหมายเลขโทรศัพท์มือถือของท่านด้วยรหัสทาง SMS\n"
+        "• ส่งผลการยืนยันตัวตนไปยังระบบกลางอย่างปลอดภัย\n"
+        "ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 (ประกาศฉบับ{version})",
+        "• This kiosk will read your ID card\n"
+        "• It takes a picture of your face to compare with the card photo; the picture is used for "
+        "nothing else and is deleted as soon as you finish\n"
+        "• It checks your mobile number with a code sent by SMS\n"
+        "• It sends the result securely to the central system\n"
+        "Under the Personal Data Protection Act B.E. 2562 (notice of {version})",
     ),
     Message("consent.accept", "ยินยอม", "I agree"),
     Message("consent.decline", "ไม่ยินยอม", "I do not agree"),
@@ -79,7 +84,7 @@ _ALL: tuple[Message, ...] = (
         "Open the Tang Rat app and scan this QR code. Check that the app shows code {code}",
     ),
     Message("result_sms.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
-    Message("result_sms.body", "ลิงก์ SMS กำลังส่งไปที่ {phone}", "An SMS link is on its way to {phone}"),
+    Message("result_sms.body", "ลิงก์ทาง SMS กำลังส่งไปที่ {phone} เปิดลิงก์ในโทรศัพท์เพื่อทำรายการต่อในแอปทางรัฐ", "An SMS link is on its way to {phone}. Open it on your phone to continue in the Tang Rat app"),
     Message(
         "result_none.body",
         "ยืนยันตัวตนสำเร็จ แต่ไม่สามารถตรวจสอบหมายเลขโทรศัพท์ได้ จึงไม่มีการส่ง SMS "
@@ -103,9 +108,22 @@ _ALL: tuple[Message, ...] = (
     Message("still_there.body", "รายการจะยกเลิกใน {seconds} วินาที", "This session ends in {seconds} seconds"),
     Message("help.dga-smart-kiosk", "ศูนย์บริการ สพร. โทร 02 612 6060", "DGA Contact Center 02 612 6060"),
     Message("help.boonterm", "ศูนย์บริการบุญเติม โทร 1220", "Boonterm help line 1220"),
-    Message("step", "ขั้นตอนที่ {step} จาก {steps}", "Step {step} of {steps}"),
+    Message("steps.service", "บริการ", "Service"),
+    Message("steps.consent", "ยินยอม", "Consent"),
+    Message("steps.card", "บัตร", "Card"),
+    Message("steps.face", "ใบหน้า", "Face"),
+    Message("steps.phone", "โทรศัพท์", "Phone"),
+    Message("steps.result", "ผล", "Result"),
+    Message("unit.seconds", "วินาที", "sec"),
+    Message("result.code_label", "รหัสที่แอปจะแสดง", "Code the app will show"),
+    Message("result.time_left", "เวลาที่เหลือ", "Time left"),
+    Message("result.reference", "เลขอ้างอิง {reference}", "Reference {reference}"),
+    Message("consent.full_notice", "อ่านประกาศความเป็นส่วนตัวฉบับเต็ม: สแกนคิวอาร์โค้ดนี้", "Read the full privacy notice: scan this QR code"),
+    Message("simulation.banner", "โหมดจำลอง", "SIMULATION"),
+    Message("face.seconds_left", "เหลือเวลา {face_seconds} วินาที", "{face_seconds} seconds left"),
     # --- notices (shown alongside a screen) ---
-    Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ", "The receipt could not be printed. Your result is still valid"),
+    Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ โปรดจดเลขอ้างอิง {reference} ไว้", "The receipt could not be printed. Your result is still valid: please write down the reference {reference}"),
+    Message("notice.take_receipt", "โปรดรับใบรับจากช่องด้านล่างและเก็บไว้เป็นหลักฐาน", "Please take your receipt from the slot below and keep it"),
     Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
     # --- input errors (the citizen retries on the same screen) ---
     Message("phone.invalid", "หมายเลขไม่ถูกต้อง กรุณากรอกหมายเลขโทรศัพท์มือถือ 10 หลัก เช่น 081 234 5678", "That is not a valid mobile number. Enter 10 digits, e.g. 081 234 5678"),

@@ -36,11 +36,15 @@ class QrRenderError(ValueError):
     """The text cannot be drawn as the kiosk's QR code."""
 
 
-def matrix(text: str, *, medium: Medium = "screen") -> tuple[npt.NDArray[np.bool_], int]:
+def matrix(text: str, *, medium: Medium = "screen", link: bool = False) -> tuple[npt.NDArray[np.bool_], int]:
     """The symbol's modules (True = dark), quiet zone included, and its QR version: for screens
     that draw the code themselves (the UI scales it by a whole number). Encoded in native code
-    with the GIL released (`drivers.qr_symbol`), so any thread may call it."""
-    if not text or not set(text) <= ALPHANUMERIC:
+    with the GIL released (`drivers.qr_symbol`), so any thread may call it. A token must be
+    QR-alphanumeric; with `link`, the text is a web address (`https://...`, byte mode)."""
+    if link:
+        if not text.startswith("https://") or not text.isprintable() or " " in text:
+            raise QrRenderError("a link QR must be an https:// address")
+    elif not text or not set(text) <= ALPHANUMERIC:
         raise QrRenderError("QR text must be non-empty QR-alphanumeric (uppercase Base45)")
     try:
         return qr_symbol.modules(text, ERROR_CORRECTION[medium], quiet_zone=QUIET_ZONE_MODULES)

@@ -64,8 +64,6 @@ class KioskUi:
             frames=runtime.latest_frame,
             technician=runtime.technician,
             simulation_controls=runtime.simulation,
-            qr_lifetime_s=config.qr.lifetime_s,
-            countdown_s=config.flow.countdown_s,
         )
         self.bridge = ViewBridge(self.window)
         self.bridge.view_changed.connect(self._render)

@@ -48,7 +48,9 @@ class CornerGesture(QObject):
         # at widget level (the same event object and time stamp while it propagates).
         if isinstance(obj, QWindow):
             return False
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+        # Two quick taps arrive as a press and then a double-click (no second press): both count.
+        pressed = event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+        if pressed and isinstance(event, QMouseEvent):
             pos = event.globalPosition().toPoint()
         elif event.type() == QEvent.Type.TouchBegin and isinstance(event, QTouchEvent):
             pts = event.points()

@@ -33,8 +33,7 @@ def _app() -> Any:
 
 
 class Screenshotter:
-    def __init__(self, *, orientation: str = "portrait", dpi: int = 96, simulation: bool = False,
-                 qr_lifetime_s: int = 120, countdown_s: int = 15) -> None:
+    def __init__(self, *, orientation: str = "portrait", dpi: int = 96, simulation: bool = False) -> None:
         self._app = _app()
         from ui.widgets.illustrations import _CardArt
         from ui.window import KioskWindow
@@ -42,8 +41,7 @@ class Screenshotter:
         self._frame: Any = None
         self.window = KioskWindow(
             send=lambda _event: None, orientation=orientation, dpi=dpi, production=False,
-            simulation=simulation, frames=lambda: self._frame, qr_lifetime_s=qr_lifetime_s,
-            countdown_s=countdown_s,
+            simulation=simulation, frames=lambda: self._frame,
         )
         self._art_type = _CardArt
 

@@ -67,11 +67,11 @@ class SimulatorPanel(QWidget):
         grid = QGridLayout()
         group = QButtonGroup(self)
         buttons: dict[str, BigButton] = {}
-        columns = 1 if title == "Card" else 2  # profile names are long
+        columns = (2 if title == "Card" else 3) if self.m.portrait else (1 if title == "Card" else 2)
         for i, name in enumerate(names):
             b = BigButton(self.m, "secondary", px=self.m.small_px, pad=10)
             b.setText(name)
-            b.setCheckable(title != "Card")
+            b.setCheckable(True)
             b.clicked.connect(lambda _=False, n=name: action(n))  # type: ignore[operator]
             if title != "Card":
                 group.addButton(b)
@@ -103,6 +103,8 @@ class SimulatorPanel(QWidget):
     def refresh(self) -> None:
         card = self.controls.card_inserted()
         online = self.controls.network_online()
+        for name, b in self.card_buttons.items():
+            b.setChecked(name == card)
         for name, b in self.camera_buttons.items():
             b.setChecked(name == self.controls.camera_scenario())
         for name, b in self.printer_buttons.items():

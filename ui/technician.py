@@ -22,6 +22,42 @@ from ui.widgets.keypad import NumericKeypad, apply_key
 MAX_PIN_TRIES = 3
 
 
+def _age(seconds: float) -> str:
+    s = int(seconds)
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def _mib(n: float) -> str:
+    return f"{n / 1048576:.1f} MiB"
+
+
+def queue_summary(queue: Mapping[str, object]) -> str:
+    """The outbox figures in words a technician reads at a glance (no raw floats)."""
+    if not queue:
+        return "Outbox: no figures"
+    if "error" in queue:
+        return f"Outbox unavailable: {queue['error']}"
+
+    def number(key: str) -> float:
+        value = queue.get(key)
+        return float(value) if isinstance(value, int | float) else 0.0
+
+    parts = [f"{int(number(k))} {k.replace('_', ' ')}" for k in ("pending", "in_flight", "acknowledged", "dead")
+             if k in queue]
+    age = queue.get("oldest_pending_age_s")
+    if isinstance(age, int | float):
+        parts.append(f"oldest pending {_age(age)}")
+    if "disk_bytes" in queue:
+        used, budget = number("used_bytes"), number("budget_bytes")
+        share = f" ({100 * used / budget:.0f} % of the {_mib(budget)} budget)" if budget else ""
+        parts.append(f"{_mib(number('disk_bytes'))} on disk{share}")
+    return "Outbox: " + " · ".join(parts)
+
+
 class TechnicianScreen(QWidget):
     closed = Signal()
     unlocked = Signal()
@@ -110,8 +146,16 @@ class TechnicianScreen(QWidget):
     def _build_panel(self) -> QWidget:
         m = self._m
         page = QWidget()
-        col = QVBoxLayout(page)
+        # Landscape: the states and figures on the left at full height, the actions beside them.
+        split = QVBoxLayout(page) if m.portrait else QHBoxLayout(page)
+        split.setSpacing(m.margin)
+        col = QVBoxLayout()
         col.setSpacing(m.margin // 2)
+        split.addLayout(col, 3)
+        actions = col if m.portrait else QVBoxLayout()
+        if not m.portrait:
+            actions.setSpacing(m.margin // 2)
+            split.addLayout(actions, 2)
         title = wrapped_label(m, m.title_px, bold=True)
         title.setText("Technician")
         col.addWidget(title)
@@ -123,6 +167,8 @@ class TechnicianScreen(QWidget):
         self.action_result = wrapped_label(m, m.small_px, colour=theme.BLUE)
         col.addWidget(self.action_result)
         col.addStretch(1)
+        if not m.portrait:
+            actions.addStretch(1)
         self.refresh = BigButton(m, "secondary")
         self.refresh.setText("Refresh")
         self.refresh.clicked.connect(self.refresh_requested)
@@ -139,7 +185,7 @@ class TechnicianScreen(QWidget):
         self.close_button.setText("Back to the kiosk")
         self.close_button.clicked.connect(self.close_screen)
         for b in (self.refresh, self.printer_test, self.maintenance, self.back_in_service, self.close_button):
-            col.addWidget(b)
+            actions.addWidget(b)
         return page
 
     def set_status(self, devices: Mapping[str, tuple[str, str]], queue: Mapping[str, object]) -> None:
@@ -157,10 +203,7 @@ class TechnicianScreen(QWidget):
                 label.setStyleSheet(f"color: {c};")
                 label.setWordWrap(col == 2)
                 self.devices_box.addWidget(label, row, col)
-        self.queue_label.setText(
-            "Outbox: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in queue.items())
-            if queue else "Outbox: no figures"
-        )
+        self.queue_label.setText(queue_summary(queue))
 
     def set_action_result(self, text: str) -> None:
         self.action_result.setText(text)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.journey import events
-from kiosk.journey.states import STATES, StateName
+from kiosk.journey.states import STATES, STEP_NAMES, StateName
 from kiosk.journey.view import View
 from kiosk.runtime.api import SimulationControls, TechnicianControls
 from ui import lockdown, theme
@@ -54,8 +54,6 @@ class KioskWindow(QWidget):
         frames: Callable[[], Any] | None = None,
         technician: TechnicianControls | None = None,
         simulation_controls: SimulationControls | None = None,
-        qr_lifetime_s: int = 120,
-        countdown_s: int = 15,
     ) -> None:
         super().__init__()
         theme.load_thai_font()
@@ -63,7 +61,6 @@ class KioskWindow(QWidget):
         self.send: Send = send
         self.production = production
         self.view: View | None = None
-        self.countdown_total = countdown_s
         self._allow_close = False
         self._lock: lockdown.Lockdown | None = None
         self.setObjectName("kiosk")
@@ -80,12 +77,13 @@ class KioskWindow(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         self.header = Header(m, simulation)
-        self.header.language_clicked.connect(lambda: self.send(events.ToggleLanguage()))
+
         col.addWidget(self.header)
         self.stack = QStackedWidget()
         col.addWidget(self.stack, 1)
         self.footer = Footer(m)
         self.footer.cancel_clicked.connect(lambda: self.send(events.Cancel()))
+        self.footer.language_clicked.connect(lambda: self.send(events.ToggleLanguage()))
         col.addWidget(self.footer)
 
         self.screens: dict[str, Screen] = {
@@ -95,14 +93,14 @@ class KioskWindow(QWidget):
             "card": CardScreen(m, self._send),
             "face": FaceScreen(m, self._send, frames),
             "phone": PhoneScreen(m, self._send),
-            "result": ResultScreen(m, self._send, qr_lifetime_s),
+            "result": ResultScreen(m, self._send),
             "farewell": FarewellScreen(m, self._send),
             "error": ErrorScreen(m, self._send),
         }
         for screen in self.screens.values():
             self.stack.addWidget(screen)
 
-        self.still_there = StillThereOverlay(m, self._send, countdown_s, self)
+        self.still_there = StillThereOverlay(m, self._send, self)
         self.still_there.hide()
 
         self.technician_controls = technician
@@ -153,8 +151,11 @@ class KioskWindow(QWidget):
         self.still_there.setGeometry(self.rect())
         self.technician.setGeometry(self.rect())
         if self.simulator is not None:
-            w = min(self.width(), self.metrics.mm(150))
-            self.simulator.setGeometry(self.width() - w, 0, w, self.height())
+            if self.metrics.portrait:  # over the upper part: the citizen's controls stay usable below
+                self.simulator.setGeometry(0, 0, self.width(), round(self.height() * 0.42))
+            else:
+                w = min(self.width(), self.metrics.mm(150))
+                self.simulator.setGeometry(self.width() - w, 0, w, self.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.production and not self._allow_close:
@@ -192,13 +193,13 @@ class KioskWindow(QWidget):
                     other.clear()
             self.stack.setCurrentWidget(screen)
         screen.show_view(view)
-        self.header.language.setText(text(view, "button.language"))
-        self.header.steps.set_step(view.step, view.steps)
+        self.header.steps.set_step(view.step, tuple(text(view, code) for code in STEP_NAMES[:view.steps]))
         self.header.simulation.setVisible(view.simulation or self.simulator is not None)
+        self.header.simulation.setText(text(view, "simulation.banner"))
         ring = view.countdown_s if (view.countdown_s is not None and not view.still_there) else None
-        self.header.countdown.set_time(ring, self.countdown_total if ring is not None else None)
+        self.header.countdown.set_time(ring, view.countdown_total_s, text(view, "unit.seconds"))
         self.footer.set_texts(text(view, "button.cancel") if view.can_cancel else None,
-                              text(view, view.help_line))
+                              text(view, view.help_line), text(view, "button.language"))
         self.still_there.setVisible(view.still_there)
         if view.still_there:
             self.still_there.show_view(view)

@@ -161,8 +161,7 @@ def _write_screens(screens: list[tuple[View, Any]], folder: Path, cfg: Any, json
         try:
             from ui.screenshot import Screenshotter
 
-            shots = Screenshotter(orientation=cfg.ui.orientation, dpi=cfg.ui.dpi, simulation=True,
-                                  qr_lifetime_s=cfg.qr.lifetime_s, countdown_s=cfg.flow.countdown_s)
+            shots = Screenshotter(orientation=cfg.ui.orientation, dpi=cfg.ui.dpi, simulation=True)
         except Exception as e:  # no Qt here: still give the views, and say why
             reason = f"the UI could not be loaded: {type(e).__name__}: {e}"
             print(f"demo: screens written as JSON views ({reason})", file=sys.stderr)

@@ -83,8 +83,9 @@ def _run_dev(args: argparse.Namespace) -> int:
 
     state_dir = args.state_dir or DEV_STATE_DIR
     cfg = _ui_overrides(dev_config(state_dir, _dev_base(args)), args)
-    if args.orientation is None and not (getattr(args, "config", None) or os.environ.get(config_mod.ENV_VAR)):
-        cfg = config_mod.with_overrides(cfg, ui={"orientation": "landscape"})  # fits a desktop screen
+    forced = args.orientation is None and not (getattr(args, "config", None) or os.environ.get(config_mod.ENV_VAR))
+    if forced:  # a 1080x1920 window does not fit a desktop screen: say so, and how to get the kiosk's
+        cfg = config_mod.with_overrides(cfg, ui={"orientation": "landscape"})
     enforce(cfg)
     if not has_display():
         return no_display()
@@ -96,5 +97,8 @@ def _run_dev(args: argparse.Namespace) -> int:
         print(f"kiosk (development): simulated devices, reference server {server}, state in "
               f"{cfg.state_dir}; open the simulator panel to insert a card; one-time codes appear here",
               file=sys.stderr)
+        if forced:
+            print("kiosk (development): landscape window to fit a desktop screen; kiosks are portrait "
+                  "(ui.orientation): see that layout with --orientation portrait", file=sys.stderr)
         stack.echo_sms(lambda text: print(f"[simulated SMS] {text}", file=sys.stderr, flush=True))
         return ui_main(cfg, stack.runtime)

@@ -40,11 +40,14 @@ class DevStackError(Exception):
 
 
 def dev_config(state_dir: Path = DEV_STATE_DIR, base: Config | None = None, **sections: dict[str, Any]) -> Config:
-    """A development config: every device simulated, development mode, SIMULATION shown,
-    landscape window, the state folder given. `sections` override further keys (tests, bench)."""
+    """A development config: every device simulated, development mode, SIMULATION shown, an
+    example privacy-notice address, the state folder given. `sections` override further keys
+    (tests, bench)."""
     cfg = with_overrides(
         base or Config(),
         kiosk={"mode": "development", "simulation": True, "site_name": "Kiosk (development)"},
+        # an example address: an agency sets where its own privacy notice is published
+        ui={"privacy_notice_url": "https://www.example.com/kiosk/privacy-notice"},
         **{"devices.card": {"backend": "simulated"}, "devices.camera": {"backend": "simulated"},
            "devices.printer": {"backend": "simulated"}},
         storage={"state_dir": str(state_dir.absolute())},

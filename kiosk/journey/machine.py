@@ -146,6 +146,7 @@ class Flow(Journey):
             self.notices = []
             self.error = self.error_action = self.thank_you_body = None
             self.reminder = False
+            self.last_ending = None
         elif state == S.TAKE_CARD:
             self.reminder = False
         entry = ON_ENTER.get(state)
@@ -170,6 +171,7 @@ class Flow(Journey):
             s.wipe()
             self.session = None
         out.append(fx.SessionEnded(ending, recorded=s is not None))
+        self.last_ending = ending
         # Before the citizen chose a service there is nothing to report: no error screen.
         error = ending.error if s is not None else None
         self.error, self.error_action = (error, ending.action) if error is not None else (None, None)

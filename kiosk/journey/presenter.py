@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import math
 
+from kiosk.face.guide import guide
 from kiosk.journey.context import Journey
+from kiosk.journey.endings import Ending
 from kiosk.journey.session import Session
 from kiosk.journey.states import STATES, STEPS, StateName
 from kiosk.journey.view import View, mask_phone
@@ -31,25 +33,33 @@ def present(j: Journey) -> View:
     if state == S.TAKE_CARD and j.reminder:
         body = "take_card.reminder"
     still_there = j.still_there_until is not None
-    countdown: int | None = None
+    countdown = total = None
     if still_there:
-        countdown = j.seconds_until(j.still_there_until)
+        countdown, total = j.seconds_until(j.still_there_until), j.cfg.flow.countdown_s
     elif state in (S.ERROR, S.THANK_YOU):
-        countdown = j.seconds_until(j.deadline)
+        countdown, seconds = j.seconds_until(j.deadline), row.seconds(j.cfg.flow)
+        total = round(seconds) if seconds is not None else None
     face = s if state == S.FACE else None
     qr = s.qr if s is not None and state == S.RESULT_QR else None
+    result = state in (S.RESULT_QR, S.RESULT_SMS)
+    # After a session that did not end verified, "take your card" shows no finished journey.
+    step = row.step if state != S.TAKE_CARD or j.last_ending is Ending.VERIFIED else 0
+    camera = j.cfg.devices.camera
+    oval = guide(j.cfg.face, camera.width, camera.height) if face is not None else None
     return View(
         state=state,
         language=j.language,
         title=title,
         body=body,
-        step=row.step,
-        steps=STEPS if row.step else 0,
+        step=step,
+        steps=STEPS if step else 0,
         can_cancel=row.cancel,
         still_there=still_there,
         countdown_s=countdown,
+        countdown_total_s=total,
         purpose=s.purpose if s is not None else None,
         consent_version=j.cfg.flow.consent_version if state == S.CONSENT else None,
+        privacy_notice_url=(j.cfg.ui.privacy_notice_url or None) if state == S.CONSENT else None,
         first_name=first_name(s, j.language) if state == S.FACE else None,
         masked_phone=mask_phone(s.phone_national) if s is not None and s.phone_national else None,
         face_preview=face is not None,
@@ -66,6 +76,10 @@ def present(j: Journey) -> View:
         display_code=qr.display_code if qr is not None else None,
         qr_seconds_left=(j.seconds_until(s.qr_expires_mono)
                          if s is not None and state == S.RESULT_QR and s.qr_expires_mono is not None else None),
+        result_seconds_left=j.seconds_until(j.deadline) if result else None,
+        result_total_s=j.cfg.flow.result_timeout_s if result else None,
+        face_guide=(oval.cx, oval.cy, oval.w, oval.h) if oval is not None else None,
+        bring=f"idle.bring.{j.cfg.kiosk.profile}" if state == S.IDLE and not out_of_service else None,
         reference_code=s.reference_code if s is not None else None,
         printing=j.printing,
         notices=tuple(j.notices),

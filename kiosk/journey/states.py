@@ -73,8 +73,9 @@ class State:
 
 S = StateName
 E = Ending
-STEPS = 6
-"""Steps in the indicator: service, consent, card, face, phone, result."""
+STEP_NAMES = ("steps.service", "steps.consent", "steps.card", "steps.face", "steps.phone", "steps.result")
+"""The indicator's steps, as message codes of their names (the step of a state is its index + 1)."""
+STEPS = len(STEP_NAMES)
 
 # state           screen      title                 body               step deadline               on timeout          cancel idle   card
 STATES: dict[StateName, State] = {

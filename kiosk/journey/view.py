@@ -31,9 +31,13 @@ class View:
     """True while the "are you still there?" countdown is shown (over the current screen)."""
     countdown_s: int | None = None
     """Seconds left on the visible countdown (still-there, error screen, thank-you), else None."""
+    countdown_total_s: int | None = None
+    """The whole length of that countdown (a ring shows `countdown_s` as a share of it)."""
     purpose: str | None = None
     """The chosen service: `ial_upgrade` or `register`."""
     consent_version: str | None = None
+    privacy_notice_url: str | None = None
+    """CONSENT: where the full notice is published (shown as a QR), if the kiosk is told."""
     first_name: str | None = None
     """FACE only: the citizen's first name in the view's language (the Thai name when there is no
     English one), greeting them so they see their card was read (`face.greeting`); else None."""
@@ -60,6 +64,16 @@ class View:
     display_code: int | None = None
     """The two-digit code shown large beside the QR (10-99)."""
     qr_seconds_left: int | None = None
+    """Seconds the QR on screen stays valid (a fresh one replaces it shortly before)."""
+    result_seconds_left: int | None = None
+    """RESULT_QR / RESULT_SMS: seconds the result stays on screen (the time left to scan)."""
+    result_total_s: int | None = None
+    """The whole time a result stays on screen."""
+    face_guide: tuple[float, float, float, float] | None = None
+    """FACE: where the quality gate wants the face, as fractions of the camera frame: the oval's
+    centre x, centre y, width and height (the UI draws the oval there, mapped like the frame)."""
+    bring: str | None = None
+    """IDLE: message code of what the citizen needs to bring (per kiosk profile)."""
     reference_code: str | None = None
     """Human reference of the record (e.g. `K7Q-4MX`), printed on the receipt too."""
     printing: bool = False
@@ -82,17 +96,37 @@ class View:
     services: tuple[str, ...] = field(default=("ial_upgrade", "register"))
 
     def message_values(self) -> dict[str, object]:
-        """Values for the placeholders of this view's messages (`Message.format(**values)`)."""
+        """Values for the placeholders of this view's messages (`Message.format(**values)`), each
+        written the way the view's language writes it (a Thai date in the Buddhist era)."""
         return {
             "code": self.display_code if self.display_code is not None else "",
             "name": self.first_name or "",
             "phone": self.masked_phone or "",
             "seconds": self.countdown_s if self.still_there else (self.otp_resend_in_s or 0),
             "attempts": self.otp_attempts_left if self.otp_attempts_left is not None else "",
-            "version": self.consent_version or "",
+            "version": month_of(self.consent_version, self.language) if self.consent_version else "",
+            "reference": self.reference_code or "",
+            "face_seconds": self.face_seconds_left if self.face_seconds_left is not None else "",
             "step": self.step,
             "steps": self.steps,
         }
+
+
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
+               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
+
+
+def month_of(version: str, language: Language) -> str:
+    """A `YYYY-MM` version as a reader of `language` writes a month: `มกราคม 2569` (Buddhist
+    era) or `January 2026`; anything else is shown as it is."""
+    year, _, month = version.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return version
+    if language == "th":
+        return f"{THAI_MONTHS[int(month) - 1]} {int(year) + 543}"
+    return f"{ENGLISH_MONTHS[int(month) - 1]} {year}"
 
 
 def mask_phone(national_digits: str) -> str:

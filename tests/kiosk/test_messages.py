@@ -42,6 +42,7 @@ DYNAMIC = {
     "service.": {"ial_upgrade", "register"},
     "challenge.": {"blink", "turn_left", "turn_right"},
     "help.": {"dga-smart-kiosk", "boonterm"},
+    "idle.bring.": {"dga-smart-kiosk", "boonterm"},
 }
 
 

@@ -13,6 +13,7 @@ S = StateName
 FIRST_NAME = "สมชายทดสอบ"
 PHONE_DIGITS = "0812345678"
 MASKED_PHONE = "08x-xxx-5678"
+GUIDE = (0.5, 0.5, 0.58, 0.81)
 QR_TEXT = "HC1:" + "6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B" * 4
 
 
@@ -25,16 +26,17 @@ def _v(state: StateName, title: str, body: str | None = None, **kw: object) -> V
 def sample_views() -> dict[str, View]:
     hint = Message("move_closer", "กรุณาขยับเข้ามาใกล้อีกนิด", "Please move closer")
     return {
-        "idle": _v(S.IDLE, "idle.title", "idle.body"),
+        "idle": _v(S.IDLE, "idle.title", "idle.body", bring="idle.bring.dga-smart-kiosk"),
         "out_of_service": _v(S.IDLE, "out_of_service.title", "action.try_later", out_of_service=True),
         "choose_service": _v(S.CHOOSE_SERVICE, "choose.title", "choose.body", can_cancel=True),
-        "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01"),
+        "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01",
+                      privacy_notice_url="https://www.example.com/kiosk/privacy-notice"),
         "insert_card": _v(S.INSERT_CARD, "insert_card.title", "insert_card.body", can_cancel=True),
         "reading": _v(S.READING, "reading.title", "reading.body", can_cancel=True, card_present=True),
         "face": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
-                   camera_hint=hint, face_seconds_left=84, first_name=FIRST_NAME),
+                   camera_hint=hint, face_seconds_left=84, first_name=FIRST_NAME, face_guide=GUIDE),
         "face_challenge": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
-                             challenge="challenge.turn_left", face_seconds_left=61),
+                             challenge="challenge.turn_left", face_seconds_left=61, face_guide=GUIDE),
         "phone": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, first_name=FIRST_NAME,
                     phone_error="phone.invalid"),
         "otp": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE,
@@ -42,19 +44,23 @@ def sample_views() -> dict[str, View]:
         "otp_busy": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE, busy=True),
         "issuing": _v(S.ISSUING, "issuing.title"),
         "result_qr": _v(S.RESULT_QR, "result_qr.title", "result_qr.body", qr_text=QR_TEXT, display_code=47,
-                        qr_seconds_left=93, reference_code="K7Q-4MX", first_name=FIRST_NAME,
+                        qr_seconds_left=93, result_seconds_left=165, result_total_s=180,
+                        reference_code="K7Q-4MX", first_name=FIRST_NAME,
                         notices=("notice.receipt_not_printed", "notice.phone_not_verified")),
         "result_sms": _v(S.RESULT_SMS, "result_sms.title", "result_sms.body", masked_phone=MASKED_PHONE,
+                         result_seconds_left=41, result_total_s=180,
                          reference_code="K7Q-4MX", notices=("notice.receipt_not_printed",)),
         "printing": _v(S.PRINTING, "printing.title", printing=True, qr_text=QR_TEXT, display_code=47,
                        qr_seconds_left=80),
         "take_card": _v(S.TAKE_CARD, "take_card.title", card_present=True),
         "take_card_reminder": _v(S.TAKE_CARD, "take_card.title", card_present=True, reminder=True),
-        "thank_you": _v(S.THANK_YOU, "thank_you.title", "thank_you.declined", countdown_s=5),
-        "still_there": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, still_there=True, countdown_s=12),
+        "thank_you": _v(S.THANK_YOU, "thank_you.title", "thank_you.declined", countdown_s=5,
+                        countdown_total_s=6, notices=("notice.take_receipt",)),
+        "still_there": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, still_there=True, countdown_s=12,
+                          countdown_total_s=15),
         **{
             f"error_{code.split('.', 1)[1]}": _v(S.ERROR, "error.title", error=code, error_action=action,
-                                                 countdown_s=20)
+                                                 countdown_s=11, countdown_total_s=15)
             for code, action in (
                 ("error.card_expired", "action.renew_card"),
                 ("error.face_mismatch", "action.call_help"),

@@ -129,7 +129,7 @@ def test_ready_and_watchdog_reach_systemd_from_the_gui_loop(qtbot, tmp_path: Pat
                     break
             assert any(b"READY=1" in m for m in messages)
             assert len([m for m in messages if b"WATCHDOG=1" in m]) >= 3
-            kiosk.window.header.language.click()
+            kiosk.window.footer.language.click()
         assert runtime.started and runtime.stopped
         assert type(runtime.sent[-1]).__name__ == "ToggleLanguage"
     finally:

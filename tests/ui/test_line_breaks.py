@@ -20,7 +20,7 @@ from ui.widgets.text import NBSP, keep_together
 pytestmark = pytest.mark.display
 
 VALUES = {"code": 47, "phone": "08x-xxx-5678", "seconds": 15, "attempts": 2, "version": "2026-01",
-          "step": 3, "steps": 6, "name": "สมชาย", "date": "1 ม.ค. 2569"}
+          "step": 3, "steps": 6, "name": "สมชาย", "reference": "K7Q-4MX", "face_seconds": 84}
 
 
 def test_groups_and_repetition_marks_are_kept_together() -> None:

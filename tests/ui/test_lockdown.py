@@ -113,7 +113,7 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     w.technician.submit_pin()
     assert w.technician.is_unlocked
     qtbot.waitUntil(lambda: "printer" in " ".join(x.text() for x in w.technician.findChildren(QLabel)))
-    assert "pending 3" in w.technician.queue_label.text()
+    assert "3 pending" in w.technician.queue_label.text()  # figures in words (no raw floats)
     w.technician.printer_test.click()
     qtbot.waitUntil(lambda: "paper_out" in w.technician.action_result.text())
     assert tech.printed == 1
@@ -177,7 +177,7 @@ def test_simulator_panel_drives_the_controls_and_fits(qtbot, orientation: str) -
     qtbot.addWidget(w)
     w.show()
     assert w.header.simulation.isVisible() and not w.simulator.isVisible()
-    w.header.simulation.click()
+    qtbot.mouseClick(w.header.simulation, Qt.MouseButton.LeftButton)  # a badge, touched
     assert w.simulator.isVisible()
     w.simulator.card_buttons["lifelong-bangkok"].click()
     w.simulator.camera_buttons["printed_photo"].click()

@@ -60,7 +60,7 @@ def test_language_switches_live_on_the_same_screen(qapp) -> None:
                                                      for f in views["consent"].__slots__}, "language": "en"}))
         en = shots.window.screens["consent"].title.text()
         assert th == "ความยินยอม" and en == "Your consent"
-        assert shots.window.header.language.text() == "ภาษาไทย"
+        assert shots.window.footer.language.text() == "ภาษาไทย"
 
 
 def test_the_face_screen_greets_the_citizen_by_first_name_and_forgets_it(qapp) -> None:

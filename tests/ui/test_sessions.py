@@ -242,7 +242,7 @@ def test_language_toggle_switches_the_live_session(at_dga: Citizen) -> None:
     c.touch_idle()
     c.wait(S.CHOOSE_SERVICE)
     assert c.w.screens["service"].title.text() == "เลือกบริการ"
-    c.click(c.w.header.language)
+    c.click(c.w.footer.language)
     c.wait_for(lambda v: v.language == "en")
     assert c.w.screens["service"].title.text() == "Choose a service"
     c.click(c.w.footer.cancel)

@@ -17,7 +17,7 @@ from ui.widgets.chrome import wrapped_label
 pytestmark = pytest.mark.display
 
 VALUES = {"code": 47, "phone": "08x-xxx-5678", "seconds": 15, "attempts": 2, "version": "2026-01",
-          "step": 3, "steps": 6, "name": "สมชายทดสอบ", "date": "1 ม.ค. 2569"}
+          "step": 3, "steps": 6, "name": "สมชายทดสอบ", "reference": "K7Q-4MX", "face_seconds": 84}
 
 
 def _label_kinds(orientation: str) -> set[tuple[int, bool, int, str]]:

@@ -1,4 +1,5 @@
-"""CONSENT: the versioned PDPA and biometric consent text, agree or decline."""
+"""CONSENT: the versioned PDPA and biometric consent in short points, the full notice as a QR
+(where the kiosk is told its address), agree or decline within reach at the bottom."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, text
 from ui.widgets.buttons import BigButton
+from ui.widgets.qr import QrView
 
 
 class ConsentScreen(Screen):
@@ -17,6 +19,14 @@ class ConsentScreen(Screen):
         super().__init__(metrics, send)
         self.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.body.setFont(theme.font(metrics.small_px + 4))
+        notice = QHBoxLayout()
+        notice.setSpacing(metrics.margin // 2)
+        self.notice_qr = QrView(link=True)
+        self.notice_qr.setFixedSize(metrics.mm(45), metrics.mm(45))
+        notice.addWidget(self.notice_qr)
+        self.notice_text = self.label(metrics.small_px, align=Qt.AlignmentFlag.AlignLeft)
+        notice.addWidget(self.notice_text, 1)
+        self.column.addLayout(notice)
         self.column.addStretch(1)
         row = QHBoxLayout()
         row.setSpacing(metrics.margin // 2)
@@ -30,5 +40,14 @@ class ConsentScreen(Screen):
 
     def show_view(self, view: View) -> None:
         super().show_view(view)
+        url = view.privacy_notice_url
+        self.notice_qr.set_text(url)
+        self.notice_qr.setVisible(bool(url))
+        self.notice_text.setText(text(view, "consent.full_notice") if url else "")
+        self.notice_text.setVisible(bool(url))
         self.accept.setText(text(view, "consent.accept"))
         self.decline.setText(text(view, "consent.decline"))
+
+    def clear(self) -> None:
+        super().clear()
+        self.notice_qr.set_text(None)

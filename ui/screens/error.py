@@ -1,18 +1,23 @@
-"""ERROR: what went wrong and what to do next, in large type, with OK."""
+"""ERROR: a sign, what went wrong and what to do next, in large type, with OK."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
 
 from kiosk.journey import events
 from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, text
 from ui.widgets.buttons import BigButton
+from ui.widgets.illustrations import AlertArt
 
 
 class ErrorScreen(Screen):
     def __init__(self, metrics: theme.Metrics, send: Send) -> None:
         super().__init__(metrics, send)
         self.title.setStyleSheet(f"color: {theme.RED}; background: transparent;")
+        self.sign = AlertArt(metrics.touch + metrics.mm(10))
+        self.column.insertWidget(0, self.sign, 0, Qt.AlignmentFlag.AlignHCenter)
         self.column.insertStretch(0, 1)
         self.problem = self.label(metrics.title_px - 8, bold=True)
         self.column.addWidget(self.problem)

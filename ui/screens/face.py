@@ -76,8 +76,10 @@ class FaceScreen(Screen):
         # The challenge outranks the positioning hint: it is what the citizen must do now.
         hint = text(view, view.challenge) if view.challenge else message_text(view, view.camera_hint)
         self.hint.setText(hint)
+        self.preview.set_guide(view.face_guide)
         self.preview.set_guide_ok(bool(view.challenge) or (view.face_preview and view.camera_hint is None))
-        self.seconds.setText(str(view.face_seconds_left) if view.face_seconds_left is not None else "")
+        timed = view.face_seconds_left is not None
+        self.seconds.setText(text(view, "face.seconds_left") if timed else "")
         if view.face_preview and self.frames is not None:
             if not self._timer.isActive():
                 self._timer.start()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QMouseEvent
 from kiosk.journey import events
 from kiosk.journey.view import View
 from ui import theme
-from ui.screens.base import Screen, Send
+from ui.screens.base import Screen, Send, text
 from ui.widgets.illustrations import InsertCardArt
 
 
@@ -18,6 +18,8 @@ class IdleScreen(Screen):
         self.column.insertStretch(0, 1)
         self.art = InsertCardArt()
         self.column.addWidget(self.art, 3)
+        self.bring = self.label(metrics.body_px, colour=theme.BLUE)
+        self.column.addWidget(self.bring)
         self.column.addStretch(1)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
@@ -28,5 +30,7 @@ class IdleScreen(Screen):
         super().show_view(view)
         # Out of service (maintenance, reader fault, storage budget): no card picture, a red title.
         self.art.setVisible(not view.out_of_service)
+        self.bring.setText(text(view, view.bring))
+        self.bring.setVisible(bool(view.bring))
         colour = theme.RED if view.out_of_service else theme.INK
         self.title.setStyleSheet(f"color: {colour}; background: transparent;")

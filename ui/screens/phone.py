@@ -39,8 +39,8 @@ class PhoneScreen(Screen):
         split.setSpacing(metrics.margin)
         left = QVBoxLayout()
         left.setSpacing(metrics.margin // 2)
-        split.addLayout(left, 1)
-        self.column.addLayout(split)
+        split.addLayout(left, 0 if metrics.portrait else 1)
+        self.column.addLayout(split, 1)
         self.entry = self.label(metrics.title_px + 12, bold=True, colour=theme.BLUE)
         self.entry.setMinimumHeight(metrics.touch)
         self.entry.setStyleSheet(
@@ -53,7 +53,9 @@ class PhoneScreen(Screen):
         left.addWidget(self.busy)
         self.keypad = NumericKeypad(metrics)
         self.keypad.key.connect(self._key)
-        split.addWidget(self.keypad, 1)
+        if metrics.portrait:  # the keypad in the lower half, within reach; what is typed above
+            split.addStretch(1)
+        split.addWidget(self.keypad, 0 if metrics.portrait else 1)
         row = QHBoxLayout()
         self.resend = BigButton(metrics, "secondary", px=metrics.small_px)
         self.resend.clicked.connect(lambda: self.send(events.ResendOtp()))
@@ -66,7 +68,6 @@ class PhoneScreen(Screen):
         else:
             left.addStretch(1)
             left.addLayout(row)
-        self.column.addStretch(1)
 
     @property
     def max_len(self) -> int:
@@ -84,7 +85,7 @@ class PhoneScreen(Screen):
 
     def _show_entry(self) -> None:
         if self.state == StateName.OTP:
-            shown = " ".join(self.digits.ljust(OTP_DIGITS, "_"))
+            shown = " ".join(self.digits.ljust(OTP_DIGITS, "–"))  # a clear bar per digit still to type
         else:
             shown = group_phone(self.digits) or " "
         self.entry.setText(shown)

@@ -12,7 +12,8 @@ from ui.widgets.buttons import BigButton
 class ServiceScreen(Screen):
     def __init__(self, metrics: theme.Metrics, send: Send) -> None:
         super().__init__(metrics, send)
-        self.column.addStretch(1)
+        # The choice sits in the lower half of a portrait screen, within reach; the words above.
+        self.column.addStretch(3 if metrics.portrait else 1)
         self.buttons: dict[str, BigButton] = {}
         for purpose in ("ial_upgrade", "register"):
             b = BigButton(metrics, "primary")
@@ -20,7 +21,7 @@ class ServiceScreen(Screen):
             b.clicked.connect(lambda _=False, p=purpose: self.send(events.ChooseService(p)))
             self.column.addWidget(b)
             self.buttons[purpose] = b
-        self.column.addStretch(2)
+        self.column.addStretch(1 if metrics.portrait else 2)
 
     def show_view(self, view: View) -> None:
         super().show_view(view)

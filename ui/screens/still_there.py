@@ -16,14 +16,13 @@ from ui.widgets.countdown import CountdownRing
 
 
 class StillThereOverlay(QWidget):
-    def __init__(self, metrics: theme.Metrics, send: Send, total_s: int,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, metrics: theme.Metrics, send: Send, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.send = send
-        self.total_s = total_s
         outer = QVBoxLayout(self)
         outer.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        outer.addStretch(1)
+        # In portrait the card sits low, its Continue button within reach.
+        outer.addStretch(3 if metrics.portrait else 1)
         card = QFrame()
         card.setObjectName("card")
         card.setStyleSheet(f"#card {{ background: {theme.PAPER}; border-radius: 24px; }}")
@@ -45,7 +44,7 @@ class StillThereOverlay(QWidget):
     def show_view(self, view: View) -> None:
         self.title.setText(text(view, "still_there.title"))
         self.body.setText(text(view, "still_there.body"))
-        self.ring.set_time(view.countdown_s, self.total_s)
+        self.ring.set_time(view.countdown_s, view.countdown_total_s, text(view, "unit.seconds"))
         self.button.setText(text(view, "button.still_here"))
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)

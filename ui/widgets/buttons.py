@@ -39,5 +39,6 @@ class BigButton(QPushButton):
             f"QPushButton {{ background: {bg}; color: {fg}; border: 4px solid {border};"
             f" border-radius: {radius}px; padding: 8px {pad}px; }}"
             f"QPushButton:pressed {{ background: {pressed}; }}"
+            f"QPushButton:checked {{ background: {theme.BLUE}; color: #ffffff; border-color: {theme.BLUE}; }}"
             f"QPushButton:disabled {{ background: #d0d0d0; color: #6b6b6b; border-color: #d0d0d0; }}"
         )

@@ -1,8 +1,11 @@
-"""The live camera preview with an oval face guide.
+"""The live camera preview with an oval face guide where the quality gate measures.
 
 Frames arrive as NumPy BGR arrays (the camera's `Frame.image`). Each is wrapped as a QImage and
 copied at once, so the preview never holds a reference to the camera's buffer.
-The preview is mirrored, as citizens expect from a mirror.
+The preview is mirrored, as citizens expect from a mirror, and shows the whole frame (never
+cropped: what the gate sees is what the citizen sees). The oval is the gate's own guide
+(`View.face_guide`, fractions of the frame, from `kiosk.face.guide`) mapped exactly as the frame
+is, so a face inside the oval is a face the gate can accept, in portrait and landscape alike.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ class CameraPreview(QWidget):
         super().__init__(parent)
         self._image: QImage | None = None
         self._guide_ok = False
+        self._guide: tuple[float, float, float, float] = (0.5, 0.5, 0.58, 0.8)
+        self._frame_size: tuple[int, int] = (640, 480)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_frame(self, image: Any | None) -> None:
@@ -33,8 +38,33 @@ class CameraPreview(QWidget):
             # here keeps the camera's (or a wiped session's) array alive.
             wrapped = QImage(image.data, w, h, int(image.strides[0]), QImage.Format.Format_BGR888)
             self._image = wrapped.copy()
+            self._frame_size = (w, h)
             del wrapped
         self.update()
+
+    def set_guide(self, guide: tuple[float, float, float, float] | None) -> None:
+        """Where the gate wants the face: centre x, centre y, width, height as frame fractions."""
+        if guide is not None and guide != self._guide:
+            self._guide = guide
+            self.update()
+
+    def frame_rect(self) -> QRectF:
+        """Where the frame is drawn: the whole frame, as large as the widget allows."""
+        iw, ih = self._frame_size
+        s = min(self.width() / iw, self.height() / ih)
+        dw, dh = iw * s, ih * s
+        return QRectF((self.width() - dw) / 2, (self.height() - dh) / 2, dw, dh)
+
+    def to_widget(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the frame (fractions) where it appears on screen (mirrored)."""
+        r = self.frame_rect()
+        return r.left() + (1.0 - x) * r.width(), r.top() + y * r.height()
+
+    def oval_rect(self) -> QRectF:
+        cx, cy, w, h = self._guide
+        r = self.frame_rect()
+        x, y = self.to_widget(cx, cy)
+        return QRectF(x - w * r.width() / 2, y - h * r.height() / 2, w * r.width(), h * r.height())
 
     def set_guide_ok(self, ok: bool) -> None:
         """Green guide when the face is well placed, white otherwise."""
@@ -54,22 +84,17 @@ class CameraPreview(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#202428"))
+        target = self.frame_rect()
         if self._image is not None:
-            # Cover the widget (crop the overflow), mirrored horizontally.
-            iw, ih = self._image.width(), self._image.height()
-            s = max(self.width() / iw, self.height() / ih)
-            dw, dh = iw * s, ih * s
-            target = QRectF((self.width() - dw) / 2, (self.height() - dh) / 2, dw, dh)
+            # The whole frame, mirrored horizontally (drawn into the mirrored target rectangle).
             p.save()
             p.translate(self.width(), 0)
             p.scale(-1, 1)
-            p.drawImage(target, self._image)
+            p.drawImage(QRectF(self.width() - target.right(), target.top(), target.width(), target.height()),
+                        self._image)
             p.restore()
         # Dim everything outside the oval guide.
-        # A face-shaped oval (taller than wide) whatever the widget's proportions.
-        oh = min(self.height() * 0.78, self.width() * 0.6 * 1.3)
-        ow = oh / 1.3
-        oval = QRectF((self.width() - ow) / 2, (self.height() - oh) / 2, ow, oh)
+        oval = self.oval_rect()
         outside = QPainterPath()
         outside.addRect(QRectF(self.rect()))
         hole = QPainterPath()

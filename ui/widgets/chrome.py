@@ -1,9 +1,10 @@
-"""The frame around every screen: header (language toggle, step indicator, countdown, SIMULATION
-mark) and footer (cancel, the profile's help line)."""
+"""The frame around every screen: header (step indicator, countdown, SIMULATION badge) and footer
+(language toggle, Cancel, the profile's help line)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
@@ -26,8 +27,29 @@ def wrapped_label(metrics: theme.Metrics, px: int, *, bold: bool = False, colour
     return label
 
 
+class SimulationBadge(QLabel):
+    """SIMULATION / โหมดจำลอง as a flat stamp, never mistaken for a citizen's button. With the
+    simulator panel (development) a touch on it opens the panel (`clicked`)."""
+
+    clicked = Signal()
+
+    def __init__(self, metrics: theme.Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFont(theme.font(metrics.small_px - 4, bold=True))
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setStyleSheet(f"color: {theme.SIM}; background: transparent; border: 3px dashed {theme.SIM};"
+                           " padding: 4px 12px;")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        self.clicked.emit()
+        event.accept()
+
+
 class Header(QWidget):
-    language_clicked = Signal()
+    """What the screen tells, never what the citizen touches (controls are in the footer, within
+    reach): the steps with their names, the countdown ring, the SIMULATION badge."""
+
     simulation_clicked = Signal()
 
     def __init__(self, metrics: theme.Metrics, simulation: bool, parent: QWidget | None = None) -> None:
@@ -38,54 +60,55 @@ class Header(QWidget):
         row = QHBoxLayout(self)
         m = metrics.margin // 2
         # The top-right corner stays free of controls: it is the technician gesture's area.
-        row.setContentsMargins(m, m, metrics.touch + m, m)
+        row.setContentsMargins(m, m // 2, metrics.touch + m, m // 2)
         row.setSpacing(m)
-        self.language = BigButton(metrics, "secondary", px=metrics.small_px, pad=10)
-        self.language.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.language.setFixedWidth(metrics.mm(42))
-        self.language.clicked.connect(self.language_clicked)
-        row.addWidget(self.language)
-        self.steps = StepIndicator(metrics.touch // 2 + 16)
+        self.steps = StepIndicator(metrics.touch // 2 + 12, label_px=metrics.small_px - 6)
         row.addWidget(self.steps, 1)
         self.countdown = CountdownRing(metrics.touch)
         self.countdown.hide()
         row.addWidget(self.countdown)
-        self.simulation = BigButton(metrics, "sim", px=metrics.small_px, pad=10)
-        self.simulation.setText("SIMULATION")
-        self.simulation.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.simulation.setFixedWidth(metrics.mm(62))
+        self.simulation = SimulationBadge(metrics)
         self.simulation.clicked.connect(self.simulation_clicked)
         self.simulation.setVisible(simulation)
         row.addWidget(self.simulation)
 
-    def set_language(self, lang: str) -> None:
-        # The toggle names the OTHER language, in that language, so a citizen can read it.
-        self.language.setText("English" if lang == "th" else "ภาษาไทย")
-
 
 class Footer(QWidget):
+    """Cancel and the language toggle, in the lowest band of the screen (within reach of a seated
+    or short citizen), and the profile's help line."""
+
     cancel_clicked = Signal()
+    language_clicked = Signal()
 
     def __init__(self, metrics: theme.Metrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("footer")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#footer {{ background: {theme.BAND}; }}")
-        # Landscape has height to spare on neither side: cancel and help line share one row.
+        # Landscape has height to spare on neither side: controls and help line share one row.
         layout = QVBoxLayout(self) if metrics.portrait else QHBoxLayout(self)
         m = metrics.margin // 2
         layout.setContentsMargins(m, m, m, m)
         layout.setSpacing(m // 2)
+        controls = QHBoxLayout()
+        controls.setSpacing(m)
+        self.language = BigButton(metrics, "secondary", px=metrics.small_px, pad=12)
+        self.language.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.language.setFixedWidth(metrics.mm(48))
+        self.language.clicked.connect(self.language_clicked)
+        controls.addWidget(self.language)
         self.cancel = BigButton(metrics, "danger")
         if not metrics.portrait:
             self.cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.cancel.setFixedWidth(metrics.mm(90))
-        layout.addWidget(self.cancel)
+        controls.addWidget(self.cancel, 1)
         self.cancel.clicked.connect(self.cancel_clicked)
+        layout.addLayout(controls)
         self.help = wrapped_label(metrics, metrics.small_px, colour=theme.MUTED)
         layout.addWidget(self.help)
 
-    def set_texts(self, cancel: str | None, help_line: str) -> None:
+    def set_texts(self, cancel: str | None, help_line: str, language: str) -> None:
         self.cancel.setVisible(cancel is not None)
         self.cancel.setText(cancel or "")
         self.help.setText(help_line)
+        self.language.setText(language)

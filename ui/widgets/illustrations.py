@@ -97,3 +97,27 @@ class InsertCardArt(_CardArt):
 
 class TakeCardArt(_CardArt):
     inward = False
+
+
+class AlertArt(QWidget):
+    """The error screen's sign: an amber circle with an exclamation mark (never red alone:
+    something went wrong, the citizen did nothing wrong)."""
+
+    def __init__(self, diameter: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(diameter, diameter)
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height())
+        pen_w = max(4, side // 14)
+        p.setPen(QPen(QColor(theme.AMBER), pen_w))
+        p.setBrush(QColor("#fff3d6"))
+        p.drawEllipse(QRectF(pen_w / 2, pen_w / 2, side - pen_w, side - pen_w))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(theme.AMBER))
+        bar_w = side * 0.12
+        p.drawRoundedRect(QRectF((side - bar_w) / 2, side * 0.2, bar_w, side * 0.4), bar_w / 2, bar_w / 2)
+        p.drawEllipse(QRectF((side - bar_w * 1.2) / 2, side * 0.68, bar_w * 1.2, bar_w * 1.2))
+        p.end()

@@ -25,10 +25,10 @@ from kiosk.qr import QrRenderError, matrix
 log = logs.get("ui")
 
 
-def qr_image(text: str) -> QImage:
+def qr_image(text: str, *, link: bool = False) -> QImage:
     """The screen QR for `text` (error correction M) as a 1-pixel-per-module image, quiet zone
-    included."""
-    modules, _version = matrix(text, medium="screen")
+    included; `link` for a web address rather than a token."""
+    modules, _version = matrix(text, medium="screen", link=link)
     n = modules.shape[0]
     # One byte per module (0 dark, 255 light), wrapped and copied: no per-pixel Python calls.
     pixels = np.ascontiguousarray(np.where(modules, 0, 255).astype(np.uint8))
@@ -40,8 +40,9 @@ class QrView(QWidget):
 
     _encoded = Signal(str, object)  # text, QImage (emitted by the encoding thread)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, link: bool = False) -> None:
         super().__init__(parent)
+        self._link = link
         self._image: QImage | None = None
         self._text: str | None = None
         self._image_text: str | None = None
@@ -63,7 +64,7 @@ class QrView(QWidget):
 
     def _encode(self, text: str) -> None:
         try:
-            image: QImage | None = qr_image(text)
+            image: QImage | None = qr_image(text, link=self._link)
         except QrRenderError as e:
             log.error("screen QR not drawn: %s", e)
             image = None

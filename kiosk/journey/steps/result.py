@@ -95,8 +95,7 @@ def leave_result(j: Journey, e: ev.Done) -> Move:
 def receipt_printed(j: Journey, e: ev.ReceiptPrinted) -> Move:
     """The receipt's outcome, in any state (it prints behind the result screen)."""
     j.printing = False
-    if not e.printed:
-        j.notice("notice.receipt_not_printed")
+    j.notice("notice.take_receipt" if e.printed else "notice.receipt_not_printed")
     return Go(j.after_session()) if j.state == S.PRINTING else STAY
 
 

@@ -60,7 +60,7 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     assert v.state == S.RESULT_QR and v.qr_text == "TRK1:ABC" and v.display_code == 47
     assert v.qr_seconds_left == 120 and v.reference_code == "K7Q-4MX" and v.printing
     drive.send(ev.ReceiptPrinted(True, "ok"))
-    assert not drive.view.printing and drive.view.notices == ()
+    assert not drive.view.printing and drive.view.notices == ("notice.take_receipt",)  # take the paper
     ended = drive.send(ev.Done())
     assert kinds(ended) == [fx.SessionEnded]
     assert drive.state == S.TAKE_CARD
