@@ -42,8 +42,9 @@ class Misbehaviour:
 
     select_sw: int | None = None
     """SELECT of the personal applet answers this status word (e.g. 0x6C83, 0x6F00)."""
-    glitches: dict[int, int] = field(default_factory=dict)
-    """File offset -> byte: the next READ covering the offset answers this byte there, once."""
+    glitches: dict[int, list[int | None]] = field(default_factory=dict)
+    """File offset -> what the next READs covering it answer there, one item per READ (None: the
+    true byte); once the list is used up the chip answers true bytes again (a one-time glitch)."""
     mute_at: int | None = None
     """From this command on (1 = the first after power-up), the chip answers nothing until reset."""
 
@@ -133,8 +134,11 @@ class Chip:
         if offset + length > FILE_SIZE:
             return sw(0x6B00)
         data = bytearray(self.data.image[offset : offset + length])
-        for at in [a for a in self.misbehaviour.glitches if offset <= a < offset + length]:
-            data[at - offset] = self.misbehaviour.glitches.pop(at)
+        for at, plan in self.misbehaviour.glitches.items():
+            if offset <= at < offset + length and plan:
+                value = plan.pop(0)
+                if value is not None:
+                    data[at - offset] = value
         return self._answer(bytes(data))
 
     def _get_response(self, cla: int, p1: int, p2: int, body: bytes) -> bytes:
