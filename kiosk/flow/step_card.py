@@ -21,6 +21,7 @@ READ_FAILURES: dict[str, tuple[str, str, str, str]] = {
     "invalid_data": ("failed", "card_invalid", "error.card_invalid", "action.call_help"),
     "unreadable": ("failed", "card_unreadable", "error.card_unreadable", "action.retry_card"),
     "timeout": ("failed", "timeout", "error.card_unreadable", "action.retry_card"),
+    "device_fault": ("failed", "device_fault", "error.device_fault", "action.try_later"),
 }
 
 CHECK_FAILURES: dict[str, tuple[str, str]] = {
