@@ -7,7 +7,7 @@ and the same deadline on every exchange as the PC/SC back end.
 
 Fault injection: `remove()` at any time, `fail_at_apdu(n)` (the card is pulled out when the n-th
 command APDU after the call reaches it: that APDU gets no answer), `insert()` of another profile,
-`plugged = False` (reader unplugged), `service_up = False` or `stop_service_at_apdu(n)` (pcscd
+`swap_unseen()` (a swap the reader does not notice), `plugged = False` (reader unplugged), `service_up = False` or `stop_service_at_apdu(n)` (pcscd
 gone, at once or as the n-th APDU reaches the card), and the chip's own `Misbehaviour` (a mute
 chip blocks the exchange until it is reset or removed, as a real one does).
 """
@@ -94,6 +94,15 @@ class SimulatedCardReader:
             self._slot.pull_in = None
             self._count()
         log.info("simulated card inserted", extra={"fields": {"profile": card.name}})
+        return card
+
+    def swap_unseen(self, profile: str | Path | CardProfile) -> CardProfile:
+        """Put another card in without the reader noticing (no event, counter unchanged): what a
+        reader does when the swap falls inside one of its blind spots (vpcd during pcscd's
+        power-down of an idle card). Only the kiosk's own re-check of the card can catch it."""
+        card = profile if isinstance(profile, CardProfile) else load_profile(profile)
+        with self._slot.changed:
+            self._slot.chip = Chip(card.chip)
         return card
 
     def remove(self) -> None:

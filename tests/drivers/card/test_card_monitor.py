@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from drivers.card import CardEvent, CardMonitor, ReaderFault, SimulatedCardReader
+from drivers.card import CardEvent, CardMonitor, ReaderFault, SimulatedCardReader, load_profile
 from drivers.card.simulated import READER_NAME
 from drivers.card.watch import ReaderState
 from tests.drivers.card.card_events import CardEvents
@@ -116,3 +116,14 @@ def test_the_thread_reports_its_own_death() -> None:
     with CardMonitor(Broken(), seen, poll_s=0.01):
         seen.wait("fault", timeout=5)
     assert seen.kinds() == ["fault"] and "bug in a back end" in seen.items[0].detail
+
+
+def test_a_swap_the_reader_does_not_notice_gives_no_event() -> None:
+    reader, seen = SimulatedCardReader("normal"), CardEvents()
+    monitor = CardMonitor(reader, seen)
+    watch = reader.watch()
+    monitor.update(watch.wait(0))
+    reader.swap_unseen("expired")
+    monitor.update(watch.wait(0.05))  # only the kiosk's re-check of the card can catch this one
+    assert seen.kinds() == ["reader_added", "inserted"]
+    assert reader.chip is not None and reader.chip.data.image != load_profile("normal").chip.image
