@@ -20,6 +20,7 @@ Starts its own pcscd with the vpcd driver (as the tests do); stop a system pcscd
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -82,7 +83,9 @@ def through_pcscd(trials: int, swaps: int) -> tuple[dict[str, list[float]], int]
             assert card.seen_at is not None
             out["ins_phys"].append(t - started)
             out["ins_pcscd"].append(t - card.seen_at)
-            time.sleep(1.0)  # a card stays in the kiosk for a while (and pcscd powers it down)
+            # a card stays in the kiosk for a while (and pcscd powers it down); a random extra
+            # keeps the trials out of step with pcscd's 400 ms presence poll
+            time.sleep(1.0 + random.uniform(0, 0.4))
             mark, pulled = len(events.items), time.monotonic()
             card.pull_at_next_poll()
             t, _ = events.wait("removed", mark)
@@ -90,7 +93,7 @@ def through_pcscd(trials: int, swaps: int) -> tuple[dict[str, list[float]], int]
             out["rem_phys"].append(t - pulled)
             out["rem_pcscd"].append(t - card.pulled_at)
             card.stop()
-            time.sleep(0.5)
+            time.sleep(0.5 + random.uniform(0, 0.4))
         detected = 0
         for _ in range(swaps):
             first = VirtualCard(normal)
