@@ -28,6 +28,9 @@ LIFELONG = "99999999"
 _PADDING = " \x00"
 # the card's date may be a day ahead of a kiosk clock kept in UTC
 _CLOCK_SLACK = timedelta(days=1)
+# a board without a real-time clock boots in the past: before this date the clock is not trusted
+# to say what is "in the future" (and the cards are not refused for it)
+CLOCK_FLOOR = date(2025, 1, 1)
 
 
 def field_bytes(image: bytes | bytearray, name: str) -> bytes:
@@ -130,7 +133,10 @@ def _earliest(d: PartialDate) -> date:
 
 
 def check_dates(born: PartialDate, issued: date, expires: date | None, today: date) -> None:
-    """Born on or before the issue date, neither in the future; expiry after the issue date."""
+    """Born on or before the issue date, neither in the future (when the clock can be trusted:
+    not before CLOCK_FLOOR); expiry after the issue date."""
+    if today < CLOCK_FLOOR:
+        today = date.max - _CLOCK_SLACK
     if issued > today + _CLOCK_SLACK:
         raise InvalidCardData("issue_date", "in the future")
     if _earliest(born) > issued:
