@@ -4,8 +4,8 @@ reference server on loopback for the OTP. Target: insert -> QR <= 3 s.
 
     .venv/bin/python benchmarks/session.py [--sessions 5]
 
-Printed per phase (median and worst over the sessions): card monitor (insert -> reading, i.e. the
-debounce), chip text read, face step (positioning, liveness challenges, matches), OTP send, OTP
+Printed per phase (median and worst over the sessions): card monitor (insert -> reading: the
+event's latency), chip text read, face step (positioning, liveness challenges, matches), OTP send, OTP
 verify, issuing (card re-check, QR token, outbox transaction). Face models are loaded before the
 first session (as `kiosk run` does at start); their load time is printed separately.
 """
@@ -25,7 +25,7 @@ from kiosk.journey import events as ev
 from kiosk.journey.states import StateName as S
 
 PHASES = [
-    ("card monitor (debounce)", "insert", S.READING),
+    ("card monitor (insert -> event)", "insert", S.READING),
     ("chip text read + checks", S.READING, S.FACE),
     ("face step", S.FACE, S.PHONE),
     ("OTP send (after typing)", "phone_sent", S.OTP),

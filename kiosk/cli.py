@@ -2,7 +2,10 @@
 
 Every sub-command lives in its own module under `kiosk/commands/` and exposes
 `register(sub: Subcommands) -> None`; modules are discovered, so adding a command is adding a
-file. A command returns its exit code. No traceback ever reaches the user: errors become one line
+file. A command line whose command is named like its module (`kiosk card read` →
+`kiosk/commands/card.py`) imports that module alone, so a command pays only for its own imports
+(`kiosk card read` never loads the ESC/POS or face stacks); `kiosk --help` and any other command
+line discover them all. A command returns its exit code. No traceback ever reaches the user: errors become one line
 on stderr naming the cause (`describe_error`), and the exit code is non-zero.
 """
 
@@ -76,7 +79,26 @@ def describe_error(exc: BaseException) -> str:
     return f"{text}" if text else name
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUED_OPTIONS = ("--config", "--log-level")
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command of a command line (`card` in `kiosk --log-level INFO card read`), or None
+    when there is none or help comes first."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _VALUED_OPTIONS:
+            skip = True
+        elif word in ("-h", "--help"):
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _new_parser() -> tuple[argparse.ArgumentParser, Any, Subcommands]:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
@@ -92,19 +114,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR")
     parser.set_defaults(func=lambda a: _usage(parser))
     action = parser.add_subparsers(title="commands", metavar="COMMAND")
-    sub = Subcommands(action, common)
+    return parser, action, Subcommands(action, common)
+
+
+def _register(module_name: str, sub: Subcommands) -> None:
+    module = importlib.import_module(f"kiosk.commands.{module_name}")
+    register = getattr(module, "register", None)
+    if register is not None:
+        register(sub)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `argv` whose command has a module of its own name, only that
+    module is imported."""
     import kiosk.commands as pkg
 
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"kiosk.commands.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    modules = sorted(info.name for info in pkgutil.iter_modules(pkg.__path__))
+    word = _command_word(argv) if argv is not None else None
+    if word is not None and word in modules:
+        parser, action, sub = _new_parser()
+        _register(word, sub)
+        if word in action.choices:
+            return parser
+    parser, _, sub = _new_parser()
+    for name in modules:
+        _register(name, sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     level = args.log_level or "WARNING"
     logs.setup(level.upper())

@@ -62,9 +62,10 @@ class CardSection(Section):
     settle_timeout_s: PositiveFloat = 2.0
     """Seconds to keep retrying the connect after insertion (readers report "removed" at first)."""
     debounce_ms: Annotated[int, Field(ge=0)] = 300
-    """Milliseconds a card state must hold before an insert/remove event is reported."""
+    """Not used any more (events come from pcscd's counted state changes, not debounced polls);
+    accepted so that existing config files stay valid."""
     poll_interval_s: PositiveFloat = 0.2
-    """Seconds between reader state polls."""
+    """Seconds between attempts to reach pcscd again while it is unreachable."""
     simulated_profile: str = "normal"
     """Card profile the simulated back end starts with (built-in name or a profile file path)."""
 

@@ -3,8 +3,10 @@
 `CardChannel.exchange()` sends one command APDU and follows the card's status words:
 `61 xx` → GET RESPONSE with Le = xx (P2 chosen by the ATR: `01` for `3B 67` cards, `00` for the
 other known ATRs; for unknown ATRs `00` first, then `01` when the card rejects P2, remembered),
-`6C xx` → the same command again with Le = xx, `90 00` (with or without data) → done; any other
-status word raises `UnexpectedStatus`. A response shorter than asked is an error, never accepted.
+`6C xx` → the same command again with Le = xx — only a command that has an Le (ISO 7816-4 case 2
+or 4: GET RESPONSE, GET DATA) may be re-sent so; on any other command (a SELECT, whose last byte is
+the applet id; this card's READ, whose length is in its data) `6C xx` is an `UnexpectedStatus` —,
+`90 00` (with or without data) → done; any other status word raises `UnexpectedStatus`. A response shorter than asked is an error, never accepted.
 
 It refuses, before anything reaches the card, every instruction that is not on the read-only
 allow-list — PIN VERIFY (`20`), CHANGE REFERENCE DATA (`24`), RESET RETRY COUNTER (`2C`) and all
@@ -96,6 +98,8 @@ class CardChannel:
                 last, (data, sw) = self._get_response(sw2 or 256)
                 continue
             if sw1 == 0x6C:  # wrong Le: the card names the right one; send the same command again
+                if not has_le(last):
+                    raise UnexpectedStatus(last[1], sw, f"INS {last[1]:02X} (6C xx to a command without Le)")
                 last = last[:-1] + bytes([sw2])
                 data, sw = self._send(last)
                 continue
@@ -129,6 +133,14 @@ class CardChannel:
         if len(response) < 2:
             raise CardError(f"card answered {len(response)} bytes to INS {command[1]:02X} (no status word)")
         return response[:-2], (response[-2] << 8) | response[-1]
+
+
+def has_le(command: bytes) -> bool:
+    """Whether the command's last byte is an Le (ISO 7816-4 short cases 2 and 4): 5 bytes
+    `CLA INS P1 P2 Le`, or `CLA INS P1 P2 Lc <Lc bytes> Le`."""
+    if len(command) == 5:
+        return True
+    return len(command) > 5 and command[4] != 0 and len(command) == 6 + command[4]
 
 
 def check_allowed(command: bytes) -> None:

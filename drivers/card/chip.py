@@ -6,6 +6,11 @@ Lc `67 00`, reads past the end of the file `6B 00`, GET RESPONSE with no pending
 GET RESPONSE with a wrong Le `6C xx`, unknown applet `6A 82`, READ with no applet selected
 `69 86`. PIN VERIFY counts the PIN tries down (`63 Cx`, then `69 83`), so a test can prove that
 nothing ever sent one. Every command received is kept in `commands`.
+
+It can also misbehave like the broken and hostile cards met in the field (`Misbehaviour`): a
+SELECT answered with any status word (`6C xx` included), bytes that come back wrong once (a bad
+contact) and a chip that goes mute at the n-th command: `process()` then returns None and the
+transport stays silent, as a real mute card does, until the chip is reset or removed.
 """
 
 from __future__ import annotations
@@ -32,20 +37,46 @@ class ChipData:
 
 
 @dataclass
+class Misbehaviour:
+    """What a broken or hostile chip does (all off by default)."""
+
+    select_sw: int | None = None
+    """SELECT of the personal applet answers this status word (e.g. 0x6C83, 0x6F00)."""
+    glitches: dict[int, list[int | None]] = field(default_factory=dict)
+    """File offset -> what the next READs covering it answer there, one item per READ (None: the
+    true byte); once the list is used up the chip answers true bytes again (a one-time glitch)."""
+    mute_at: int | None = None
+    """From this command on (1 = the first after power-up), the chip answers nothing until reset."""
+
+
+@dataclass
 class Chip:
     data: ChipData
     pin_tries_left: int = 3
     commands: list[bytes] = field(default_factory=list)
+    misbehaviour: Misbehaviour = field(default_factory=Misbehaviour)
     _selected: str | None = None
     _pending: bytes | None = None
+    _since_reset: int = 0
+
+    @property
+    def mute(self) -> bool:
+        m = self.misbehaviour.mute_at
+        return m is not None and self._since_reset >= m
 
     def reset(self) -> None:
-        """Power cycle / warm reset: the selection and any pending answer are lost."""
+        """Power cycle / warm reset: the selection and any pending answer are lost; a mute chip
+        answers again (until its `mute_at`-th command after the reset)."""
         self._selected = None
         self._pending = None
+        self._since_reset = 0
 
-    def process(self, apdu: bytes) -> bytes:
+    def process(self, apdu: bytes) -> bytes | None:
+        """The chip's answer to one command APDU; None when it stays silent (mute)."""
         self.commands.append(bytes(apdu))
+        self._since_reset += 1
+        if self.mute:
+            return None
         if len(apdu) < 4:
             return sw(0x6700)
         cla, ins, p1, p2 = apdu[:4]
@@ -79,6 +110,8 @@ class Chip:
         lc, aid = body[0], body[1:]
         if lc != len(aid):
             return sw(0x6700)
+        if aid == PERSONAL_AID and self.misbehaviour.select_sw is not None:
+            return sw(self.misbehaviour.select_sw)
         if not aid:  # the card manager, where the CPLC data lives
             self._selected = "manager"
             return self._answer(bytes.fromhex("6F108408A000000003000000A5049F6501FF"))
@@ -100,7 +133,13 @@ class Chip:
             return sw(0x6700)
         if offset + length > FILE_SIZE:
             return sw(0x6B00)
-        return self._answer(self.data.image[offset : offset + length])
+        data = bytearray(self.data.image[offset : offset + length])
+        for at, plan in self.misbehaviour.glitches.items():
+            if offset <= at < offset + length and plan:
+                value = plan.pop(0)
+                if value is not None:
+                    data[at - offset] = value
+        return self._answer(bytes(data))
 
     def _get_response(self, cla: int, p1: int, p2: int, body: bytes) -> bytes:
         if cla != 0x00:

@@ -6,7 +6,9 @@
     ├── CardRemoved       the card left the reader (or was reset) before the read finished
     ├── NotThaiIdCard     the card does not hold the Thai ID personal applet
     ├── InvalidCardData   a field read from the chip is not valid (`field` names it)
-    ├── ReaderFault       pcscd unreachable, reader unplugged, transport failure
+    ├── ReaderFault       pcscd unreachable or stopped, reader unplugged, transport failure:
+    │                     the kiosk's fault, never the citizen's
+    ├── MuteCard          the card does not answer (at power-up, or within an exchange's deadline)
     ├── UnexpectedStatus  the card answered a status word the protocol does not allow (`sw`)
     └── RefusedCommand    the transmit helper refused to send a PIN or write instruction
 
@@ -47,6 +49,12 @@ class InvalidCardData(CardError):
 
 class ReaderFault(CardError):
     pass
+
+
+class MuteCard(CardError):
+    """The card does not answer: at power-up, or a command got no answer before its deadline
+    (the card was then reset and the read abandoned). The card's fault (or its position), not the
+    kiosk's."""
 
 
 class UnexpectedStatus(CardError):

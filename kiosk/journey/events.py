@@ -136,7 +136,7 @@ class ChipPhotoRead:
         return f"ChipPhotoRead(<{len(self.jpeg)} bytes>)"
 
 
-CardReadFailure = Literal["card_removed", "not_thai_id", "invalid_data", "unreadable", "timeout"]
+CardReadFailure = Literal["card_removed", "not_thai_id", "invalid_data", "unreadable", "timeout", "device_fault"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ def _card_failure(e: Exception) -> ev.CardReadFailure:
         return "not_thai_id"
     if isinstance(e, card_errors.InvalidCardData):
         return "invalid_data"
+    if isinstance(e, card_errors.ReaderFault):  # pcscd or the reader failed: not the citizen's doing
+        return "device_fault"
     return "unreadable"
 
 

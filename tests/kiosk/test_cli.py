@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk import __version__
 from kiosk.cli import main
 
@@ -88,3 +90,25 @@ def test_help_leaves_the_heavy_stacks_to_the_commands_that_need_them() -> None:
     r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == []
+
+
+def test_a_command_named_like_its_module_imports_that_module_alone() -> None:
+    # `kiosk card read` must not pay for the ESC/POS stack (~0.3 s), the printer or the keys
+    probe = ("import sys; from kiosk.cli import build_parser; "
+             "p = build_parser(['--log-level', 'INFO', 'card', 'read', '--json']); "
+             "a = p.parse_args(['--log-level', 'INFO', 'card', 'read', '--json']); "
+             "print(a.func.__module__, a.json); "
+             "print(' '.join(m for m in ('escpos', 'drivers.printer', 'sync.keys', 'kiosk.doctor', 'PIL') "
+             "if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    handler, loaded = (r.stdout.splitlines() + [""])[:2]
+    assert handler == "kiosk.commands.card True" and loaded == ""
+
+
+@pytest.mark.parametrize("argv", [["version"], ["--help"], ["nonsense"], []])
+def test_other_command_lines_still_see_every_command(argv: list[str]) -> None:
+    from kiosk.cli import build_parser
+
+    commands = build_parser(argv)._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert {"card", "printer", "doctor", "version", "simulate"} <= set(commands)

@@ -17,6 +17,7 @@ READ_FAILURES: dict[ev.CardReadFailure, Ending] = {
     "invalid_data": Ending.CARD_INVALID,
     "unreadable": Ending.CARD_UNREADABLE,
     "timeout": Ending.CARD_READ_TIMEOUT,
+    "device_fault": Ending.DEVICE_FAULT,  # pcscd or the reader failed: the kiosk's fault, not the citizen's
 }
 
 

@@ -148,3 +148,37 @@ def test_fuzzed_card_answers_give_data_or_a_typed_error(answers: list[bytes], le
     except CardError:
         return
     assert len(data) == length
+
+
+@pytest.mark.parametrize(
+    ("command", "resent"),
+    [
+        ("80CA9F7F00", "80CA9F7F2D"),  # case 2: GET DATA's Le
+        ("00C0000010", "00C000002D"),  # case 2: GET RESPONSE's Le
+        ("00A4040008A00000005448000100", "00A4040008A0000000544800012D"),  # case 4: only the Le
+    ],
+)
+def test_6cxx_changes_only_the_le_of_a_command_that_has_one(command: str, resent: str) -> None:
+    def answer(cmd: bytes) -> bytes:
+        return bytes(0x2D) + OK if cmd[-1] == 0x2D else b"\x6c\x2d"
+
+    card = Scripted(answer)
+    channel = CardChannel(card, b"\x3b\x79")
+    assert channel.exchange(bytes.fromhex(command)) == bytes(0x2D)
+    assert [c.hex().upper() for c in card.sent] == [command, resent]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "00A4040008A000000054480001",  # SELECT (case 3): its last byte is the applet id
+        "80B0000402000D",  # this card's READ (case 3): the length is in its data
+        "00A40400",  # case 1
+    ],
+)
+def test_6cxx_to_a_command_without_le_is_an_error_and_nothing_is_resent(command: str) -> None:
+    card = Scripted(lambda cmd: b"\x6c\x83")
+    channel = CardChannel(card, b"\x3b\x79")
+    with pytest.raises(UnexpectedStatus, match="6C 83") as e:
+        channel.exchange(bytes.fromhex(command))
+    assert e.value.sw == 0x6C83 and [c.hex().upper() for c in card.sent] == [command]

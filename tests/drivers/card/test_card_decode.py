@@ -29,11 +29,46 @@ def test_name_is_split_before_cleanup_and_only_right_padding_is_stripped() -> No
     assert decode.name(tis("#Somchai##"), "name_en") == Name("", "Somchai", "", "")
 
 
-def test_undefined_tis620_bytes_become_replacement_characters() -> None:
-    raw = "นาย#สม".encode("tis-620") + b"\xff\xdb" + "ชาย##ใจดี".encode("tis-620")
-    name = decode.name(raw.ljust(100, b" "), "name_th")
-    assert name.first == "สม\ufffd\ufffdชาย"
-    assert name.last == "ใจดี"
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        ("name_th", "นาย#สม".encode("tis-620") + b"\xff\xdb" + "ชาย##ใจดี".encode("tis-620")),  # undefined in TIS-620
+        ("name_th", "นาย#สม".encode("tis-620") + b"\xa0" + "ชาย##ใจดี".encode("tis-620")),
+        ("name_th", "นาย#สม\x07ชาย##ใจดี".encode("tis-620")),  # a control character
+        ("name_th", "นาย#สม".encode("tis-620") + b"\x85" + "ชาย##ใจดี".encode("tis-620")),  # C1 control
+        ("name_th", "นาย#สม\x00ชาย##ใจดี".encode("tis-620")),  # NUL inside the text, not padding
+        ("name_en", "Mr.#Somchai##Jaidee".encode("ascii").replace(b"o", b"\xd3")),  # Thai bytes in English
+        ("name_en", b"Mr.#Som\tchai##Jaidee"),
+    ],
+)
+def test_corrupt_text_is_invalid_never_replaced(field: str, raw: bytes) -> None:
+    with pytest.raises(InvalidCardData) as e:
+        decode.name(raw.ljust(100, b" "), field)
+    assert e.value.field == field
+    assert "สม" not in str(e.value) and "Som" not in str(e.value)
+
+
+@pytest.mark.parametrize("field", ["issuer", "address"])
+def test_corrupt_issuer_and_address_are_invalid(field: str) -> None:
+    image = bytearray(load_profile("normal").chip.image)
+    offset, _ = FIELDS[field]
+    image[offset + 3] = 0xFE
+    with pytest.raises(InvalidCardData) as e:
+        decode.card_text(image, b"\x3b\x79")
+    assert e.value.field == field
+
+
+@pytest.mark.parametrize("field", ["request_number", "photo_number"])
+def test_control_characters_in_numbers_are_invalid(field: str) -> None:
+    image = bytearray(load_profile("normal").chip.image)
+    image[FIELDS[field][0] + 2] = 0x1B
+    with pytest.raises(InvalidCardData) as e:
+        decode.card_text(image, b"\x3b\x79")
+    assert e.value.field == field
+
+
+def test_right_padding_of_spaces_or_nuls_is_not_data() -> None:
+    assert decode.name("นาย#สมชาย##ใจดี".encode("tis-620").ljust(100, b"\x00"), "name_th").last == "ใจดี"
 
 
 @pytest.mark.parametrize(
@@ -80,9 +115,50 @@ def test_citizen_id_check_digit_uses_mod_11() -> None:
 
 
 def test_gender_codes() -> None:
-    assert [decode.gender(b"1"), decode.gender(b"2"), decode.gender(b" "), decode.gender(b"9")] == [
-        "male", "female", "unknown", "unknown",
-    ]
+    assert [decode.gender(b"1"), decode.gender(b"2")] == ["male", "female"]
+    for bad in (b"9", b" ", b"0", b"\xff"):
+        with pytest.raises(InvalidCardData) as e:
+            decode.gender(bad)
+        assert e.value.field == "gender"
+
+
+def dated(born: str, issued: str, expires: str) -> bytearray:
+    image = bytearray(load_profile("normal").chip.image)
+    for field, value in (("date_of_birth", born), ("issue_date", issued), ("expiry_date", expires)):
+        offset, _ = FIELDS[field]
+        image[offset : offset + 8] = value.encode("ascii")
+    return image
+
+
+@pytest.mark.parametrize(
+    ("born", "issued", "expires", "field"),
+    [
+        ("25300415", "25650110", "25650109", "expiry_date"),  # expires before it was issued
+        ("25300415", "25650110", "25650110", "expiry_date"),
+        ("25660415", "25650110", "25730414", "date_of_birth"),  # born after the issue date
+        ("25650200", "25650110", "25730414", "date_of_birth"),  # a partial date after it too
+        ("26000101", "26000102", "26080101", "issue_date"),  # issued (and born) in the future
+    ],
+)
+def test_implausible_dates_name_the_field(born: str, issued: str, expires: str, field: str) -> None:
+    with pytest.raises(InvalidCardData) as e:
+        decode.card_text(dated(born, issued, expires), b"\x3b\x79", today=date(2025, 6, 1))
+    assert e.value.field == field
+
+
+def test_a_clock_left_in_the_past_does_not_refuse_cards() -> None:
+    # a board without a real-time clock before time sync: "in the future" cannot be judged
+    text = decode.card_text(dated("25300415", "25650110", "25730414"), b"\x3b\x79", today=date(1970, 1, 1))
+    assert text.issue_date == date(2022, 1, 10)
+    with pytest.raises(InvalidCardData) as e:  # the clock-free checks still hold
+        decode.card_text(dated("25660415", "25650110", "25730414"), b"\x3b\x79", today=date(1970, 1, 1))
+    assert e.value.field == "date_of_birth"
+
+
+def test_plausible_dates_pass() -> None:
+    text = decode.card_text(dated("25650100", "25650110", "99999999"), b"\x3b\x79", today=date(2025, 6, 1))
+    assert text.date_of_birth == PartialDate(2022, 1) and text.lifelong
+    assert decode.card_text(dated("25300415", "25650110", "25730414"), b"\x3b\x79", today=date(2025, 1, 10))
 
 
 def test_address_with_moo_and_soi() -> None:
@@ -105,15 +181,6 @@ def test_address_slots_found_by_label_even_when_shifted() -> None:
     # a layout that puts the road where others put the soi: labels decide, not positions
     a = decode.address(tis("7#ถนนพหลโยธิน#ตำบลรอบเวียง#อำเภอเมืองเชียงราย#จังหวัดเชียงราย", 160))
     assert a == Address("7", "", "", "", "พหลโยธิน", "รอบเวียง", "เมืองเชียงราย", "เชียงราย")
-
-
-def test_photo_is_cut_after_first_end_marker_and_keeps_spaces() -> None:
-    jpeg = b"\xff\xd8" + b"  \x20data \x20" + b"\xff\xd9"
-    assert decode.photo(jpeg + b"    ") == jpeg
-    with pytest.raises(InvalidCardData):
-        decode.photo(b"    " + jpeg)
-    with pytest.raises(InvalidCardData):
-        decode.photo(b"\xff\xd8no end")
 
 
 def test_whole_image_of_a_profile_decodes() -> None:

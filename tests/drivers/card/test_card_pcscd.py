@@ -13,8 +13,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,9 +22,9 @@ from drivers.card import CardMonitor, CardRemoved, load_profile
 from drivers.card.pcsc import PcscCardReader
 from drivers.card.vpcd import VirtualCard
 from kiosk import config as config_mod
-from kiosk.cli import main
 from kiosk.doctor import DoctorContext, check_20_card
 from tests.drivers.card.card_events import CardEvents
+from tests.drivers.card.vpcd_card import card_present, error_line, inserted, run_cli, wait_for
 from tests.harness.pcscd import READER, Pcscd
 
 pytestmark = pytest.mark.daemon
@@ -34,62 +32,6 @@ ROOT = Path(__file__).resolve().parents[3]
 KEYS = {"atr", "cid", "name_th", "name_en", "date_of_birth", "gender", "issuer", "issue_date", "expiry_date",
         "lifelong", "expired", "address", "request_number", "photo_number", "photo", "apdu_count"}
 READABLE = ["normal", "old-3b67", "lifelong-bangkok", "expired", "unknown-atr"]
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
-def card_present(reader: PcscCardReader) -> bool:
-    try:
-        return reader.states().get(READER) is not None
-    except Exception:
-        return False
-
-
-@pytest.fixture
-def reader(pcscd: Pcscd) -> Iterator[PcscCardReader]:
-    with PcscCardReader(settle_timeout_s=2.0) as r:
-        # vpcd notices a card's departure at its next poll: start every test with an empty reader
-        wait_for(lambda: not card_present(r), what="the reader to be empty")
-        yield r
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text('[devices.card]\nbackend = "pcsc"\n')
-    monkeypatch.setenv("KIOSK_CONFIG", str(path))
-    return path
-
-
-@contextmanager
-def inserted(reader: PcscCardReader, profile: str, **kw: object) -> Iterator[VirtualCard]:
-    # vpcd notices a card's departure at its next poll: a card left by the previous test must be
-    # gone before this one goes in, or the read would reach the old one
-    wait_for(lambda: not card_present(reader), what="the reader to be empty")
-    card = VirtualCard(load_profile(profile), **kw)  # type: ignore[arg-type]
-    with card:
-        wait_for(lambda: card_present(reader), what=f"card {profile} in {READER}")
-        yield card
-    wait_for(lambda: not card_present(reader), what="card removal")
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def error_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.startswith("error: ")]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.mark.parametrize("name", READABLE)
@@ -104,7 +46,7 @@ def test_profile_through_cli_json_and_api(
         doc = json.loads(out)
         with reader.connect() as card:
             text = card.read_text()
-            assert card.apdu_count <= (8 if name == "unknown-atr" else 7)
+            assert card.apdu_count == (10 if name == "unknown-atr" else 9)
             photo = card.read_photo()
             api_count = card.apdu_count
     assert set(doc) == KEYS
@@ -116,7 +58,7 @@ def test_profile_through_cli_json_and_api(
     assert doc["lifelong"] == (spec["fields"]["expiry_date"] == "99999999") == (doc["expiry_date"] is None)
     assert doc["photo"] == {"sha256": hashlib.sha256(profile.photo).hexdigest(), "bytes": len(profile.photo)}
     assert (tmp_path / "p.jpg").read_bytes() == profile.photo == photo
-    assert doc["apdu_count"] == api_count <= (48 if name == "unknown-atr" else 47)
+    assert doc["apdu_count"] == api_count == (50 if name == "unknown-atr" else 49)
     assert doc["address"] == text.address.as_dict()
 
 
@@ -231,7 +173,7 @@ def test_doctor_reports_readers_and_a_test_read(
     assert checks["readers"]["status"] == "ok" and READER in checks["readers"]["detail"]
     assert checks["card-present"]["status"] == "ok"
     assert checks["test-read"]["status"] == "ok", checks["test-read"]
-    assert "47 APDUs" in checks["test-read"]["detail"]
+    assert "49 APDUs" in checks["test-read"]["detail"]
     assert "1101700123456" not in out
 
 

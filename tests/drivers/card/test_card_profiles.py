@@ -27,9 +27,12 @@ def write_profile(tmp_path: Path, **changes: object) -> Path:
 def test_profile_file_with_patches_models_undefined_bytes(tmp_path: Path) -> None:
     offset = FIELDS["name_th"][0] + len("นาย#".encode("tis-620"))
     path = write_profile(tmp_path, patches=[{"offset": offset, "hex": "FF"}])
-    with SimulatedCardReader(path) as reader, reader.connect() as card:
-        text = card.read_text()
-    assert text.name_th.first == "\ufffd" + "สมชาย"[1:]
+    reader = SimulatedCardReader(path)
+    with reader.connect() as card, pytest.raises(InvalidCardData) as e:
+        card.read_text()
+    assert e.value.field == "name_th"  # an undefined TIS-620 byte is refused, never replaced
+    assert reader.chip is not None
+    assert sum(c[:4] == bytes.fromhex("80B00004") for c in reader.chip.commands) == 4  # read, then once more
 
 
 def test_patch_breaking_a_date_is_an_invalid_field(tmp_path: Path) -> None:

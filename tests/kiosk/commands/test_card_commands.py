@@ -57,7 +57,7 @@ def test_doctor_marks_a_simulated_reader_and_reads_its_card(tmp_path: Path, monk
     path = use_config(tmp_path, monkeypatch, "normal")
     checks = {c.name: c for c in check_20_card.checks(DoctorContext(config_mod.load(path), path, []))}
     assert checks["readers"].status == "warn" and "SIMULATION" in checks["readers"].detail
-    assert checks["test-read"].status == "ok" and "47 APDUs" in checks["test-read"].detail
+    assert checks["test-read"].status == "ok" and "49 APDUs" in checks["test-read"].detail
 
 
 def test_doctor_test_read_fails_on_a_bad_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

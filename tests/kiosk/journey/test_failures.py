@@ -156,6 +156,7 @@ def test_lifelong_card_and_last_valid_day_pass(expiry: date | None) -> None:
         ("not_thai_id", "failed", "card_invalid", "error.card_not_thai_id"),
         ("invalid_data", "failed", "card_invalid", "error.card_invalid"),
         ("unreadable", "failed", "card_unreadable", "error.card_unreadable"),
+        ("device_fault", "failed", "device_fault", "error.device_fault"),  # pcscd died mid-read
     ],
 )
 def test_card_read_failures(reason: str, outcome: str, recorded: str, error: str) -> None:

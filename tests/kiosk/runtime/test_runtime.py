@@ -101,7 +101,7 @@ def test_swapped_card_is_caught_before_issuing(stack: DevStack, pilot: Autopilot
     pilot.wait_state(S.PHONE, timeout_s=60)
     rt.send(ev.PhoneEntered("0812345678"))
     pilot.wait_state(S.OTP)
-    stack.devices.reader.insert("expired")  # same ATR, another citizen, no removal seen
+    stack.devices.reader.swap_unseen("expired")  # same ATR, another citizen, no removal seen
     rt.send(ev.OtpEntered(stack.last_otp() or ""))
     view = pilot.wait_state(S.ERROR)
     assert view.error == "error.card_swapped"
