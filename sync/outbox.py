@@ -22,7 +22,7 @@ drain it. A real full disk is `OutboxFull("disk")`.
 
 `Outbox.open()` runs `PRAGMA integrity_check`; a corrupt file is moved aside (kept, with its WAL)
 and `OutboxCorrupt(moved_to)` is raised so the kiosk reports a fault; opening again starts a new
-file.
+file (`sync.outbox_file`).
 
 Errors: `OutboxError` > `OutboxFull(reason)`, `OutboxCorrupt(moved_to)`, `OutboxKeyError`,
 `RecordNotFound`, `RecordGone`, `DuplicateRecord`, `RecordUnreadable`. `enqueue()` also raises
@@ -44,8 +44,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sync import outbox_schema
-from sync.outbox_crypto import Kek, KekError, KekMissing, SealBroken, Sealed
+from sync.outbox_crypto import Kek, SealBroken, Sealed
+from sync.outbox_file import DEFAULT_NAME, corrupt_files, maintenance_margin, open_file, sqlite_code
 from sync.outbox_model import (
     Claimed,
     DeadLetter,
@@ -63,32 +63,20 @@ from sync.outbox_model import (
 from sync.records import validate_record
 
 __all__ = [
-    "Claimed", "DeadLetter", "DuplicateRecord", "Outbox", "OutboxCorrupt", "OutboxError", "OutboxFull",
+    "DEFAULT_NAME", "KEK_NAME", "Claimed", "DeadLetter", "DuplicateRecord", "Outbox", "OutboxCorrupt",
+    "OutboxError", "OutboxFull",
     "OutboxKeyError", "OutboxStats", "RecordGone", "RecordNotFound", "RecordUnreadable", "Tombstone",
     "corrupt_files", "maintenance_margin",
 ]
 
 log = logging.getLogger("kiosk.outbox")
 
-DEFAULT_NAME = "outbox.sqlite"
 KEK_NAME = "outbox.kek"
 # Room kept for one more session's record: a sealed record is ~1-3 KiB, index pages included.
 SESSION_RESERVE_BYTES = 64 * 1024
 # Index and bookkeeping bytes a stored record costs beyond its ciphertext (measured ~150-250).
 ROW_OVERHEAD_BYTES = 256
 SQLITE_FULL = 13
-SQLITE_CORRUPT = 11
-SQLITE_NOTADB = 26
-
-
-def maintenance_margin(budget_bytes: int) -> int:
-    """Room above the budget that only claims, acks and state changes may use: a full queue must
-    still be able to drain (an UPDATE can split index pages)."""
-    return max(budget_bytes // 20, 256 * 1024)
-
-
-def _code(e: sqlite3.Error) -> int:
-    return int(getattr(e, "sqlite_errorcode", 0)) & 0xFF
 
 
 def _encode(record: dict[str, Any]) -> bytes:
@@ -112,67 +100,10 @@ class Outbox:
     def open(cls, path: Path, *, kek_path: Path, budget_bytes: int,
              clock: Callable[[], float] = time.time, check: bool = True) -> Outbox:
         try:
-            return cls._open_file(Path(path), Path(kek_path), budget_bytes, clock, check)
+            conn, kek = open_file(Path(path), Path(kek_path), budget_bytes, check)
         except OSError as e:  # folder or key file not writable, disk gone...
             raise OutboxError(f"cannot open outbox {path}: {e.strerror or e}") from None
-
-    @classmethod
-    def _open_file(cls, path: Path, kek_path: Path, budget_bytes: int, clock: Callable[[], float],
-              check: bool) -> Outbox:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = not path.exists() or path.stat().st_size == 0
-        if fresh:
-            # create the file 0600 ourselves: SQLite gives the -wal and -shm files the same mode
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
-        except sqlite3.Error as e:
-            raise OutboxError(f"cannot open outbox {path}: {e}") from None
-        try:
-            conn.execute("PRAGMA busy_timeout = 10000")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise OutboxError(f"outbox {path}: WAL mode refused (got {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA secure_delete = ON")
-            if check:
-                rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-                if rows != ["ok"]:
-                    raise _Corrupt("; ".join(str(r) for r in rows[:3]))
-            try:
-                kek = Kek.load(kek_path)
-            except KekError as e:
-                if not isinstance(e, KekMissing) or (not fresh and _holds_sealed_rows(conn)):
-                    raise OutboxKeyError(f"{e}; the queued records cannot be read without it") from None
-                kek = Kek.create(kek_path)
-
-            def unseal(rid: str, wrapped: bytes, nonce: bytes, ct: bytes) -> bytes:
-                return kek.open(rid, Sealed(wrapped, nonce, ct))
-
-            start, end = outbox_schema.migrate(conn, unseal)
-            if start != end and start != 0:
-                log.info("outbox schema migrated", extra={"fields": {"from_version": start, "to_version": end}})
-            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-            ceiling = budget_bytes + maintenance_margin(budget_bytes)
-            conn.execute(f"PRAGMA max_page_count = {max(1, ceiling // page_size)}")
-        except _Corrupt as e:
-            conn.close()
-            raise _move_aside(path, str(e)) from None
-        except sqlite3.DatabaseError as e:
-            conn.close()
-            if _code(e) in (SQLITE_CORRUPT, SQLITE_NOTADB):
-                raise _move_aside(path, str(e)) from None
-            raise OutboxError(f"cannot open outbox {path}: {e}") from None
-        except outbox_schema.SchemaTooNew as e:
-            conn.close()
-            raise OutboxError(str(e)) from None
-        except SealBroken as e:
-            conn.close()
-            raise OutboxKeyError(f"migration cannot read old records: {e}") from None
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path, kek, budget_bytes, clock)
+        return cls(conn, Path(path), kek, budget_bytes, clock)
 
     def close(self) -> None:
         with self._lock:
@@ -203,7 +134,7 @@ class Outbox:
                 raise
 
     def _translate(self, e: sqlite3.Error) -> OutboxError:
-        if _code(e) == SQLITE_FULL:
+        if sqlite_code(e) == SQLITE_FULL:
             page_count = int(self._conn.execute("PRAGMA page_count").fetchone()[0])
             max_pages = int(self._conn.execute("PRAGMA max_page_count").fetchone()[0])
             if page_count >= max_pages - 1:
@@ -443,33 +374,3 @@ class Outbox:
 
     def integrity_ok(self) -> bool:
         return [r[0] for r in self._read("PRAGMA integrity_check")] == ["ok"]
-
-
-class _Corrupt(Exception):
-    pass
-
-
-def _holds_sealed_rows(conn: sqlite3.Connection) -> bool:
-    """Whether an existing file has encrypted records (then a missing KEK must not be replaced)."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "sealed" in tables:
-        return conn.execute("SELECT 1 FROM sealed LIMIT 1").fetchone() is not None
-    if "records" in tables:  # schema v1
-        return conn.execute("SELECT 1 FROM records WHERE ciphertext IS NOT NULL LIMIT 1").fetchone() is not None
-    return False
-
-
-def _move_aside(path: Path, detail: str) -> OutboxCorrupt:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("-wal", "-shm", ""):
-        src = Path(f"{path}{suffix}")
-        if src.exists():
-            os.replace(src, Path(f"{target}{suffix}"))
-    log.error("outbox database corrupt; moved aside", extra={"fields": {"moved_to": str(target), "detail": detail}})
-    return OutboxCorrupt(target, detail)
-
-
-def corrupt_files(state_dir: Path, name: str = DEFAULT_NAME) -> list[Path]:
-    """Files moved aside after a failed integrity check (a fault until a technician clears them)."""
-    return sorted(p for p in Path(state_dir).glob(f"{name}.corrupt-*") if not p.name.endswith(("-wal", "-shm")))
