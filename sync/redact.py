@@ -69,3 +69,13 @@ def reason(code: str, message: str | None) -> str:
     """What is stored and shown for a refused record: `code: redacted message`."""
     shown = redact_server_message(message or "")
     return f"{code}: {shown}" if shown else code
+
+
+def stored_reason(text: str) -> str:
+    """A dead reason as the outbox keeps it, whoever wrote it: `code: redacted message` (a leading
+    word that is not snake_case is not taken as a code)."""
+    code, sep, message = str(text).partition(":")
+    code = code.strip()
+    if _CODE.fullmatch(code):
+        return reason(code, message.strip())
+    return reason("error", text)
