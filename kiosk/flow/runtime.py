@@ -21,8 +21,10 @@ Threads (one owner per device, as the style guide asks):
 - `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes, QR
   tokens and record updates (the QR refresh never waits behind an OTP call or a receipt). The
   queued record is kept current while it is still pending: each re-issued QR's cti and expiry
-  (before that QR is shown) and the receipt's outcome (`receipt.printed`, `.printer_state`);
-  once the sync process has claimed it, the update is skipped (one info line).
+  (before that QR is shown) and the receipt's outcome (`receipt.printed`, `.printer_state`).
+  The record is written open and made final when the session ends (after the printer thread's
+  queued receipt, so its outcome lands first) and at start-up; only then does the sync process
+  upload it, and a later update is skipped (one info line).
 Results come back as events through `send`. Events posted by a job of an earlier session are
 dropped (each job carries the session generation it was started in), so a late answer can never
 reach the next citizen's session.
@@ -138,6 +140,8 @@ class SessionRuntime:
                 return False
             self._devices = devices
         self._workers["camera"].submit(self._warm_up_face)
+        devices = self._devices
+        self._workers["storage"].submit(lambda: dev.finalize_records(devices))  # no session runs yet
         self._workers["storage"].submit(self._check_storage)
         self._start_monitor()
         return True
@@ -312,6 +316,9 @@ class SessionRuntime:
             w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
+            # through the printer thread: after this session's receipt job, whose outcome is noted
+            # on the record first (storage FIFO), the record becomes final
+            w["printer"].submit(lambda: w["storage"].submit(lambda: dev.finalize_records(d)))
             w["storage"].submit(self._check_storage)
             log.info("session ended", extra={"fields": {"outcome": effect.outcome, "reason_code": effect.reason}})
 
