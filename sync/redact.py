@@ -30,6 +30,8 @@ _NAME_LABEL = (r"(?:name|name_th|name_en|first|first_?name|given_?name|middle|mi
                r"last_?name|surname|family_?name|full_?name)")
 _LABELLED = re.compile(
     rf"""(?ix)(?<![A-Za-z0-9_])({_NAME_LABEL})(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;)\]}}]+)""")
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+_HELD = re.compile("['\"“‘`]?\x00(\\d+)\x00['\"”’`]?")
 # strict rules for server messages only
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’|`[^`]*`")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -47,13 +49,24 @@ def mask_names(text: str) -> str:
 
 
 def redact_server_message(message: str) -> str:
-    """A server's error message with every value it might quote masked, cut to a short line."""
-    text = " ".join(str(message).split())
+    """A server's error message with every value it might quote masked, cut to a short line.
+    Record ids (UUIDs) are kept, quoted or not: they are not personal, and they say which record a
+    refusal is about."""
+    text = " ".join(str(message).split()).replace("\x00", "")
+    held: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        held.append(m.group(0))
+        return f"\x00{len(held) - 1}\x00"
+
+    text = _UUID.sub(hold, text)
+    text = _HELD.sub(lambda m: f"\x00{m.group(1)}\x00", text)  # a quoted id is not a quoted value
     text = _QUOTED.sub(MASK, text)
     text = _EMAIL.sub(MASK, text)
     text = _DATE.sub(MASK, text)
     text = mask_names(text)
     text = _NUMBER.sub(MASK, text)
+    text = _HELD.sub(lambda m: held[int(m.group(1))], text)
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 3] + "..."
     return text
