@@ -296,6 +296,8 @@ class SyncWorker:
             assert isinstance(e, Rejected)
             self._dead_letter(ids[0], e.code, e.message)
             self._isolate = max(0, self._isolate - 1)
+            self.attempt = 0
+            self.link.set("up", "")  # the server answered about that record; the link works
             return "sent"
         if v.action == "isolate":
             self._isolate = len(ids)
