@@ -258,3 +258,46 @@ def test_stale_device_states_read_as_unknown(tmp_path: Path) -> None:
     assert device_states.read(tmp_path, now=1000.0 + 181)["camera"].state == "unknown"
     (tmp_path / device_states.FILE_NAME).write_text("{broken")
     assert device_states.read(tmp_path) == {}
+
+
+def test_a_401_that_persists_says_re_enroll_and_a_cleared_one_resumes(
+        server: ServerThread, kiosk: Kiosk, outbox: Outbox, clock: Clock) -> None:
+    """A 401 for 10 minutes (uploads and heartbeats): the key is re-checked with backoff (never
+    more often than a heartbeat once it has grown), the state turns persistent after
+    PERSISTENT_401_S and says to re-enroll (heartbeat payload, status file); when the server
+    accepts the key again, uploads resume by themselves."""
+    from sync.link import PERSISTENT_401_S, summary
+    from sync.worker import SyncWorker
+
+    ids = fill(outbox, kiosk.kiosk_id, 4)
+    for path in ("/v1/records", "/v1/heartbeat"):
+        server.faults.add(path, "status", status=401, code="key_revoked", window_s=600)
+    worker, sleeps = make_worker(kiosk, server.url, outbox, clock, heartbeat_interval_s=60)
+    seen: list[tuple[float, str, bool]] = []
+
+    def watch() -> None:
+        st = worker.status
+        seen.append((clock.t - worker.started_at, st.state, st.persistent))
+        if outbox.stats().acknowledged == 4:
+            worker.stop()
+
+    worker._on_iteration = watch
+    assert worker.run() == 0
+    assert server_ids(server) == ids and outbox.dead_letters() == []
+    persistent_at = min(t for t, _, p in seen if p)
+    assert PERSISTENT_401_S <= persistent_at < PERSISTENT_401_S + 61
+    assert all(state == "unauthorized" for t, state, _ in seen if 0 < t < 600)
+    status = read_status(kiosk.state_dir)
+    assert status is not None and status["state"] == "up"
+    checks = worker.client.key_checks  # type: ignore[attr-defined]
+    assert 600 / 60 <= checks <= 600 / 60 + 8  # backoff up to one a minute, not a loop
+    assert max(sleeps.calls) <= 60
+
+    # what the heartbeat and the technician see while it persists
+    fresh, _ = make_worker(kiosk, server.url, outbox, clock)
+    assert isinstance(fresh, SyncWorker)
+    fresh._auth_since = clock() - PERSISTENT_401_S
+    fresh._unauthorized("key_revoked")
+    device = fresh.heartbeat_payload()["devices"]["sync"]
+    assert device["state"] == "fault" and "re-enroll: sudo -u kiosk kiosk enroll" in device["detail"]
+    assert summary(read_status(kiosk.state_dir))[0] == "fault"

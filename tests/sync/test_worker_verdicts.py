@@ -19,7 +19,7 @@ from sync.server import ServerThread
 from sync.verdicts import judge
 from sync.worker import SyncWorker
 from tests.sync.central import Clock, Kiosk, make_record
-from tests.sync.test_worker import Sleeps, make_worker
+from tests.sync.test_worker import make_worker
 from tests.sync.worker_support import fast_dir, open_outbox
 
 pytestmark = pytest.mark.daemon
