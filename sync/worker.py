@@ -131,8 +131,6 @@ class SyncWorker:
         self.started_at = clock()
         self.link = Link(settings.state_dir, clock)
         self.attempt = 0
-        self.requests = 0
-        """Requests made (uploads, probes, key checks, heartbeats): the figure the tests print."""
         self._retry_at = 0.0
         self._next_heartbeat = self.started_at
         self._probe_health = False
@@ -204,7 +202,6 @@ class SyncWorker:
     def _health_answers(self) -> bool:
         """While nothing answers, an unsigned health check comes before claiming a batch: records
         are not decrypted and signed only to fail again."""
-        self.requests += 1
         try:
             self.client.health()
         except SyncError as e:
@@ -215,7 +212,6 @@ class SyncWorker:
 
     def _key_accepted(self) -> bool:
         """After a 401: a signed call that stores nothing; uploads resume once it passes."""
-        self.requests += 1
         try:
             self.client.check_key()
         except SyncError as e:
@@ -244,7 +240,6 @@ class SyncWorker:
         if not batch:
             return "empty"
         ids = [c.record_id for c in batch]
-        self.requests += 1
         try:
             results = self.client.post_records([c.record for c in batch])
         except SyncError as e:
@@ -376,7 +371,6 @@ class SyncWorker:
                 "retry_at": iso(st.retry_at) if st.retry_at else None}
 
     def send_heartbeat(self) -> bool:
-        self.requests += 1
         try:
             self.client.heartbeat(self.heartbeat_payload())
         except Unauthorized as e:
