@@ -174,3 +174,48 @@ def test_each_failure_status_does_what_the_table_says(row: Row, server: ServerTh
         assert sleeps.calls[:len(row.waits)] == pytest.approx(row.waits)
     assert all(s >= worker.settings.min_wait_s for s in sleeps.calls if s < worker.settings.idle_poll_s)
     assert worker.client.key_checks == row.key_checks  # type: ignore[attr-defined]
+
+
+def test_values_a_server_quotes_reach_neither_the_outbox_nor_the_log(server: ServerThread, kiosk: Kiosk,
+                                                                      work: Path, clock: Clock) -> None:
+    """A server that quotes the citizen id and names in its errors (per-record rejections and a
+    whole-request 400): the dead reason, the status file, the database file and the log lines
+    keep only the code and a redacted message."""
+    import io
+
+    from kiosk import logs
+    from sync.client import CentralClient
+
+    name_en = {"prefix": "Mr.", "first": "Thodsobname", "middle": "", "last": "Rabobsurname"}
+    values = ["1101700230708", "ทดสอบ", "ระบบ", "Thodsobname", "Rabobsurname", "1980-01-02", "812345678"]
+    out = io.StringIO()
+    logs.setup("DEBUG", stream=out)
+    try:
+        with open_outbox(work, clock) as outbox:
+            clash = make_record(kiosk.kiosk_id)
+            clash["card"]["name_en"] = name_en
+            with CentralClient(server.url, key=kiosk.key, key_id=kiosk.key.key_id, clock=clock) as cl:
+                cl.post_records([{**clash, "app_version": "0.0.1"}])  # the server holds another version
+            outbox.enqueue(clash)
+            other = make_record(kiosk.kiosk_id)
+            outbox.enqueue(other)
+            server.faults.quote_values = True
+            server.faults.add("/v1/records", "status", status=400, code="invalid", match=other["record_id"],
+                              message=f"record {other['record_id']}: cid '1101700230708' (นาย ทดสอบ ระบบ, "
+                                      "Mr. Thodsobname Rabobsurname) born 1980-01-02, phone 0812345678")
+            worker, _ = make_worker(kiosk, server.url, outbox, clock)
+            drain(worker, outbox)
+            (dead,) = outbox.dead_letters()
+            status = (kiosk.state_dir / "sync-status.json").read_text()
+            history = "\n".join(worker.status.history)
+    finally:
+        logs.setup("WARNING")
+    raw = b"".join(p.read_bytes() for p in work.iterdir() if p.name.startswith("outbox.sqlite"))
+    assert dead.record_id == clash["record_id"] and dead.reason.startswith("conflict: a different record")
+    assert "[redacted]" in dead.reason and "HTTP 400 invalid" in history  # the 400 was seen, then passed
+    assert server.query("SELECT record_id FROM records WHERE record_id = ?", (other["record_id"],))
+    text = out.getvalue()
+    for value in values:
+        for where in (dead.reason, status, history, text):
+            assert value not in where
+        assert value.encode() not in raw
