@@ -12,7 +12,7 @@
 |                                           |                           | the record had a 400 before; else back|
 |                                           |                           | off (naming it: marked as suspect)    |
 | 413                                       | split (halve the batch)   | back off                              |
-| 422 idempotency_key_reused                | isolate and back off      | back off                              |
+| 422 idempotency_key_reused                | isolate (one at a time)   | back off                              |
 | 403, 404, 405, 409, 415, 422, other 4xx   | back off                  | back off                              |
 
 A per-record `rejected` result is the server's verdict on that record and is dead-lettered by the
