@@ -7,6 +7,9 @@ server, cli). Pass structured fields with `extra={"fields": {...}}`.
 What is masked, whatever the caller does:
 - citizen ids: 13 digits (optionally grouped `1-2345-67890-12-3`) whose check digit is valid;
 - Thai mobile numbers: `08x…`, `06x…`, `09x…` and `+668x…` forms, with or without separators;
+- names: any run of Thai script (the kiosk logs in English, so Thai text in a line is a name, an
+  address or a value a server quoted), English names after an honorific (`Mr. Somchai Jaidee`)
+  and labelled name values (`first_name=…`, `"last": "…"`), see `sync.redact.mask_names`;
 - the value of any field whose name looks like otp / code / token / pin / secret / password /
   signature / cid / phone / name.
 """
@@ -22,6 +25,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from stdnum.th import pin as thai_pin
+
+from sync.redact import mask_names
 
 MASK = "[redacted]"
 
@@ -42,9 +47,10 @@ def _mask_cid(m: re.Match[str]) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Mask citizen ids and Thai mobile numbers inside free text."""
+    """Mask citizen ids, Thai mobile numbers and names inside free text."""
     text = _CID_RE.sub(_mask_cid, text)
-    return _PHONE_RE.sub(MASK, text)
+    text = _PHONE_RE.sub(MASK, text)
+    return mask_names(text)
 
 
 def is_sensitive_key(key: str) -> bool:

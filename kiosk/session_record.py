@@ -15,9 +15,10 @@ evidence) into a `Record`, validated with `sync.records.validate_record`, so a r
 would reject is never built (`RecordInvalid`). `with_qr(record, token)` puts a (re-)issued token's cti on a record, and
 `note_refreshed_qr(outbox, record_id, token)` does so for a record already queued;
 `with_receipt(record, printed, printer_state)` / `note_receipt(outbox, record_id, printed,
-printer_state)` do the same for the receipt's outcome. Both `note_*` return False, changing
-nothing, once the record is no longer pending (claimed, acknowledged or dead: the server keeps the
-version it was sent).
+printer_state)` do the same for the receipt's outcome. Both `note_*` change only a record the
+session still holds open (`Outbox.enqueue(..., final=False)`) and return False, changing nothing,
+once it is final (finalized when the citizen left, or open longer than `sync.outbox.OPEN_LIMIT_S`):
+what may have reached the server is never changed.
 
 Errors: `sync.records.RecordInvalid`; `note_refreshed_qr` also those of `sync.outbox`.
 """
@@ -157,7 +158,7 @@ def with_qr(record: Record, token: IssuedToken) -> Record:
 
 def note_refreshed_qr(outbox: Outbox, record_id: UUID, token: IssuedToken) -> bool:
     """Write a re-issued token's cti onto the queued record (the spec keeps the last one).
-    False when the record has already left for the server (it then keeps the cti it was sent with)."""
+    False when the record is already final (it then keeps the cti it was finalized with)."""
     return _update_pending(outbox, record_id, lambda record: with_qr(record, token))
 
 
@@ -169,14 +170,14 @@ def with_receipt(record: Record, printed: bool, printer_state: str) -> Record:
 
 
 def note_receipt(outbox: Outbox, record_id: UUID, printed: bool, printer_state: str) -> bool:
-    """Write the receipt's outcome onto the queued record. False when the record has already
-    left for the server (it then has no receipt part)."""
+    """Write the receipt's outcome onto the queued record. False when the record is already final
+    (it then has no receipt part)."""
     return _update_pending(outbox, record_id, lambda record: with_receipt(record, printed, printer_state))
 
 
 def _update_pending(outbox: Outbox, record_id: UUID, change: Callable[[Record], Record]) -> bool:
     # Read-modify-write: callers serialise on the storage owner thread; `update` itself only
-    # replaces a record that is still pending, so a claim in between is never overwritten.
+    # replaces a record that is still open, so a record made final in between is never changed.
     try:
         current = outbox.get(str(record_id))
     except RecordGone:

@@ -11,10 +11,15 @@ Errors: `SyncError` >
 - `Unauthorized(code)` — 401: bad signature, unknown or revoked key, clock skew;
 - `Rejected(code, message, status)` — any other 4xx, with the server's `error.code`;
 - `ServerError(status)` — 5xx other than 503, or an answer that is not the spec's JSON.
+
+A server's error text never leaves this module as it came: codes that are not the contract's
+snake_case become `http_<status>`, and messages are redacted (`sync.redact`), because a server may
+quote the offending value (a citizen id, a name) in them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import ssl
@@ -26,11 +31,30 @@ from typing import Any
 
 import httpx
 
+from sync.redact import redact_server_message, safe_code
 from sync.signing import SigningKey, sign_request
 
 log = logging.getLogger("kiosk.sync")
 
 DEFAULT_RETRY_AFTER_S = 30.0
+BODY_NAMESPACE = uuid.UUID("6b1f5f0e-2d7a-4c3e-9a51-0c9f3e1d7a21")
+
+
+def encode_json(value: Any) -> bytes:
+    """The exact bytes the client sends for a JSON body."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def records_body(records: Sequence[dict[str, Any]]) -> bytes:
+    """The body of `POST /v1/records` for these records, byte for byte."""
+    return encode_json({"records": list(records)})
+
+
+def body_key(content: bytes) -> uuid.UUID:
+    """The Idempotency-Key that names exactly this body: a retry of the same bytes carries the same
+    key (the server answers it with its first results), and any other body a different one, so a
+    key can never name two different batches."""
+    return uuid.uuid5(BODY_NAMESPACE, hashlib.sha256(content).hexdigest())
 
 
 class SyncError(Exception):
@@ -99,12 +123,21 @@ def _retry_after(value: str | None) -> float:
 
 
 def _error_of(resp: httpx.Response) -> tuple[str, str]:
+    """The answer's error code and redacted message (a proxy's HTML page counts as no body)."""
     try:
         body = resp.json()
         err = body["error"]
-        return str(err["code"]), str(err["message"])
+        return safe_code(err["code"], resp.status_code), redact_server_message(str(err["message"]))
     except (ValueError, KeyError, TypeError):
-        return f"http_{resp.status_code}", resp.reason_phrase or "no error body"
+        return f"http_{resp.status_code}", redact_server_message(resp.reason_phrase or "no error body")
+
+
+def _result(r: dict[str, Any], status: int) -> RecordResult:
+    error = r.get("error") or {}
+    code, message = error.get("code"), error.get("message")
+    return RecordResult(str(r["record_id"]), str(r["status"]),
+                        None if code is None else safe_code(code, status),
+                        None if message is None else redact_server_message(str(message)))
 
 
 class CentralClient:
@@ -157,15 +190,17 @@ class CentralClient:
         path: str,
         *,
         json_body: Any = None,
+        content: bytes | None = None,
         sign: bool = True,
         headers: dict[str, str] | None = None,
         accept: Iterable[int] = (),
     ) -> httpx.Response:
-        """One request; 2xx and the statuses in `accept` are returned, the rest raise a SyncError."""
-        content = None
+        """One request; 2xx and the statuses in `accept` are returned, the rest raise a SyncError.
+        The body is `json_body` encoded, or `content` (JSON bytes already encoded) as given."""
         hdrs = dict(headers or {})
         if json_body is not None:
-            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+            content = encode_json(json_body)
+        if content is not None:
             hdrs["Content-Type"] = "application/json"
         request = self._http.build_request(method, path, content=content, headers=hdrs)
         if sign:
@@ -205,23 +240,34 @@ class CentralClient:
     def health(self) -> dict[str, Any]:
         return self.json_of(self.call("GET", "/v1/health", sign=False))
 
-    def post_records(self, records: Sequence[dict[str, Any]], idempotency_key: uuid.UUID) -> list[RecordResult]:
-        """Submit a batch; the results are in request order (raises ServerError if they are not)."""
-        resp = self.call("POST", "/v1/records", json_body={"records": list(records)},
-                         headers={"Idempotency-Key": str(idempotency_key)})
+    def post_records(self, records: Sequence[dict[str, Any]],
+                     idempotency_key: uuid.UUID | None = None) -> list[RecordResult]:
+        """Submit a batch; the results are in request order (raises ServerError if they are not).
+        The Idempotency-Key is `body_key` of the exact bytes sent unless one is given (tests)."""
+        content = records_body(records)
+        key = idempotency_key or body_key(content)
+        resp = self.call("POST", "/v1/records", content=content, headers={"Idempotency-Key": str(key)})
         data = self.json_of(resp)
         try:
-            results = [
-                RecordResult(str(r["record_id"]), str(r["status"]),
-                             (r.get("error") or {}).get("code"), (r.get("error") or {}).get("message"))
-                for r in data["results"]
-            ]
+            results = [_result(r, resp.status_code) for r in data["results"]]
         except (KeyError, TypeError, AttributeError):
             raise ServerError(resp.status_code, "records answer does not match the contract") from None
         sent = [str(r.get("record_id")) for r in records]
         if [r.record_id for r in results] != sent:
             raise ServerError(resp.status_code, "records answer does not list the batch in order")
         return results
+
+    def check_key(self) -> None:
+        """A signed call with no side effect that tells whether the server accepts this kiosk's
+        signature: an empty batch to `/v1/records` (the path uploads use), which the contract
+        refuses as invalid (400) only after the signature passed. Returns when accepted; raises
+        `Unauthorized` when not, and the other SyncErrors when the server cannot say."""
+        try:
+            self.call("POST", "/v1/records", content=records_body([]),
+                      headers={"Idempotency-Key": str(body_key(records_body([])))})
+        except Rejected as e:
+            if e.status != 400:
+                raise
 
     def heartbeat(self, payload: dict[str, Any]) -> dict[str, Any]:
         return self.json_of(self.call("POST", "/v1/heartbeat", json_body=payload))

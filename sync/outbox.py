@@ -3,15 +3,27 @@
 One SQLite file (default `<state_dir>/outbox.sqlite`) in WAL mode with `synchronous=FULL`, so a
 record whose `enqueue()` returned survives a crash or a power cut. States:
 
-    pending --claim_batch--> in_flight --ack--> acknowledged (a tombstone: no personal data)
-       ^                        |  \\--dead--> dead (kept until a technician retries it)
-       +--- lease expiry, release(), retry_later(at) ---+
+    open (pending, the session may still `update` it) --finalize / OPEN_LIMIT_S--> final
+    pending (final) --claim_batch--> in_flight --ack--> acknowledged (a tombstone: no personal data)
+       ^                               |  \\--dead--> dead (kept until a technician retries it)
+       +---- lease expiry, release(), retry_later(at), release_dead_leases() ----+
+
+A record is uploaded only once it is final: what the server receives is never changed afterwards,
+so a retry after an unacknowledged send always carries the very body the server may already hold.
+A session that writes its record before it is finished with it (the receipt's outcome, a refreshed
+QR cti come later) enqueues it with `final=False` and calls `finalize()` when the citizen leaves;
+a record left open longer than `OPEN_LIMIT_S` (the kiosk process died mid-session) is final from
+then on, and the kiosk finalizes every open record when it starts.
 
 Personal data never touches the file in the clear: each record's JSON is sealed with AES-256-GCM
 under its own data key, wrapped by the key-encryption key in `<state_dir>/outbox.kek` (0600; see
-`outbox_crypto`). Only the record id, purpose, outcome, failure reason and times are plain columns.
-On acknowledgement the wrapped key and ciphertext are erased (`secure_delete=ON`, then a WAL
+`outbox_crypto`). Only the record id, purpose, outcome, failure reason and times are plain columns;
+a dead record's reason is kept as a code and a redacted message (`sync.redact`). On
+acknowledgement the wrapped key and ciphertext are erased (`secure_delete=ON`, then a WAL
 checkpoint that truncates the log), leaving the tombstone for reports.
+
+In-flight leases name their owner (`sync.lease`): `release_dead_leases()` returns the records of a
+process that died (killed, power cut) to the queue at once instead of after `lease_s`.
 
 Storage budget: `enqueue()` refuses a record that would take the pages in use past
 `budget_bytes` (`OutboxFull("budget")`), and `would_exceed()` lets the kiosk go out of service
@@ -22,7 +34,7 @@ drain it. A real full disk is `OutboxFull("disk")`.
 
 `Outbox.open()` runs `PRAGMA integrity_check`; a corrupt file is moved aside (kept, with its WAL)
 and `OutboxCorrupt(moved_to)` is raised so the kiosk reports a fault; opening again starts a new
-file.
+file (`sync.outbox_file`). Reading and statistics: `sync.outbox_read`.
 
 Errors: `OutboxError` > `OutboxFull(reason)`, `OutboxCorrupt(moved_to)`, `OutboxKeyError`,
 `RecordNotFound`, `RecordGone`, `DuplicateRecord`, `RecordUnreadable`. `enqueue()` also raises
@@ -33,19 +45,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sync import outbox_schema
-from sync.outbox_crypto import Kek, KekError, KekMissing, SealBroken, Sealed
+from sync.outbox_crypto import Kek
+from sync.outbox_file import DEFAULT_NAME, corrupt_files, maintenance_margin, open_file
 from sync.outbox_model import (
     Claimed,
     DeadLetter,
@@ -60,42 +70,32 @@ from sync.outbox_model import (
     RecordUnreadable,
     Tombstone,
 )
+from sync.outbox_read import SESSION_RESERVE_BYTES, OutboxReading
 from sync.records import validate_record
+from sync.redact import stored_reason
 
 __all__ = [
-    "Claimed", "DeadLetter", "DuplicateRecord", "Outbox", "OutboxCorrupt", "OutboxError", "OutboxFull",
-    "OutboxKeyError", "OutboxStats", "RecordGone", "RecordNotFound", "RecordUnreadable", "Tombstone",
-    "corrupt_files", "maintenance_margin",
+    "DEFAULT_NAME", "KEK_NAME", "OPEN_LIMIT_S", "SESSION_RESERVE_BYTES", "Claimed", "DeadLetter",
+    "DuplicateRecord", "Outbox", "OutboxCorrupt", "OutboxError", "OutboxFull", "OutboxKeyError",
+    "OutboxStats", "RecordGone", "RecordNotFound", "RecordUnreadable", "Tombstone", "corrupt_files",
+    "maintenance_margin",
 ]
 
 log = logging.getLogger("kiosk.outbox")
 
-DEFAULT_NAME = "outbox.sqlite"
 KEK_NAME = "outbox.kek"
-# Room kept for one more session's record: a sealed record is ~1-3 KiB, index pages included.
-SESSION_RESERVE_BYTES = 64 * 1024
+OPEN_LIMIT_S = 900.0
+"""Seconds a session may keep its record open (the result screen, printing, taking the card:
+minutes at most); after that the record is final, so a kiosk that died mid-session still gets it
+uploaded."""
 # Index and bookkeeping bytes a stored record costs beyond its ciphertext (measured ~150-250).
 ROW_OVERHEAD_BYTES = 256
-SQLITE_FULL = 13
-SQLITE_CORRUPT = 11
-SQLITE_NOTADB = 26
-
-
-def maintenance_margin(budget_bytes: int) -> int:
-    """Room above the budget that only claims, acks and state changes may use: a full queue must
-    still be able to drain (an UPDATE can split index pages)."""
-    return max(budget_bytes // 20, 256 * 1024)
-
-
-def _code(e: sqlite3.Error) -> int:
-    return int(getattr(e, "sqlite_errorcode", 0)) & 0xFF
-
 
 def _encode(record: dict[str, Any]) -> bytes:
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-class Outbox:
+class Outbox(OutboxReading):
     def __init__(self, conn: sqlite3.Connection, path: Path, kek: Kek, budget_bytes: int,
                  clock: Callable[[], float]) -> None:
         self._conn = conn
@@ -112,67 +112,10 @@ class Outbox:
     def open(cls, path: Path, *, kek_path: Path, budget_bytes: int,
              clock: Callable[[], float] = time.time, check: bool = True) -> Outbox:
         try:
-            return cls._open_file(Path(path), Path(kek_path), budget_bytes, clock, check)
+            conn, kek = open_file(Path(path), Path(kek_path), budget_bytes, check)
         except OSError as e:  # folder or key file not writable, disk gone...
             raise OutboxError(f"cannot open outbox {path}: {e.strerror or e}") from None
-
-    @classmethod
-    def _open_file(cls, path: Path, kek_path: Path, budget_bytes: int, clock: Callable[[], float],
-              check: bool) -> Outbox:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = not path.exists() or path.stat().st_size == 0
-        if fresh:
-            # create the file 0600 ourselves: SQLite gives the -wal and -shm files the same mode
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
-        except sqlite3.Error as e:
-            raise OutboxError(f"cannot open outbox {path}: {e}") from None
-        try:
-            conn.execute("PRAGMA busy_timeout = 10000")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise OutboxError(f"outbox {path}: WAL mode refused (got {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA secure_delete = ON")
-            if check:
-                rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-                if rows != ["ok"]:
-                    raise _Corrupt("; ".join(str(r) for r in rows[:3]))
-            try:
-                kek = Kek.load(kek_path)
-            except KekError as e:
-                if not isinstance(e, KekMissing) or (not fresh and _holds_sealed_rows(conn)):
-                    raise OutboxKeyError(f"{e}; the queued records cannot be read without it") from None
-                kek = Kek.create(kek_path)
-
-            def unseal(rid: str, wrapped: bytes, nonce: bytes, ct: bytes) -> bytes:
-                return kek.open(rid, Sealed(wrapped, nonce, ct))
-
-            start, end = outbox_schema.migrate(conn, unseal)
-            if start != end and start != 0:
-                log.info("outbox schema migrated", extra={"fields": {"from_version": start, "to_version": end}})
-            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-            ceiling = budget_bytes + maintenance_margin(budget_bytes)
-            conn.execute(f"PRAGMA max_page_count = {max(1, ceiling // page_size)}")
-        except _Corrupt as e:
-            conn.close()
-            raise _move_aside(path, str(e)) from None
-        except sqlite3.DatabaseError as e:
-            conn.close()
-            if _code(e) in (SQLITE_CORRUPT, SQLITE_NOTADB):
-                raise _move_aside(path, str(e)) from None
-            raise OutboxError(f"cannot open outbox {path}: {e}") from None
-        except outbox_schema.SchemaTooNew as e:
-            conn.close()
-            raise OutboxError(str(e)) from None
-        except SealBroken as e:
-            conn.close()
-            raise OutboxKeyError(f"migration cannot read old records: {e}") from None
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path, kek, budget_bytes, clock)
+        return cls(conn, Path(path), kek, budget_bytes, clock)
 
     def close(self) -> None:
         with self._lock:
@@ -202,19 +145,11 @@ class Outbox:
                     raise self._translate(e) from None
                 raise
 
-    def _translate(self, e: sqlite3.Error) -> OutboxError:
-        if _code(e) == SQLITE_FULL:
-            page_count = int(self._conn.execute("PRAGMA page_count").fetchone()[0])
-            max_pages = int(self._conn.execute("PRAGMA max_page_count").fetchone()[0])
-            if page_count >= max_pages - 1:
-                return OutboxFull("budget", f"outbox storage budget of {self.budget_bytes} bytes is reached")
-            return OutboxFull("disk", f"disk is full under {self.path.parent}")
-        return OutboxError(f"outbox database error: {e}")
-
     # ---- writing ---------------------------------------------------------------------------
 
-    def enqueue(self, record: dict[str, Any]) -> None:
-        """Validate, seal and store one record; returns only once it is committed to disk."""
+    def enqueue(self, record: dict[str, Any], *, final: bool = True) -> None:
+        """Validate, seal and store one record; returns only once it is committed to disk.
+        `final=False`: the session will still `update` it and `finalize()` it when it is done."""
         normalized = validate_record(record).to_json()
         rid = str(normalized["record_id"])
         body = _encode(normalized)
@@ -231,51 +166,67 @@ class Outbox:
                 raise DuplicateRecord(f"a different record with id {rid} is already queued")
             if self._used_bytes(conn) + len(sealed.ciphertext) + ROW_OVERHEAD_BYTES > self.budget_bytes:
                 raise OutboxFull("budget", f"outbox storage budget of {self.budget_bytes} bytes is reached")
+            now = self._clock()
             cur = conn.execute(
                 "INSERT INTO records (record_id, state, purpose, outcome, failure_reason, created_at,"
-                " enqueued_at) VALUES (?, 'pending', ?, ?, ?, ?, ?)",
+                " enqueued_at, open_until) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)",
                 [rid, normalized["purpose"], normalized["outcome"], normalized.get("failure_reason"),
-                 normalized["created_at"], self._clock()],
+                 normalized["created_at"], now, None if final else now + OPEN_LIMIT_S],
             )
             conn.execute("INSERT INTO sealed VALUES (?, ?, ?, ?)",
                          [cur.lastrowid, sealed.wrapped_key, sealed.nonce, sealed.ciphertext])
 
     def update(self, record: dict[str, Any]) -> bool:
-        """Replace a still-pending record's body (e.g. the latest QR cti); False once it is in
-        flight, acknowledged or dead (the server then keeps the version it was sent)."""
+        """Replace an open record's body (e.g. the latest QR cti, the receipt's outcome); False,
+        changing nothing, once it is final (it may be on its way: the server keeps that version)."""
         normalized = validate_record(record).to_json()
         rid = str(normalized["record_id"])
         sealed = self._kek.seal(rid, _encode(normalized))
         with self._write() as conn:
+            now = self._clock()
             conn.execute(
                 "UPDATE sealed SET wrapped_key = ?, nonce = ?, ciphertext = ? WHERE record_seq ="
-                " (SELECT seq FROM records WHERE record_id = ? AND state = 'pending')",
-                [sealed.wrapped_key, sealed.nonce, sealed.ciphertext, rid],
+                " (SELECT seq FROM records WHERE record_id = ? AND state = 'pending' AND open_until > ?)",
+                [sealed.wrapped_key, sealed.nonce, sealed.ciphertext, rid, now],
             )
             cur = conn.execute(
-                "UPDATE records SET failure_reason = ? WHERE record_id = ? AND state = 'pending'",
-                [normalized.get("failure_reason"), rid],
+                "UPDATE records SET failure_reason = ? WHERE record_id = ? AND state = 'pending' AND open_until > ?",
+                [normalized.get("failure_reason"), rid, now],
             )
             if cur.rowcount == 0 and conn.execute("SELECT 1 FROM records WHERE record_id = ?", [rid]).fetchone() is None:
                 raise RecordNotFound(f"no record {rid} in the outbox")
             return cur.rowcount == 1
 
-    def claim_batch(self, n: int, lease_s: float) -> list[Claimed]:
-        """Up to `n` due records, oldest first, leased for `lease_s` seconds."""
+    def finalize(self, record_id: str | None = None) -> int:
+        """The session is done changing this record (None: every open record): from now on it is
+        uploaded as it is and `update` refuses it. Returns how many became final."""
+        with self._write() as conn:
+            if record_id is None:
+                cur = conn.execute("UPDATE records SET open_until = NULL WHERE open_until IS NOT NULL")
+            else:
+                cur = conn.execute("UPDATE records SET open_until = NULL WHERE record_id = ? AND open_until IS NOT NULL",
+                                   [record_id])
+            return int(cur.rowcount)
+
+    def claim_batch(self, n: int, lease_s: float, owner: str = "") -> list[Claimed]:
+        """Up to `n` due final records, oldest first, leased to `owner` for `lease_s` seconds."""
         now = self._clock()
         with self._write() as conn:
             conn.execute(
-                "UPDATE records SET state = 'pending' WHERE state = 'in_flight' AND lease_until <= ?", [now]
+                "UPDATE records SET state = 'pending', lease_owner = NULL WHERE state = 'in_flight'"
+                " AND lease_until <= ?", [now]
             )
             rows = conn.execute(
                 "SELECT r.seq, r.record_id, r.attempts, s.wrapped_key, s.nonce, s.ciphertext FROM records r"
                 " LEFT JOIN sealed s ON s.record_seq = r.seq"
-                " WHERE r.state = 'pending' AND r.next_attempt_at <= ? ORDER BY r.seq LIMIT ?",
-                [now, n],
+                " WHERE r.state = 'pending' AND r.next_attempt_at <= ?"
+                " AND (r.open_until IS NULL OR r.open_until <= ?) ORDER BY r.seq LIMIT ?",
+                [now, now, n],
             ).fetchall()
             conn.executemany(
-                "UPDATE records SET state = 'in_flight', lease_until = ?, attempts = attempts + 1 WHERE seq = ?",
-                [(now + lease_s, r[0]) for r in rows],
+                "UPDATE records SET state = 'in_flight', lease_until = ?, lease_owner = ?, open_until = NULL,"
+                " attempts = attempts + 1 WHERE seq = ?",
+                [(now + lease_s, owner or None, r[0]) for r in rows],
             )
         return [Claimed(r[1], json.loads(self._open(r[1], r[3], r[4], r[5])), r[2] + 1) for r in rows]
 
@@ -293,8 +244,8 @@ class Outbox:
                     continue
                 conn.execute("DELETE FROM sealed WHERE record_seq = ?", [row[0]])
                 conn.execute(
-                    "UPDATE records SET state = 'acknowledged', acknowledged_at = ?, lease_until = NULL"
-                    " WHERE seq = ?", [now, row[0]],
+                    "UPDATE records SET state = 'acknowledged', acknowledged_at = ?, lease_until = NULL,"
+                    " lease_owner = NULL, open_until = NULL WHERE seq = ?", [now, row[0]],
                 )
                 count += 1
         self._checkpoint()
@@ -312,8 +263,8 @@ class Outbox:
     def retry_later(self, record_ids: Iterable[str], at: float) -> None:
         with self._write() as conn:
             conn.executemany(
-                "UPDATE records SET state = 'pending', next_attempt_at = ?, lease_until = NULL"
-                " WHERE record_id = ? AND state = 'in_flight'",
+                "UPDATE records SET state = 'pending', next_attempt_at = ?, lease_until = NULL,"
+                " lease_owner = NULL WHERE record_id = ? AND state = 'in_flight'",
                 [(at, rid) for rid in record_ids],
             )
 
@@ -322,17 +273,34 @@ class Outbox:
         with self._write() as conn:
             conn.executemany(
                 "UPDATE records SET state = 'pending', next_attempt_at = 0, lease_until = NULL,"
-                " attempts = max(attempts - 1, 0) WHERE record_id = ? AND state = 'in_flight'",
+                " lease_owner = NULL, attempts = max(attempts - 1, 0) WHERE record_id = ? AND state = 'in_flight'",
                 [(rid,) for rid in record_ids],
             )
 
+    def release_dead_leases(self, alive: Callable[[str], bool]) -> int:
+        """Return to the queue, due now, the in-flight records whose lease owner is not `alive`
+        (a sync process killed or a power cut); leases of a live owner, or of none recorded,
+        are left to run out. Returns how many."""
+        with self._write() as conn:
+            owners = [str(r[0]) for r in conn.execute(
+                "SELECT DISTINCT lease_owner FROM records WHERE state = 'in_flight' AND lease_owner IS NOT NULL")]
+            dead = [o for o in owners if not alive(o)]
+            count = 0
+            for owner in dead:
+                cur = conn.execute(
+                    "UPDATE records SET state = 'pending', next_attempt_at = 0, lease_until = NULL, lease_owner = NULL"
+                    " WHERE state = 'in_flight' AND lease_owner = ?", [owner])
+                count += int(cur.rowcount)
+            return count
+
     def dead(self, record_id: str, reason: str) -> None:
-        """Park a record the server refuses; it stays (encrypted) until retried."""
+        """Park a record the server refuses; it stays (encrypted) until retried. The reason is
+        kept as `code: redacted message` whoever wrote it (`sync.redact.stored_reason`)."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE records SET state = 'dead', dead_reason = ?, dead_at = ?, lease_until = NULL"
-                " WHERE record_id = ? AND state IN ('pending', 'in_flight')",
-                [reason, self._clock(), record_id],
+                "UPDATE records SET state = 'dead', dead_reason = ?, dead_at = ?, lease_until = NULL,"
+                " lease_owner = NULL, open_until = NULL WHERE record_id = ? AND state IN ('pending', 'in_flight')",
+                [stored_reason(reason), self._clock(), record_id],
             )
 
     def retry_dead(self, record_id: str | None = None) -> int:
@@ -355,121 +323,3 @@ class Outbox:
                     [record_id],
                 )
             return int(cur.rowcount)
-
-    # ---- reading ---------------------------------------------------------------------------
-
-    def _open(self, rid: str, wrapped: bytes | None, nonce: bytes | None, ct: bytes | None) -> bytes:
-        if wrapped is None or nonce is None or ct is None:
-            raise RecordGone(f"record {rid} was acknowledged; its data is erased")
-        try:
-            return self._kek.open(rid, Sealed(wrapped, nonce, ct))
-        except SealBroken as e:
-            raise RecordUnreadable(str(e)) from None
-
-    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, list(params)).fetchall()
-            except sqlite3.Error as e:
-                raise self._translate(e) from None
-
-    def get(self, record_id: str) -> dict[str, Any]:
-        """The decrypted record (for the sync process and tests; never print it)."""
-        rows = self._read(
-            "SELECT s.wrapped_key, s.nonce, s.ciphertext FROM records r LEFT JOIN sealed s ON s.record_seq = r.seq"
-            " WHERE r.record_id = ?", [record_id],
-        )
-        if not rows:
-            raise RecordNotFound(f"no record {record_id} in the outbox")
-        result: dict[str, Any] = json.loads(self._open(record_id, *rows[0]))
-        return result
-
-    def ids(self, state: str = "pending") -> list[str]:
-        """Ids of the records in `state`, oldest first; read only: unlike `claim_batch`, nothing
-        is leased, so a concurrent `update` of a pending record is never turned away."""
-        return [str(r[0]) for r in self._read("SELECT record_id FROM records WHERE state = ? ORDER BY seq", [state])]
-
-    def state_of(self, record_id: str) -> str | None:
-        rows = self._read("SELECT state FROM records WHERE record_id = ?", [record_id])
-        return str(rows[0][0]) if rows else None
-
-    def stats(self) -> OutboxStats:
-        counts = dict.fromkeys(("pending", "in_flight", "acknowledged", "dead"), 0)
-        for state, n in self._read("SELECT state, count(*) FROM records GROUP BY state"):
-            counts[str(state)] = int(n)
-        oldest = self._read("SELECT enqueued_at FROM records WHERE state = 'pending' ORDER BY seq LIMIT 1")
-        age = max(0.0, self._clock() - float(oldest[0][0])) if oldest else None
-        return OutboxStats(counts["pending"], counts["in_flight"], counts["acknowledged"], counts["dead"],
-                           age, self.disk_bytes(), self.used_bytes(), self.budget_bytes)
-
-    def disk_bytes(self) -> int:
-        total = 0
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                total += os.stat(f"{self.path}{suffix}").st_size
-            except FileNotFoundError:
-                pass
-        return total
-
-    def used_bytes(self) -> int:
-        """Bytes the budget counts: pages in use (free pages are reused before the file grows)."""
-        with self._lock:
-            return self._used_bytes(self._conn)
-
-    def _used_bytes(self, conn: sqlite3.Connection) -> int:
-        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
-        free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
-        return (pages - free) * self._page_size
-
-    def would_exceed(self, extra_bytes: int = SESSION_RESERVE_BYTES) -> bool:
-        """True when `extra_bytes` more would pass the budget: the kiosk then goes out of service
-        instead of starting a session whose record might not fit."""
-        return self.used_bytes() + extra_bytes > self.budget_bytes
-
-    def dead_letters(self) -> list[DeadLetter]:
-        rows = self._read(
-            "SELECT record_id, created_at, dead_reason, attempts, dead_at FROM records WHERE state = 'dead' ORDER BY seq"
-        )
-        return [DeadLetter(r[0], r[1], r[2] or "", int(r[3]), r[4]) for r in rows]
-
-    def tombstones(self, since: datetime | None = None) -> list[Tombstone]:
-        floor = since.timestamp() if since is not None else 0.0
-        rows = self._read(
-            "SELECT record_id, purpose, outcome, failure_reason, created_at, acknowledged_at FROM records"
-            " WHERE state = 'acknowledged' AND acknowledged_at >= ? ORDER BY acknowledged_at, seq",
-            [floor],
-        )
-        return [Tombstone(r[0], r[1], r[2], r[3], r[4], datetime.fromtimestamp(r[5], UTC)) for r in rows]
-
-    def integrity_ok(self) -> bool:
-        return [r[0] for r in self._read("PRAGMA integrity_check")] == ["ok"]
-
-
-class _Corrupt(Exception):
-    pass
-
-
-def _holds_sealed_rows(conn: sqlite3.Connection) -> bool:
-    """Whether an existing file has encrypted records (then a missing KEK must not be replaced)."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "sealed" in tables:
-        return conn.execute("SELECT 1 FROM sealed LIMIT 1").fetchone() is not None
-    if "records" in tables:  # schema v1
-        return conn.execute("SELECT 1 FROM records WHERE ciphertext IS NOT NULL LIMIT 1").fetchone() is not None
-    return False
-
-
-def _move_aside(path: Path, detail: str) -> OutboxCorrupt:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("-wal", "-shm", ""):
-        src = Path(f"{path}{suffix}")
-        if src.exists():
-            os.replace(src, Path(f"{target}{suffix}"))
-    log.error("outbox database corrupt; moved aside", extra={"fields": {"moved_to": str(target), "detail": detail}})
-    return OutboxCorrupt(target, detail)
-
-
-def corrupt_files(state_dir: Path, name: str = DEFAULT_NAME) -> list[Path]:
-    """Files moved aside after a failed integrity check (a fault until a technician clears them)."""
-    return sorted(p for p in Path(state_dir).glob(f"{name}.corrupt-*") if not p.name.endswith(("-wal", "-shm")))

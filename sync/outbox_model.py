@@ -65,6 +65,8 @@ class OutboxStats:
     disk_bytes: int
     used_bytes: int = 0
     budget_bytes: int = 0
+    open: int = 0
+    """Records a session is still writing (not counted in `pending`; uploaded once final)."""
 
 
 @dataclass(frozen=True)

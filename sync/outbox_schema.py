@@ -9,6 +9,10 @@ is still created by real code and each old version is kept as a test fixture
 - v2: sealed bodies in their own table `sealed` (deleted on acknowledgement, so the space is
   reused); `failure_reason` in the clear for tombstones and reports (backfilled by decrypting the
   queued rows); `dead_at`; an index so expired leases are found without a scan.
+- v3: `open_until` (a record the session may still change is not uploaded before it is final:
+  NULL = final; rows already queued are final); `lease_owner` (which process holds an in-flight
+  lease, so the leases of a dead one are released at start-up); dead reasons already stored are
+  redacted (older versions kept a server's message as it came, values it quoted included).
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-CURRENT_VERSION = 2
+from sync.redact import stored_reason
+
+CURRENT_VERSION = 3
 
 # Opens a row's sealed body; given to migrations that need to read old records.
 Unseal = Callable[[str, bytes, bytes, bytes], bytes]
@@ -84,7 +90,18 @@ def _v2(db: sqlite_utils.Database, unseal: Unseal) -> None:
     db.execute("CREATE INDEX records_state_lease ON records (state, lease_until)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, Unseal], None]] = {1: _v1, 2: _v2}
+def _v3(db: sqlite_utils.Database, unseal: Unseal) -> None:
+    table = db["records"]
+    assert isinstance(table, sqlite_utils.db.Table)
+    table.add_column("open_until", float)
+    table.add_column("lease_owner", str)
+    for seq, reason in db.execute("SELECT seq, dead_reason FROM records WHERE dead_reason IS NOT NULL").fetchall():
+        redacted = stored_reason(str(reason))
+        if redacted != reason:
+            db.execute("UPDATE records SET dead_reason = ? WHERE seq = ?", [redacted, seq])
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, Unseal], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 class SchemaTooNew(Exception):

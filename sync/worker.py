@@ -1,85 +1,87 @@
 """The sync worker (`kiosk sync`, run by `kiosk-sync.service`): drains the outbox to the central
-server and reports the kiosk's health.
+server and reports the kiosk's health. It never parks a record for a fault that is not the record's.
 
-- Claims batches of up to 100 records (oldest first) and posts them with an `Idempotency-Key`
-  derived from the batch's record ids (UUIDv5), so a retried batch carries the same key, even
-  after a restart.
+- At start-up, records left in flight by a sync process that is gone (killed, power cut) go back
+  to the queue at once (`Outbox.release_dead_leases`), not after their lease.
+- Claims batches of up to `batch_size` final records (oldest first; a record the session still
+  writes is not uploaded) and posts them; the Idempotency-Key names the exact body sent
+  (`sync.client.body_key`), so a retry after an unacknowledged send gets the server's first answer.
 - Per-record results: `accepted`/`duplicate` -> acknowledged; `rejected` -> dead letter with the
-  server's code. A whole batch refused as a request (4xx) is retried one record at a time, so one
-  bad record cannot block the queue and is dead-lettered alone.
-- Failures (offline, timeout, 5xx) back off with full jitter: sleep = random(0, min(cap,
-  base * 2^attempt)); 429/503 wait exactly the server's `Retry-After` (at most the cap). While
-  the server is unreachable, each retry first probes `GET /v1/health` (unsigned) and claims a
-  batch only when it answers.
-- 401 (bad signature, revoked or unknown key) is a fault: the worker stops posting, says so once,
-  and waits for a new enrollment (or exits with `EXIT_UNAUTHORIZED` when `exit_on_fault`).
+  server's code and a redacted message (`sync.redact`).
+- A failed request is judged by `sync.verdicts.judge`: whole-request 4xx are not verdicts on a
+  record (back off; a 400 isolates the batch one record at a time, and only a 400 that names the
+  record sent alone, twice, parks it; a 413 halves the batch); 5xx, timeouts back off; 429/503
+  wait `Retry-After`; a refused connection switches to health probes every `probe_cap_s` at most
+  (they reach no server while it is down), so the first upload follows soon after it is back.
+- 401: uploads pause; the key is re-checked with a signed call that stores nothing
+  (`CentralClient.check_key`), backing off up to the heartbeat interval, and uploads resume when it
+  passes. A new enrollment is picked up (`reload_client`). Lasting `PERSISTENT_401_S`, the state
+  says to re-enroll. `--once` (`until_empty`) and `exit_on_fault` exit with `EXIT_UNAUTHORIZED`.
+- Every wait is full jitter, capped, and never under `min_wait_s` (`Retry-After: 0` included).
 - A heartbeat every `heartbeat_interval_s` with the device states the kiosk process publishes
-  (`sync.device_states`) and the queue statistics.
-- Every state change of the link is logged once ("server unreachable since ...", "back") and
-  written to `<state_dir>/sync-status.json` for the doctor and the technician screen.
-- `stop()` (SIGTERM) ends the loop between steps; records in hand go back to pending
-  (`release`), and a killed process leaves them to their lease.
+  (`sync.device_states`), the sync link's own state, and the queue statistics.
+- Every state change of the link is logged once and written to `<state_dir>/sync-status.json`
+  (`sync.link`) for `kiosk queue status`, the doctor and the technician screen.
+- `stop()` (SIGTERM) ends the loop between steps; records in hand go back to pending.
 
 Errors: none of its own; outbox errors (`sync.outbox.OutboxError`) end `run()` and propagate.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
-import os
 import random
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sync import device_states
-from sync.client import (
-    CentralClient,
-    Offline,
-    RateLimited,
-    Rejected,
-    ServerError,
-    SyncError,
-    Timeout,
-    Unauthorized,
+from sync import device_states, lease
+from sync.client import CentralClient, Offline, Rejected, SyncError, Unauthorized
+from sync.link import (
+    PERSISTENT_401_S,
+    STATUS_FILE,
+    Link,
+    LinkStatus,
+    iso,
+    read_status,
+    summary,
+    unauthorized_detail,
 )
 from sync.outbox import Claimed, OutboxStats
+from sync.redact import reason
+from sync.verdicts import Verdict, judge
+
+__all__ = ["EXIT_UNAUTHORIZED", "PERSISTENT_401_S", "STATUS_FILE", "SyncSettings", "SyncWorker", "batch_key",
+           "full_jitter", "read_status"]
 
 log = logging.getLogger("kiosk.sync")
 
 BATCH_NAMESPACE = uuid.UUID("6b1f5f0e-2d7a-4c3e-9a51-0c9f3e1d7a20")
-STATUS_FILE = "sync-status.json"
 EXIT_UNAUTHORIZED = 3
-LinkState = Literal["starting", "up", "down", "busy", "fault"]
 Outcome = Literal["empty", "sent", "failed", "fault"]
 
 
 class OutboxLike(Protocol):
-    def claim_batch(self, n: int, lease_s: float) -> list[Claimed]: ...
+    def claim_batch(self, n: int, lease_s: float, owner: str = "") -> list[Claimed]: ...
     def ack(self, record_ids: list[str]) -> int: ...
     def release(self, record_ids: list[str]) -> None: ...
     def dead(self, record_id: str, reason: str) -> None: ...
     def stats(self) -> OutboxStats: ...
+    def release_dead_leases(self, alive: Callable[[str], bool]) -> int: ...
 
 
 def batch_key(record_ids: list[str]) -> uuid.UUID:
-    """The batch's Idempotency-Key: the same records in the same order -> the same key."""
+    """The Idempotency-Key of versions before the body-named one (kept for tests of old data)."""
     return uuid.uuid5(BATCH_NAMESPACE, "\n".join(record_ids))
 
 
 def full_jitter(attempt: int, base_s: float, cap_s: float, rng: Callable[[], float] = random.random) -> float:
     return float(rng() * min(cap_s, base_s * 2 ** min(attempt, 32)))
-
-
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, tz=dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -94,17 +96,10 @@ class SyncSettings:
     backoff_cap_s: float = 300.0
     idle_poll_s: float = 2.0
     exit_on_fault: bool = False
-
-
-@dataclass
-class LinkStatus:
-    state: LinkState = "starting"
-    since: float = 0.0
-    detail: str = ""
-    last_success: float | None = None
-    sent: int = 0
-    dead: int = 0
-    history: list[str] = field(default_factory=list)
+    min_wait_s: float = 1.0
+    """Floor of every wait: no answer of a server (`Retry-After: 0`) makes a tight loop."""
+    probe_cap_s: float = 5.0
+    """Longest wait between health probes while the server refuses connections."""
 
 
 class SyncWorker:
@@ -119,6 +114,7 @@ class SyncWorker:
         rng: Callable[[], float] = random.random,
         reload_client: Callable[[], CentralClient | None] | None = None,
         on_iteration: Callable[[], object] | None = None,
+        owner: str | None = None,
     ) -> None:
         self.outbox = outbox
         self.client = client
@@ -131,12 +127,23 @@ class SyncWorker:
         # called once per loop pass, also while draining a backlog without sleeping (the
         # service feeds systemd's watchdog from it)
         self._on_iteration = on_iteration or (lambda: None)
+        self.owner = owner or lease.current()
         self.started_at = clock()
-        self.status = LinkStatus(since=self.started_at)
+        self.link = Link(settings.state_dir, clock)
         self.attempt = 0
-        self._isolate = 0
         self._retry_at = 0.0
         self._next_heartbeat = self.started_at
+        self._probe_health = False
+        self._check_key = False
+        self._auth_since: float | None = None
+        self._auth_attempt = 0
+        self._isolate = 0
+        self._batch_limit = settings.batch_size
+        self._suspects: set[str] = set()
+
+    @property
+    def status(self) -> LinkStatus:
+        return self.link.status
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -149,44 +156,70 @@ class SyncWorker:
         return self._stop.is_set()
 
     def run(self, *, until_empty: bool = False) -> int:
-        """Loop until `stop()`; with `until_empty`, return once the queue is drained (or on a fault).
-        Returns 0, or `EXIT_UNAUTHORIZED` after a 401 when `exit_on_fault` / `until_empty`."""
+        """Loop until `stop()`; with `until_empty`, return once nothing is queued or in flight (or
+        on a 401). Returns 0, or `EXIT_UNAUTHORIZED` after a 401 when `exit_on_fault` / `until_empty`."""
+        released = self.outbox.release_dead_leases(lease.alive)
+        if released:
+            log.warning(f"{released} records left in flight by a sync process that is gone are queued again")
+        exit_on_401 = self.settings.exit_on_fault or until_empty
         while not self.stopping:
             self._on_iteration()
             now = self._clock()
             if now >= self._next_heartbeat:
                 self.send_heartbeat()
                 self._next_heartbeat = now + self.settings.heartbeat_interval_s
-            if self.status.state == "fault":
-                if self.settings.exit_on_fault or until_empty:
-                    return EXIT_UNAUTHORIZED
-                self._wait(self.settings.heartbeat_interval_s)
-                self._try_reload()
-                continue
+            if self._check_key and exit_on_401:
+                return EXIT_UNAUTHORIZED
             if now < self._retry_at:
                 self._wait(self._retry_at - now)
                 continue
-            if self.status.state == "down" and not self._probe():
+            if self._check_key and not self._key_accepted():
+                continue
+            if self._probe_health and not self._health_answers():
                 continue
             outcome = self.sync_once()
             if outcome == "empty":
-                if until_empty:
+                if until_empty and self._drained():
                     return 0
                 self._wait(self.settings.idle_poll_s)
         return 0
+
+    def _drained(self) -> bool:
+        """Nothing queued and nothing in flight: records leased by another live sync process are
+        waited for (they are acknowledged, or come back when their lease ends)."""
+        st = self.outbox.stats()
+        return st.pending == 0 and st.in_flight == 0
 
     def _wait(self, seconds: float) -> None:
         until_heartbeat = self._next_heartbeat - self._clock()
         self._sleep(max(0.0, min(seconds, until_heartbeat if until_heartbeat > 0 else seconds)))
 
-    def _probe(self) -> bool:
-        """While the server is unreachable, a cheap unsigned health check comes before claiming a
-        batch: records are not decrypted and signed only to fail again."""
+    def _floor(self, seconds: float) -> float:
+        return max(self.settings.min_wait_s, seconds)
+
+    # ---- probes --------------------------------------------------------------------------
+
+    def _health_answers(self) -> bool:
+        """While nothing answers, an unsigned health check comes before claiming a batch: records
+        are not decrypted and signed only to fail again."""
         try:
             self.client.health()
         except SyncError as e:
-            self._backoff(e)
+            self._after_failure(e, [])
             return False
+        self._probe_health = False
+        return True
+
+    def _key_accepted(self) -> bool:
+        """After a 401: a signed call that stores nothing; uploads resume once it passes."""
+        try:
+            self.client.check_key()
+        except SyncError as e:
+            self._after_failure(e, [])
+            return False
+        self._check_key, self._auth_since, self._auth_attempt = False, None, 0
+        self.attempt = 0
+        self.link.set("up", "the server accepts this kiosk's key again")
         return True
 
     def _try_reload(self) -> None:
@@ -196,72 +229,112 @@ class SyncWorker:
         if fresh is not None:
             self.client.close()
             self.client = fresh
-            self.attempt = 0
-            self._set_state("up", "new enrollment loaded")
+            self._retry_at = self._clock()  # check the new key now
+            log.warning("new enrollment loaded: checking the new key")
 
     # ---- one batch -----------------------------------------------------------------------
 
     def sync_once(self) -> Outcome:
-        size = 1 if self._isolate > 0 else self.settings.batch_size
-        batch = self.outbox.claim_batch(size, self.settings.lease_s)
+        size = 1 if self._isolate > 0 else self._batch_limit
+        batch = self.outbox.claim_batch(size, self.settings.lease_s, owner=self.owner)
         if not batch:
             return "empty"
         ids = [c.record_id for c in batch]
         try:
-            results = self.client.post_records([c.record for c in batch], batch_key(ids))
-        except Unauthorized as e:
+            results = self.client.post_records([c.record for c in batch])
+        except SyncError as e:
             self.outbox.release(ids)
-            self._set_state("fault", f"server refuses this kiosk's key ({e.code}); run `kiosk enroll` again")
-            return "fault"
-        except RateLimited as e:
-            self.outbox.release(ids)
-            self._retry_at = self._clock() + min(self.settings.backoff_cap_s, e.retry_after_s)
-            self._set_state("busy", f"server asks to retry after {e.retry_after_s:g} s ({e.code})")
-            return "failed"
-        except Rejected as e:
-            self.outbox.release(ids)
-            return self._batch_refused(batch, e)
-        except (Offline, Timeout, ServerError) as e:
-            self.outbox.release(ids)
-            self._backoff(e)
-            return "failed"
+            return self._after_failure(e, ids)
         self.attempt = 0
+        self._probe_health = False
         if self._isolate > 0:
             self._isolate -= 1
-        self._set_state("up", "")
         self.status.last_success = self._clock()
+        self.link.set("up", "")
         done = [r.record_id for r in results if r.status in ("accepted", "duplicate")]
         if done:
             self.outbox.ack(done)
             self.status.sent += len(done)
+            self._suspects.difference_update(done)
         for r in results:
             if r.status == "rejected":
-                self.outbox.dead(r.record_id, f"{r.code or 'rejected'}: {r.message or ''}".strip())
-                self.status.dead += 1
-                log.warning("record rejected by the server", extra={"fields": {"record_id": r.record_id,
-                                                                              "error_code": r.code}})
-        unanswered = [i for i in ids if i not in {r.record_id for r in results}]
+                self._dead_letter(r.record_id, r.code or "rejected", r.message)
+        answered = {r.record_id for r in results}
+        unanswered = [i for i in ids if i not in answered]
         if unanswered:
             self.outbox.release(unanswered)
         return "sent"
 
-    def _batch_refused(self, batch: list[Claimed], e: Rejected) -> Outcome:
-        if len(batch) > 1:
-            # find the record that makes the request unacceptable by sending one at a time
-            self._isolate = len(batch)
-            log.warning("batch refused as a whole; retrying record by record",
-                        extra={"fields": {"error_code": e.code, "status_code": e.status}})
-            return "failed"
-        self.outbox.dead(batch[0].record_id, f"{e.code}: {e.message}")
+    def _dead_letter(self, record_id: str, code: str, message: str | None) -> None:
+        self.outbox.dead(record_id, reason(code, message))
         self.status.dead += 1
-        self._isolate = max(0, self._isolate - 1)
-        return "sent"
+        self._suspects.discard(record_id)
+        log.warning("record refused by the server: dead letter",
+                    extra={"fields": {"record_id": record_id, "error_code": code}})
 
-    def _backoff(self, e: SyncError) -> None:
-        delay = full_jitter(self.attempt, self.settings.backoff_base_s, self.settings.backoff_cap_s, self._rng)
+    def _after_failure(self, e: SyncError, ids: list[str]) -> Outcome:
+        """Act on the verdict for a failed request (an upload of `ids`, or a probe: no ids)."""
+        v = judge(e, ids, self._suspects) if ids else judge(e, ["-", "-"])
+        if not ids and v.action in ("isolate", "split", "suspect", "dead_letter"):
+            v = Verdict("back_off", v.state, v.detail)  # a probe is about no record
+        now = self._clock()
+        if v.action == "check_key":
+            assert isinstance(e, Unauthorized)
+            self._unauthorized(e.code)
+            return "fault"
+        if v.action == "retry_after":
+            wait = self._floor(min(self.settings.backoff_cap_s, getattr(e, "retry_after_s", 0.0)))
+            self._retry_at = now + wait
+            self.link.set("busy", v.detail, retry_at=self._retry_at)
+            return "failed"
+        if v.action == "dead_letter":
+            assert isinstance(e, Rejected)
+            self._dead_letter(ids[0], e.code, e.message)
+            self._isolate = max(0, self._isolate - 1)
+            self.attempt = 0
+            self.link.set("up", "")  # the server answered about that record; the link works
+            return "sent"
+        if v.action == "isolate":
+            self._isolate = len(ids)
+            if isinstance(e, Rejected) and e.status == 400:
+                self._suspects.update(ids)
+            log.warning("batch refused as a whole; sending its records one at a time",
+                        extra={"fields": {"error_code": getattr(e, "code", ""), "status_code": getattr(e, "status", 0)}})
+            self._wait_floor(v)
+            return "failed"
+        if v.action == "split":
+            self._batch_limit = max(1, len(ids) // 2)
+            log.warning(f"server refuses batches of {len(ids)} records (HTTP 413): sending at most {self._batch_limit}")
+            self._wait_floor(v)
+            return "failed"
+        if v.action == "suspect":
+            self._suspects.add(ids[0])
+        self._probe_health = self._probe_health or v.state == "down"
+        self._back_off(v, self.settings.probe_cap_s if isinstance(e, Offline) else self.settings.backoff_cap_s)
+        return "failed"
+
+    def _wait_floor(self, v: Verdict) -> None:
+        self._retry_at = self._clock() + self.settings.min_wait_s
+        self.link.set(v.state, v.detail, retry_at=self._retry_at)
+
+    def _back_off(self, v: Verdict, cap_s: float) -> None:
+        delay = self._floor(full_jitter(self.attempt, self.settings.backoff_base_s, cap_s, self._rng))
         self.attempt += 1
         self._retry_at = self._clock() + delay
-        self._set_state("down", str(e))
+        self.link.set(v.state, v.detail, retry_at=self._retry_at)
+
+    def _unauthorized(self, code: str) -> None:
+        now = self._clock()
+        if self._auth_since is None:
+            self._auth_since, self._auth_attempt = now, 0
+        detail, persistent = unauthorized_detail(code, self._auth_since, now)
+        cap = min(self.settings.backoff_cap_s, self.settings.heartbeat_interval_s)
+        delay = self._floor(full_jitter(self._auth_attempt, self.settings.backoff_base_s, cap, self._rng))
+        self._auth_attempt += 1
+        self._check_key = True
+        self._retry_at = max(self._retry_at, now + delay)
+        self.link.set("unauthorized", detail, retry_at=self._retry_at, persistent=persistent)
+        self._try_reload()
 
     # ---- heartbeat -----------------------------------------------------------------------
 
@@ -272,12 +345,14 @@ class SyncWorker:
             name: ({"state": d.state, "detail": d.detail} if d.detail else {"state": d.state})
             for name, d in device_states.read(self.settings.state_dir).items()
         }
-        queue: dict[str, int] = {"pending": stats.pending + stats.in_flight, "dead": stats.dead}
+        state, line = summary(self._status_dict())
+        devices["sync"] = {"state": state, "detail": line}
+        queue: dict[str, int] = {"pending": stats.pending + stats.in_flight + stats.open, "dead": stats.dead}
         if stats.oldest_pending_age_s is not None:
             queue["oldest_pending_age_s"] = int(stats.oldest_pending_age_s)
         payload: dict[str, Any] = {
             "kiosk_id": self.settings.kiosk_id,
-            "time": _iso(now),
+            "time": iso(now),
             "version": self.settings.version,
             "uptime_s": int(max(0.0, now - self.started_at)),
             "devices": devices,
@@ -289,69 +364,22 @@ class SyncWorker:
             pass  # optional field: leave it out rather than report a wrong number
         return payload
 
+    def _status_dict(self) -> dict[str, Any]:
+        st = self.status
+        return {"state": st.state, "since": iso(st.since), "detail": st.detail, "persistent": st.persistent,
+                "last_success": iso(st.last_success) if st.last_success else None,
+                "retry_at": iso(st.retry_at) if st.retry_at else None}
+
     def send_heartbeat(self) -> bool:
         try:
             self.client.heartbeat(self.heartbeat_payload())
         except Unauthorized as e:
-            self._set_state("fault", f"server refuses this kiosk's key ({e.code}); run `kiosk enroll` again")
+            self._unauthorized(e.code)
             return False
-        except RateLimited as e:
-            self._set_state("busy", f"heartbeat: retry after {e.retry_after_s:g} s")
-            return False
-        except Rejected as e:
-            log.error("heartbeat refused", extra={"fields": {"error_code": e.code}})
+        except Rejected as e:  # the heartbeat's own problem, not the uploads'
+            log.error("heartbeat refused", extra={"fields": {"error_code": e.code, "status_code": e.status}})
             return False
         except SyncError as e:
-            self._set_state("down", str(e))
+            log.info("heartbeat not delivered", extra={"fields": {"error": type(e).__name__}})
             return False
-        if self.status.state != "fault":
-            self._set_state("up", "")
         return True
-
-    # ---- state changes, logged once --------------------------------------------------------
-
-    def _set_state(self, state: LinkState, detail: str) -> None:
-        st = self.status
-        if st.state == state:
-            return
-        now = self._clock()
-        previous, was_since = st.state, st.since
-        st.state, st.since, st.detail = state, now, detail
-        if state == "down":
-            line = f"server unreachable since {_iso(now)}: {detail}"
-            log.warning(line)
-        elif state == "fault":
-            line = f"sync stopped at {_iso(now)}: {detail}"
-            log.error(line)
-        elif state == "busy":
-            line = f"server busy since {_iso(now)}: {detail}"
-            log.warning(line)
-        elif previous in ("down", "busy", "fault"):
-            line = f"server back at {_iso(now)} after {int(now - was_since)} s"
-            log.warning(line)
-        else:
-            line = f"server reachable at {_iso(now)}"
-            log.info(line)
-        st.history.append(line)
-        self._write_status()
-
-    def _write_status(self) -> None:
-        st = self.status
-        path = Path(self.settings.state_dir) / STATUS_FILE
-        data = {"state": st.state, "since": _iso(st.since), "detail": st.detail,
-                "last_success": _iso(st.last_success) if st.last_success else None}
-        try:
-            tmp = path.with_name(STATUS_FILE + ".tmp")
-            tmp.write_text(json.dumps(data), "utf-8")
-            os.replace(tmp, path)
-        except OSError as e:
-            log.warning("cannot write sync status", extra={"fields": {"error": e.strerror}})
-
-
-def read_status(state_dir: Path) -> dict[str, Any] | None:
-    """The last link state the worker wrote (for the doctor and the technician screen)."""
-    try:
-        data = json.loads((Path(state_dir) / STATUS_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

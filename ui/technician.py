@@ -196,7 +196,7 @@ class TechnicianScreen(QWidget):
             if w is not None:
                 w.deleteLater()
         for row, (name, (state, detail)) in enumerate(sorted(devices.items())):
-            colour = theme.GREEN if state == "ok" else (theme.AMBER if state == "unknown" else theme.RED)
+            colour = theme.GREEN if state == "ok" else (theme.AMBER if state in ("unknown", "degraded") else theme.RED)
             for col, (text, c) in enumerate(((name, theme.INK), (state, colour), (detail, theme.MUTED))):
                 label = QLabel(text)
                 label.setFont(theme.font(self._m.small_px, bold=col == 1))

@@ -1,5 +1,7 @@
 """`kiosk queue status|dead|retry`: what the outbox holds, for a technician. No personal data is
-ever printed: only record ids, states, times, counts and reasons."""
+ever printed: only record ids, states, times, counts and reasons (kept redacted by the outbox, and
+redacted again here for records older versions parked). `status` also shows the sync link: why
+uploads wait (a server refusal, a 401, an outage) and when the next try is."""
 
 from __future__ import annotations
 
@@ -38,12 +40,17 @@ def _status(args: argparse.Namespace) -> int:
     from kiosk import storage  # the outbox stack loads in the handlers, not at `kiosk --help`
 
     cfg = load_config(args)
+    from sync.link import read_status, summary
+
+    link = read_status(cfg.state_dir)
+    link_state, link_line = summary(link)
+    link_json = {"state": link.get("state") if link else None, "health": link_state, "detail": link_line}
     if not storage.outbox_path(cfg).exists():  # a new kiosk: nothing recorded yet is an answer
         if args.json:
             print(json.dumps({"pending": 0, "in_flight": 0, "acknowledged": 0, "dead": 0,
                               "oldest_pending_age_s": None, "disk_bytes": 0, "used_bytes": 0,
-                              "budget_bytes": storage.budget_bytes(cfg), "out_of_service": False,
-                              "empty": True}))
+                              "budget_bytes": storage.budget_bytes(cfg), "open": 0, "out_of_service": False,
+                              "empty": True, "sync": link_json}))
         else:
             print(storage.empty_message(cfg))
         return 0
@@ -51,30 +58,35 @@ def _status(args: argparse.Namespace) -> int:
         st = outbox.stats()
         full = storage.out_of_service(outbox, cfg)
     if args.json:
-        print(json.dumps({**st.__dict__, "out_of_service": full}))
+        print(json.dumps({**st.__dict__, "out_of_service": full, "sync": link_json}))
         return 0
     print(f"pending       {st.pending}")
     print(f"in flight     {st.in_flight}")
+    print(f"open          {st.open}  (a session is still writing them)")
     print(f"acknowledged  {st.acknowledged}")
     print(f"dead          {st.dead}")
     print(f"oldest pending {_age(st.oldest_pending_age_s)}")
     pct = 100.0 * st.used_bytes / st.budget_bytes if st.budget_bytes else 0.0
     print(f"disk          {st.disk_bytes / 1048576:.1f} MiB on disk, {st.used_bytes / 1048576:.1f} of "
           f"{st.budget_bytes / 1048576:.0f} MiB budget used ({pct:.0f} %)")
+    print(f"sync          {link_state}: {link_line}")
     if full:
         print("OUT OF SERVICE: the storage budget is nearly reached; sync the queue or raise storage.max_outbox_mb")
     return 0
 
 
 def _dead(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from kiosk import storage
+    from sync.redact import stored_reason
 
     cfg = load_config(args)
     if not storage.outbox_path(cfg).exists():
         letters = []
     else:
         with storage.open_outbox(cfg, create=False) as outbox:
-            letters = outbox.dead_letters()
+            letters = [replace(d, reason=stored_reason(d.reason)) for d in outbox.dead_letters()]
     if args.json:
         print(json.dumps([d.__dict__ for d in letters]))
         return 0

@@ -1,6 +1,8 @@
 """`kiosk sync [--once]`: the sync service (`kiosk-sync.service`): drains the outbox to the central
 server, sends heartbeats, stops cleanly on SIGTERM. `--once` drains what is queued and exits
-(for a technician, or a timer). Exit 3 when the server refuses the kiosk's key (re-enroll)."""
+(for a technician, or a timer): it returns once nothing is pending and nothing is in flight
+(records another live sync process holds are waited for), and its summary counts every state.
+Exit 3 when the server refuses the kiosk's key (re-enroll)."""
 
 from __future__ import annotations
 
@@ -90,10 +92,17 @@ def _sync(args: argparse.Namespace) -> int:
         notify.stopping()
         worker.client.close()
         stats = outbox.stats()
-    log.info("sync service stopped", extra={"fields": {"pending": stats.pending, "sent": worker.status.sent}})
+    log.info("sync service stopped", extra={"fields": {"pending": stats.pending, "in_flight": stats.in_flight,
+                                                        "sent": worker.status.sent}})
     if args.once:
         print(f"sent {worker.status.sent}, dead {worker.status.dead}, pending {stats.pending}, "
-              f"link {worker.status.state}")
+              f"in flight {stats.in_flight}, open {stats.open}, link {worker.status.state}")
+        if stats.open:
+            print(f"{stats.open} record(s) still open: a session is writing them; they are uploaded once it ends")
+        if code == 0 and stats.pending + stats.in_flight:
+            print(f"error: stopped before the queue was drained ({stats.pending} pending, {stats.in_flight} in flight);"
+                  " they stay queued: run `kiosk sync --once` again or start kiosk-sync.service", file=sys.stderr)
+            return 1
     if code == EXIT_UNAUTHORIZED:
         print(f"error: {worker.status.detail}", file=sys.stderr)
     return code

@@ -1,5 +1,6 @@
 """Doctor: the central server — reachable, clock skew, enrollment valid (the server accepts this
-kiosk's signature), and the sync service's last link state.
+kiosk's signature), and the sync service's last link state (a warning while uploads wait for the
+server, a failure once a 401 has lasted long enough to need a new enrollment, saying so).
 
 The enrollment check sends one signed request the server must refuse as incomplete (an empty
 heartbeat): a 400 proves the signature and key were accepted, a 401 names why not; nothing is
@@ -16,8 +17,8 @@ from kiosk.doctor import Check, DoctorContext, Status, guarded
 from sync.client import CentralClient, Rejected, SyncError, Unauthorized
 from sync.enroll import EnrollmentError, load_enrollment
 from sync.keys import DeviceKey, DeviceKeyError
+from sync.link import read_status, summary
 from sync.signing import WINDOW_S
-from sync.worker import read_status
 
 AREA = "server"
 SKEW_WARN_S = 60
@@ -91,8 +92,7 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         status = read_status(cfg.state_dir)
         if status is None:
             return "skip", "the sync service has not run yet"
-        state = status.get("state")
-        detail = f"{state} since {status.get('since')}" + (f": {status.get('detail')}" if status.get("detail") else "")
-        return ("ok" if state == "up" else "fail" if state == "fault" else "warn"), detail
+        health, line = summary(status)
+        return {"ok": "ok", "fault": "fail"}.get(health, "warn"), line  # type: ignore[return-value]
 
     yield guarded(AREA, "sync-link", link)

@@ -236,7 +236,7 @@ def issue_record(devices: Devices, draft: RecordDraft) -> ev.Event:
             token, qr = _token(devices, record_id, draft.purpose, new_display_code())
         record = build_record(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
                               app_version=__version__, clock_synced=devices.clock_synced, qr=token)
-        devices.outbox.enqueue(record.to_json())
+        devices.outbox.enqueue(record.to_json(), final=False)  # QR refreshes and the receipt follow
     except OutboxFull:
         log.error("outbox full: record not written")
         return ev.IssueFailed("outbox_full")
@@ -274,8 +274,9 @@ def note_receipt(devices: Devices, record_id: UUID, printed: ev.ReceiptPrinted) 
 
 
 def _update_record(devices: Devices, record_id: UUID, part: str, update: Callable[[Outbox], bool]) -> None:
-    """Change a queued record; once the sync process has claimed or acknowledged it the change is
-    skipped (the server keeps the version it was sent), said once per record at info."""
+    """Change a queued record while it is open; once it is final (the session ended, or it was open
+    longer than `sync.outbox.OPEN_LIMIT_S`) the change is skipped (the server gets or has the final
+    version), said once per record at info."""
     if devices.outbox is None:
         log.warning("record not updated: no outbox", extra={"fields": {"part": part}})
         return
@@ -287,7 +288,7 @@ def _update_record(devices: Devices, record_id: UUID, part: str, update: Callabl
         return
     if not updated and devices.update_skipped_for != record_id:
         devices.update_skipped_for = record_id
-        log.info("record already sent: update skipped", extra={"fields": {"record_id": str(record_id), "part": part}})
+        log.info("record already final: update skipped", extra={"fields": {"record_id": str(record_id), "part": part}})
 
 
 def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = None) -> None:
@@ -300,11 +301,25 @@ def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = 
                               app_version=__version__, clock_synced=devices.clock_synced)
         if devices.outbox is None:
             raise RuntimeError("no outbox")
-        devices.outbox.enqueue(record.to_json())
+        devices.outbox.enqueue(record.to_json(), final=False)  # a failure receipt's outcome may follow
         log.info("record written", extra={"fields": {"record_id": str(record_id), "outcome": draft.outcome,
                                                       "reason_code": draft.failure_reason}})
     except Exception as e:
         log.error("record not written", extra={"fields": {"outcome": draft.outcome, "error": type(e).__name__}})
+
+
+def finalize_records(devices: Devices) -> None:
+    """The session is over (or the kiosk starts: no session runs): every record it left open
+    becomes final, so the sync process uploads it as it is (storage thread); never raises."""
+    if devices.outbox is None:
+        return
+    try:
+        count = devices.outbox.finalize()
+    except Exception as e:  # the record then becomes final by itself (sync.outbox.OPEN_LIMIT_S)
+        log.error("records not finalized", extra={"fields": {"error": type(e).__name__}})
+        return
+    if count:
+        log.info("records final", extra={"fields": {"count": count}})
 
 
 # ------------------------------------------------------------------ receipt

@@ -1,4 +1,5 @@
-"""`SessionRuntime`: runs the pure `Flow` against real (or simulated) devices, Qt-free.
+"""`SessionRuntime`: runs the pure journey (`kiosk.journey.machine.Flow`) on real or simulated
+devices, Qt-free.
 
     runtime = SessionRuntime(cfg)          # or SessionRuntime(cfg, devices=..., simulation=...)
     runtime.on_view = bridge.emit_view     # the ONE callback; called on the flow thread
@@ -15,17 +16,16 @@ Threads (one owner per device, as the style guide asks):
 - `flow`: the only thread that touches the `Flow`. It takes events from a queue (the UI's, the
   devices'), hands each to `Flow.handle(event, monotonic_now)`, dispatches the effects, and calls
   `on_view(view)` when the view changed. A `Tick` is handled every `TICK_S` for the timers.
-- `card`: reads and re-checks (the `CardMonitor` polls on a thread of its own and posts
+- `card`: reads and re-checks (the `CardMonitor` waits on pcscd on a thread of its own and posts
   `CardInserted`/`CardRemoved`/`ReaderFault`).
 - `camera`: camera start/stop and the face verification loop (stoppable between frames).
 - `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes, QR
   tokens and record updates (the QR refresh never waits behind an OTP call or a receipt). The
-  queued record is kept current while it is still pending: each re-issued QR's cti and expiry
-  (before that QR is shown) and the receipt's outcome (`receipt.printed`, `.printer_state`);
-  once the sync process has claimed it, the update is skipped (one info line).
-Results come back as events through `send`. Events posted by a job of an earlier session are
-dropped (each job carries the session generation it was started in), so a late answer can never
-reach the next citizen's session.
+  record is written open and kept current (each re-issued QR's cti before it shows, the
+  receipt's outcome); it is made final when the session ends (after the printer thread's queued
+  receipt) and at start-up, and only then uploaded; a later update is skipped (one info line).
+Results come back as events through `send`; events posted by a job of an earlier session are
+dropped (each job carries its session generation): a late answer never reaches the next citizen.
 """
 
 from __future__ import annotations
@@ -146,6 +146,8 @@ class SessionRuntime:
                 return False
             self._devices = devices
         self._workers["camera"].submit(self._warm_up_face)
+        devices = self._devices
+        self._workers["storage"].submit(lambda: dev.finalize_records(devices))  # no session runs yet
         self._workers["storage"].submit(self._check_storage)
         self._start_monitor()
         return True
@@ -318,6 +320,9 @@ class SessionRuntime:
             w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
+            # through the printer thread: after this session's receipt job, whose outcome is noted
+            # on the record first (storage FIFO), the record becomes final
+            w["printer"].submit(lambda: w["storage"].submit(lambda: dev.finalize_records(d)))
             w["storage"].submit(self._check_storage)
             ending = effect.ending
             log.info("session ended", extra={"fields": {
@@ -338,9 +343,10 @@ class SessionRuntime:
             self.send(printed)
 
     def flush_storage(self, timeout_s: float = 10.0) -> bool:
-        """Wait until the storage jobs submitted so far (record writes and updates) are done;
-        False on timeout. For the demo and tests; never call it from the flow thread."""
-        return self._workers["storage"].drain(timeout_s)
+        """Wait until the record writes and updates asked for so far are done, those the printer
+        thread queues after a receipt (its outcome, the record made final) included; False on
+        timeout. For the demo and tests; never call it from the flow thread."""
+        return self._workers["printer"].drain(timeout_s) and self._workers["storage"].drain(timeout_s)
 
     @staticmethod
     def _post_some(post: Callable[[ev.Event], None], event: ev.Event | None) -> None:

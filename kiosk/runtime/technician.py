@@ -53,6 +53,9 @@ class Technician:
             out["central"] = ("fault", d.faults.get("central", d.faults.get("key", "not enrolled")))
         else:
             out["central"] = ("ok", f"kiosk {d.kiosk_id}")
+        from sync.link import read_status, summary
+
+        out["sync"] = summary(read_status(d.cfg.state_dir))  # the sync service's link: why uploads wait
         return out
 
     def queue_stats(self) -> dict[str, Any]:

@@ -165,6 +165,6 @@ def create_app(
         },
     )
     app.state.central = ServerState(store, clock, dev, admin_token, audience, link_base)
-    app.state.faults = faults or Faults()
+    app.state.faults = faults or Faults(clock)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     return app

@@ -38,6 +38,17 @@ def _rejected(record_id: str, code: str, message: str) -> dict[str, Any]:
     return {"record_id": record_id, "status": "rejected", "error": {"code": code, "message": message}}
 
 
+def _quoted(record: dict[str, Any]) -> str:
+    """What a careless server adds to its error messages (fault mode `quote_values`): the values."""
+    card_value = record.get("card")
+    card: dict[str, Any] = card_value if isinstance(card_value, dict) else {}
+    names = [" ".join(str(n.get(k, "")) for k in ("prefix", "first", "last"))
+             for n in (card.get("name_th"), card.get("name_en")) if isinstance(n, dict)]
+    phone = (record.get("phone") or {}).get("number") if isinstance(record.get("phone"), dict) else None
+    values = [repr(v) for v in (card.get("cid"), *names, card.get("date_of_birth"), phone) if v]
+    return f" (record values: {', '.join(values)})" if values else ""
+
+
 def _record_problem(record: Any, kiosk_id: str) -> tuple[str, str] | None:
     problem = spec.component_problem("Record", record)
     if problem is not None:
@@ -104,7 +115,9 @@ async def post_records(request: Request) -> JSONResponse:
             if seen["request_sha256"] != request_hash:
                 raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key named a different batch")
             return JSONResponse(json.loads(seen["response"]))
-        results = [_one(db, rec, text, caller.kiosk_id, st.link_base, now) for rec, text in zip(records, texts, strict=True)]
+        quote = bool(getattr(request.app.state.faults, "quote_values", False))
+        results = [_one(db, rec, text, caller.kiosk_id, st.link_base, now, quote)
+                   for rec, text in zip(records, texts, strict=True)]
         answer = {"results": results}
         db.execute("INSERT INTO idempotency(kiosk_id, key, request_sha256, response, created_at) "
                    "VALUES (?, ?, ?, ?, ?)", (caller.kiosk_id, idem, request_hash, canonical(answer), now))
@@ -112,17 +125,18 @@ async def post_records(request: Request) -> JSONResponse:
 
 
 def _one(db: sqlite3.Connection, record: Any, text: str, kiosk_id: str, link_base: str,
-         now: float) -> dict[str, Any]:
+         now: float, quote: bool = False) -> dict[str, Any]:
     record_id = str(record["record_id"])
+    extra = _quoted(record) if quote else ""
     problem = _record_problem(record, kiosk_id)
     if problem is not None:
-        return _rejected(record_id, *problem)
+        return _rejected(record_id, problem[0], problem[1] + extra)
     content = sha256_hex(text)
     held = db.execute("SELECT content_sha256 FROM records WHERE record_id = ?", (record_id,)).fetchone()
     if held is not None:
         if held["content_sha256"] == content:
             return {"record_id": record_id, "status": "duplicate"}
-        return _rejected(record_id, "conflict", "a different record with this record_id is already held")
+        return _rejected(record_id, "conflict", "a different record with this record_id is already held" + extra)
     db.execute("INSERT INTO records(record_id, kiosk_id, content_sha256, body, received_at) VALUES (?, ?, ?, ?, ?)",
                (record_id, kiosk_id, content, text, now))
     _sms_link(db, record, link_base, now)

@@ -75,7 +75,7 @@ class ServerThread:
         self.db_path = Path(db_path)
         self.host = host
         self.port = port
-        self.faults = Faults()
+        self.faults = Faults(clock)
         self.app = create_app(self.db_path, dev=dev, admin_token=admin_token, clock=clock,
                               audience=audience, faults=self.faults)
         self._server: uvicorn.Server | None = None

@@ -64,3 +64,24 @@ def test_logger_names_are_per_subsystem(captured: io.StringIO) -> None:
 def test_redaction_applies_to_third_party_loggers_too(captured: io.StringIO) -> None:
     logging.getLogger("drivers.card").warning("cid=%s", CID)
     assert CID not in captured.getvalue()
+
+
+def test_names_thai_and_english_never_reach_the_output(captured: io.StringIO) -> None:
+    """A server that quotes values in its errors, or an exception that carries a card field, must
+    not put a name into the journal (ids and phones are masked above)."""
+    log = logs.get("sync")
+    log.warning("server unreachable since 2026-11-21T08:15:00Z: invalid: name_th.first 'สมศรี' is too long")
+    log.warning("record refused: นาง สมศรี ใจงามยิ่งนัก does not match")
+    log.error("rejected: Mr. Somsritestname Jaingamyingnak (MISS SOMSRI) first_name=Somsritestname")
+    log.info("payload", extra={"fields": {"detail": '{"last": "Jaingamyingnak", "error_code": "conflict"}'}})
+    text = captured.getvalue()
+    for name in ("สมศรี", "ใจงามยิ่งนัก", "นาง", "Somsritestname", "Jaingamyingnak", "SOMSRI"):
+        assert name not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines[0]["msg"].startswith("server unreachable since 2026-11-21T08:15:00Z: invalid: name_th.first")
+    assert "conflict" in lines[-1]["detail"]  # what a technician needs stays
+
+
+def test_english_words_that_are_not_names_stay(captured: io.StringIO) -> None:
+    logs.get("sync").info("took 35 ms to answer; Miss count 3; server back at 10:02 after 20 s")
+    assert json.loads(captured.getvalue())["msg"] == "took 35 ms to answer; Miss count 3; server back at 10:02 after 20 s"

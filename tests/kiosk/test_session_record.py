@@ -209,9 +209,11 @@ def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
     common = _common("verified", None)
     first, second = _token(common["record_id"]), _token(common["record_id"])
     with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
-        ob.enqueue(build(**common, card=Card(), continuation="qr", qr=first).to_json())
+        ob.enqueue(build(**common, card=Card(), continuation="qr", qr=first).to_json(), final=False)
         assert note_refreshed_qr(ob, common["record_id"], second) is True
         assert ob.get(str(common["record_id"]))["continuation"]["qr_cti"] == cti_text(second.cti)
+        ob.finalize()  # the citizen left
+        assert note_refreshed_qr(ob, common["record_id"], first) is False  # final: never changed again
         (claimed,) = ob.claim_batch(1, 60)
         assert note_refreshed_qr(ob, common["record_id"], first) is False  # already on its way
         ob.ack([claimed.record_id])
@@ -226,13 +228,14 @@ def test_receipt_outcome_is_noted_on_the_queued_record(tmp_path: Path, outcome: 
     common = _common(outcome, None if outcome == "verified" else "face_mismatch")
     rid = common["record_id"]
     with Outbox.open(tmp_path / "o.sqlite", kek_path=tmp_path / "o.kek", budget_bytes=8 << 20) as ob:
-        ob.enqueue(build(**common, card=Card(), continuation="qr").to_json())
+        ob.enqueue(build(**common, card=Card(), continuation="qr").to_json(), final=False)
         assert "receipt" not in ob.get(str(rid))
         assert note_receipt(ob, rid, False, "paper_out") is True
         record = ob.get(str(rid))
         VALIDATOR.validate(record)
         assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
         assert record["outcome"] == outcome and record.get("failure_reason") == common["ending"].reason
+        ob.finalize()
         (claimed,) = ob.claim_batch(1, 60)
         assert note_receipt(ob, rid, True, "ok") is False  # in flight: the version sent stands
         assert ob.get(str(rid))["receipt"]["printed"] is False

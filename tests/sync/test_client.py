@@ -184,3 +184,59 @@ def test_unsigned_client_refuses_signed_calls(server: ServerThread) -> None:
     with c.CentralClient(server.url, key=None, key_id=None) as cl, pytest.raises(c.Unauthorized) as e:
         cl.heartbeat({})
     assert e.value.code == "not_enrolled"
+
+
+def test_the_idempotency_key_names_the_exact_body_sent(server: ServerThread, kiosk: Kiosk) -> None:
+    records = [make_record(kiosk.kiosk_id) for _ in range(2)]
+    changed = [records[0], {**records[1], "receipt": {"printed": True, "printer_state": "ok"}}]
+    assert c.body_key(c.records_body(records)) == c.body_key(c.records_body([dict(r) for r in records]))
+    assert c.body_key(c.records_body(records)) != c.body_key(c.records_body(changed))
+    server.faults.add("/v1/records", "drop")
+    with kiosk.client(server.url) as cl:
+        with pytest.raises(c.Offline):
+            cl.post_records(records)  # committed, then the connection dropped
+        assert [r.status for r in cl.post_records(records)] == ["accepted"] * 2  # the first answer
+        # another body can never meet the first one's key: no idempotency_key_reused
+        assert [r.status for r in cl.post_records(changed)] == ["duplicate", "rejected"]
+    keys = [r["key"] for r in server.query("SELECT key FROM idempotency ORDER BY created_at")]
+    assert keys == [str(c.body_key(c.records_body(records))), str(c.body_key(c.records_body(changed)))]
+
+
+def test_key_check_is_signed_and_stores_nothing(server: ServerThread, kiosk: Kiosk) -> None:
+    with kiosk.client(server.url) as cl:
+        cl.check_key()  # accepted: returns
+        server.faults.add("/v1/records", "status", status=401, code="key_revoked")
+        with pytest.raises(c.Unauthorized) as e:
+            cl.check_key()
+        assert e.value.code == "key_revoked"
+    assert server.query("SELECT * FROM records") == [] and server.query("SELECT * FROM idempotency") == []
+    impostor = DeviceKey.generate()
+    with c.CentralClient(server.url, key=impostor, key_id=kiosk.key.key_id) as cl, pytest.raises(c.Unauthorized):
+        cl.check_key()
+
+
+def test_values_a_server_quotes_never_leave_the_client(server: ServerThread, kiosk: Kiosk) -> None:
+    """A server that quotes the offending values in its errors: the client keeps the code and a
+    redacted message, for whole-request refusals and per-record rejections alike."""
+    rec = make_record(kiosk.kiosk_id)
+    values = ["1101700230708", "ทดสอบ", "ระบบ", "1980-01-02", "+66812345678", "0812345678"]
+    server.faults.add("/v1/records", "status", status=400, code="invalid",
+                      message="card/cid '1101700230708' of นาย ทดสอบ ระบบ (Mr. Thodsob Rabob), born 1980-01-02")
+    server.faults.add("/v1/records", "status", status=500, code="Oops <b>1101700230708</b>", message="0812345678")
+    server.faults.quote_values = True
+    with kiosk.client(server.url) as cl:
+        with pytest.raises(c.Rejected) as refused:
+            cl.post_records([rec])
+        with pytest.raises(c.ServerError) as failed:
+            cl.post_records([rec])
+        cl.post_records([rec])
+        (conflict,) = cl.post_records([{**rec, "app_version": "9.9.9"}])
+        raw = cl.call("POST", "/v1/records", json_body={"records": [{**rec, "app_version": "9.9.9"}]},
+                      headers={"Idempotency-Key": str(uuid.uuid4())}).text
+    assert "1101700230708" in raw and "ทดสอบ" in raw  # what the server said, quoting the values
+    assert refused.value.code == "invalid" and refused.value.message.startswith("card/cid [redacted] of [redacted]")
+    assert conflict.code == "conflict" and conflict.message and "already held" in conflict.message
+    shown = " ".join([str(refused.value), str(failed.value), conflict.message or ""])
+    for value in [*values, "Thodsob", "Rabob"]:
+        assert value not in shown
+    assert "http_500" in str(failed.value)  # a code that is not snake_case is not passed on

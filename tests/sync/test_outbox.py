@@ -55,14 +55,14 @@ def test_ids_lists_records_by_state_without_leasing_them(tmp_path: Path) -> None
     clock = FakeClock()
     with open_outbox(tmp_path, clock=clock) as ob:
         records = [record() for _ in range(3)]
-        for r in records:
-            ob.enqueue(r)
+        for i, r in enumerate(records):
+            ob.enqueue(r, final=i == 0)  # the last two: their sessions are still writing them
             clock.t += 1
-        [first] = ob.claim_batch(1, lease_s=60)
+        [first] = ob.claim_batch(10, lease_s=60)  # open records are not uploaded
         ids = [r["record_id"] for r in records]
         assert ob.ids() == ids[1:] and ob.ids("in_flight") == [first.record_id] and ob.ids("dead") == []
         assert ob.ids() == ids[1:]  # reading leased nothing
-        assert ob.update(records[1]) is True  # so an update of a pending record still lands
+        assert ob.update(records[1]) is True  # so an update of an open record still lands
         assert ob.update(records[0]) is False  # while the claimed one is turned away
 
 
@@ -226,13 +226,15 @@ def test_duplicates_and_invalid_records(tmp_path: Path) -> None:
         assert ob.stats().pending == 1
 
 
-def test_update_replaces_a_pending_body_only(tmp_path: Path) -> None:
+def test_update_replaces_an_open_body_only(tmp_path: Path) -> None:
     with open_outbox(tmp_path) as ob:
         r = record()
-        ob.enqueue(r)
+        ob.enqueue(r, final=False)
         r2 = {**r, "continuation": {"method": "qr", "qr_cti": "ABEiM0RVZneImaq7zN3u_w"}}
         assert ob.update(r2) is True
         assert ob.get(r["record_id"])["continuation"]["qr_cti"] == "ABEiM0RVZneImaq7zN3u_w"
+        ob.finalize(r["record_id"])
+        assert ob.update(r) is False  # final, even before any claim
         ob.claim_batch(1, 60)
         assert ob.update(r) is False
         with pytest.raises(RecordNotFound):

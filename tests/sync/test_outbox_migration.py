@@ -83,3 +83,38 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(OutboxError, match="newer"):
         Outbox.open(db, kek_path=kek, budget_bytes=64 << 20)
+
+
+def v2_database(tmp: Path) -> tuple[Path, Path]:
+    db, kek = tmp / "outbox.sqlite", tmp / "outbox.kek"
+    conn = sqlite3.connect(db)
+    conn.executescript((FIXTURES / "outbox-v2.sql").read_text())
+    conn.close()
+    kek.write_bytes(bytes.fromhex((FIXTURES / "outbox-v1.kek.hex").read_text().strip()))
+    kek.chmod(0o600)
+    return db, kek
+
+
+def test_v2_migrates_to_v3_final_owned_by_nobody_and_redacted(tmp_path: Path) -> None:
+    db, kek = v2_database(tmp_path)
+    assert "ทดสอบ".encode() in db.read_bytes()  # v2 kept the server's message as it came
+    clock = FakeClock(1769936400.0 + 10_000)  # after the fixture's in-flight lease ran out
+    with Outbox.open(db, kek_path=kek, budget_bytes=64 << 20, clock=clock) as ob:
+        conn = sqlite3.connect(db)
+        assert outbox_schema.version_of(conn) == outbox_schema.CURRENT_VERSION == 3
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(records)")}
+        assert {"open_until", "lease_owner"} <= columns
+        conn.close()
+        st = ob.stats()
+        assert (st.pending, st.open, st.in_flight, st.acknowledged, st.dead) == (2, 0, 1, 1, 1)
+        (dead,) = ob.dead_letters()
+        assert dead.reason.startswith("conflict: a different record is held (record values: [redacted]")
+        assert "1101700203451" not in dead.reason and "ทดสอบ" not in dead.reason
+        ids = [f"00000000-0000-4000-8000-00000000010{i}" for i in (2, 3, 5)]
+        claimed = ob.claim_batch(10, 60, owner="x")  # queued rows were final: all of them go
+        assert [c.record_id for c in claimed] == ids
+        assert ob.lease_owners() == {"x": 3}
+        ob.ack(ids)
+        assert ob.integrity_ok()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("outbox.sqlite"))
+    assert "ทดสอบ".encode() not in raw  # the old reason is gone from the file, not only hidden

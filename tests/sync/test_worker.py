@@ -1,6 +1,7 @@
 """The sync worker against the reference server over real HTTP: batches, per-record results,
-the same Idempotency-Key on retry, backoff and Retry-After, the 401 fault, heartbeats, and state
-changes logged once. Time is injected; the network is real."""
+the same Idempotency-Key on retry, backoff and Retry-After, the 401 pause, heartbeats, and state
+changes logged once. Time is injected; the network is real. (What each failure status does:
+`test_worker_verdicts.py`; the faults of issue 23 together: `test_worker_faults.py`.)"""
 
 from __future__ import annotations
 
@@ -99,11 +100,11 @@ def test_dropped_connection_is_retried_with_the_same_key(server: ServerThread, k
     worker, sleeps = make_worker(kiosk, server.url, outbox, clock)
     assert worker.run(until_empty=True) == 0
     posts = worker.client.posts  # type: ignore[attr-defined]
-    assert len(posts) == 2 and posts[0][1] == posts[1][1] == batch_key(ids)
+    (stored,) = server.query("SELECT key FROM idempotency")  # the key named the body both times
+    assert len(posts) == 2 and str(posts[0][1]) == str(posts[1][1]) == stored["key"]
     assert server_ids(server) == ids
-    assert len(server.query("SELECT * FROM idempotency")) == 1
     assert outbox.stats().acknowledged == 30
-    assert sleeps.calls[0] == pytest.approx(0.5)  # full jitter, attempt 0: rng 0.5 * min(cap, 1 s)
+    assert sleeps.calls[0] == pytest.approx(1.0)  # full jitter 0.5 * min(cap, 1 s), raised to the 1 s floor
 
 
 def test_slow_server_past_the_timeout_creates_no_duplicates(server: ServerThread, kiosk: Kiosk,
@@ -122,7 +123,7 @@ def test_server_errors_back_off_with_full_jitter(server: ServerThread, kiosk: Ki
     server.faults.add("/v1/records", "status", status=500, times=4)
     worker, sleeps = make_worker(kiosk, server.url, outbox, clock)
     assert worker.run(until_empty=True) == 0
-    assert sleeps.calls == pytest.approx([0.5, 1.0, 2.0, 4.0])
+    assert sleeps.calls == pytest.approx([1.0, 1.0, 2.0, 4.0])  # the first raised to the 1 s floor
     assert outbox.stats().acknowledged == 5
 
 
@@ -142,8 +143,8 @@ def test_rate_limited_waits_for_retry_after(server: ServerThread, kiosk: Kiosk, 
     assert outbox.stats().acknowledged == 5
 
 
-def test_revoked_key_is_a_fault_not_a_loop(server: ServerThread, kiosk: Kiosk, outbox: Outbox, clock: Clock,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_revoked_key_ends_once_with_exit_3_not_a_loop(server: ServerThread, kiosk: Kiosk, outbox: Outbox,
+                                                     clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
     fill(outbox, kiosk.kiosk_id, 5)
     worker, _ = make_worker(kiosk, server.url, outbox, clock)
     assert worker.send_heartbeat()  # accepted; the next one is an hour away
@@ -153,9 +154,10 @@ def test_revoked_key_is_a_fault_not_a_loop(server: ServerThread, kiosk: Kiosk, o
         assert worker.run(until_empty=True) == EXIT_UNAUTHORIZED
     assert len(worker.client.posts) == 1  # type: ignore[attr-defined]
     assert outbox.stats().pending == 5 and server_ids(server) == []
-    assert read_status(kiosk.state_dir)["state"] == "fault"  # type: ignore[index]
+    assert read_status(kiosk.state_dir)["state"] == "unauthorized"  # type: ignore[index]
     assert "key_revoked" in read_status(kiosk.state_dir)["detail"]  # type: ignore[index]
-    assert sum("sync stopped" in r.getMessage() for r in caplog.records) == 1
+    assert "re-enroll" in read_status(kiosk.state_dir)["detail"]  # type: ignore[index]
+    assert sum("uploads paused since" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_revoked_key_found_by_the_first_heartbeat(server: ServerThread, kiosk: Kiosk, outbox: Outbox,
@@ -191,7 +193,8 @@ def test_fault_waits_for_a_new_enrollment(server: ServerThread, kiosk: Kiosk, ou
     worker.sync_once = once_then_stop  # type: ignore[method-assign]
     assert worker.run() == 0
     assert reloads == [1] and server_ids(server) == ids
-    assert sleeps.calls[0] == 3600  # waited (one heartbeat interval) instead of retrying
+    assert worker.client.key_checks == 1  # type: ignore[attr-defined]  # the new key, checked at once
+    assert sleeps.calls == [worker.settings.idle_poll_s]  # no wait but the idle poll once drained
 
 
 def test_state_changes_are_logged_once(work: Path, clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
@@ -230,7 +233,7 @@ def test_heartbeat_reports_devices_and_queue(server: ServerThread, kiosk: Kiosk,
     (row,) = server.query("SELECT * FROM heartbeats")
     body = json.loads(row["body"])
     assert body["devices"] == {"printer": {"state": "degraded", "detail": "paper_near_end"},
-                               "card": {"state": "ok"}}
+                               "card": {"state": "ok"}, "sync": {"state": "unknown", "detail": "starting"}}
     assert body["queue"]["pending"] == 4 and body["queue"]["dead"] == 0
     assert body["kiosk_id"] == kiosk.kiosk_id and body["disk_free_bytes"] > 0
 
@@ -255,3 +258,46 @@ def test_stale_device_states_read_as_unknown(tmp_path: Path) -> None:
     assert device_states.read(tmp_path, now=1000.0 + 181)["camera"].state == "unknown"
     (tmp_path / device_states.FILE_NAME).write_text("{broken")
     assert device_states.read(tmp_path) == {}
+
+
+def test_a_401_that_persists_says_re_enroll_and_a_cleared_one_resumes(
+        server: ServerThread, kiosk: Kiosk, outbox: Outbox, clock: Clock) -> None:
+    """A 401 for 10 minutes (uploads and heartbeats): the key is re-checked with backoff (never
+    more often than a heartbeat once it has grown), the state turns persistent after
+    PERSISTENT_401_S and says to re-enroll (heartbeat payload, status file); when the server
+    accepts the key again, uploads resume by themselves."""
+    from sync.link import PERSISTENT_401_S, summary
+    from sync.worker import SyncWorker
+
+    ids = fill(outbox, kiosk.kiosk_id, 4)
+    for path in ("/v1/records", "/v1/heartbeat"):
+        server.faults.add(path, "status", status=401, code="key_revoked", window_s=600)
+    worker, sleeps = make_worker(kiosk, server.url, outbox, clock, heartbeat_interval_s=60)
+    seen: list[tuple[float, str, bool]] = []
+
+    def watch() -> None:
+        st = worker.status
+        seen.append((clock.t - worker.started_at, st.state, st.persistent))
+        if outbox.stats().acknowledged == 4:
+            worker.stop()
+
+    worker._on_iteration = watch
+    assert worker.run() == 0
+    assert server_ids(server) == ids and outbox.dead_letters() == []
+    persistent_at = min(t for t, _, p in seen if p)
+    assert PERSISTENT_401_S <= persistent_at < PERSISTENT_401_S + 61
+    assert all(state == "unauthorized" for t, state, _ in seen if 0 < t < 600)
+    status = read_status(kiosk.state_dir)
+    assert status is not None and status["state"] == "up"
+    checks = worker.client.key_checks  # type: ignore[attr-defined]
+    assert 600 / 60 <= checks <= 600 / 60 + 8  # backoff up to one a minute, not a loop
+    assert max(sleeps.calls) <= 60
+
+    # what the heartbeat and the technician see while it persists
+    fresh, _ = make_worker(kiosk, server.url, outbox, clock)
+    assert isinstance(fresh, SyncWorker)
+    fresh._auth_since = clock() - PERSISTENT_401_S
+    fresh._unauthorized("key_revoked")
+    device = fresh.heartbeat_payload()["devices"]["sync"]
+    assert device["state"] == "fault" and "re-enroll: sudo -u kiosk kiosk enroll" in device["detail"]
+    assert summary(read_status(kiosk.state_dir))[0] == "fault"

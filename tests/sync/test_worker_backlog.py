@@ -4,10 +4,13 @@ The clock is injected (shared by outbox, worker, client signatures and server); 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from sync.client import body_key, records_body
+from sync.records import validate_record
 from sync.server import ServerThread
-from sync.worker import batch_key
 from tests.sync.central import Clock, enrolled_kiosk, free_port, make_record
 from tests.sync.test_worker import Sleeps, make_worker
 from tests.sync.worker_support import fast_dir, open_outbox
@@ -32,6 +35,7 @@ def test_three_days_offline_then_drain() -> None:
         kiosk = enrolled_kiosk(srv, work / "state")
         srv.stop()  # the link goes down for three days
         enqueued: list[str] = []
+        bodies: list[dict[str, object]] = []
         with open_outbox(work, clock) as outbox:
             worker, sleeps = make_worker(kiosk, srv.url, outbox, clock, heartbeat_interval_s=3600,
                                          rng=__import__("random").Random(7).random)
@@ -44,6 +48,8 @@ def test_three_days_offline_then_drain() -> None:
                         start + len(enqueued) * spacing, tz=dt.UTC))
                     outbox.enqueue(rec)
                     enqueued.append(rec["record_id"])
+                    # as the outbox hands it back: normalized, keys sorted
+                    bodies.append(json.loads(json.dumps(validate_record(rec).to_json(), sort_keys=True)))
 
             def sleep(s: float) -> None:
                 Sleeps.__call__(sleeps, s)
@@ -64,8 +70,13 @@ def test_three_days_offline_then_drain() -> None:
     assert [r["record_id"] for r in rows] == enqueued  # all, once each, oldest first
     assert (stats.pending, stats.in_flight, stats.dead, stats.acknowledged) == (0, 0, 0, RECORDS)
     assert len(batches) == RECORDS // 100
-    assert {b["key"] for b in batches} == {str(batch_key(enqueued[i:i + 100])) for i in range(0, RECORDS, 100)}
+    # each batch's Idempotency-Key names its exact body
+    assert {b["key"] for b in batches} == {str(body_key(records_body(bodies[i:i + 100])))
+                                           for i in range(0, RECORDS, 100)}
     offline_sleeps = [s for s in sleeps.calls if s > 0]
-    assert max(offline_sleeps) <= 300  # backoff capped at 5 min
+    # nothing answers while it is down: health probes at most every probe_cap_s; a wait under the
+    # floor only ever ends at a heartbeat (one an hour here)
+    assert max(offline_sleeps) <= worker.settings.probe_cap_s
+    assert sum(s < worker.settings.min_wait_s for s in offline_sleeps) <= OFFLINE_S / 3600 + 1
     assert worker.status.history[0].startswith("server unreachable since")
     assert sum(h.startswith("server unreachable") for h in worker.status.history) == 1

@@ -142,3 +142,37 @@ def test_the_service_logs_at_the_configured_level(server: ServerThread, work: Pa
     assert bool(started) is expect_info
     if started:
         assert started[0]["logger"] == "kiosk.sync" and started[0]["level"] == "info"
+
+
+def test_once_releases_the_batch_of_a_killed_sync_process_at_once(server: ServerThread, work: Path) -> None:
+    """A killed `kiosk sync` leaves its batch in flight: the next start sends it now, not after the
+    lease, and `--once` never reports `pending 0` while records are in flight."""
+    from sync import lease
+
+    kiosk, cfg, ids = setup_kiosk(server, work, 6)
+    killed = subprocess.run([sys.executable, "-c", "from sync import lease; print(lease.current())"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    with open_outbox(kiosk.state_dir, Clock()) as outbox:
+        outbox.claim_batch(4, lease_s=3600, owner=killed)  # its lease would last an hour
+        assert not lease.alive(killed) and outbox.stats().in_flight == 4
+    done = subprocess.run(kiosk_cmd("sync", "--once", "--config", str(cfg)), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sent 6, dead 0, pending 0, in flight 0, open 0")
+    assert sorted(r["record_id"] for r in server.query("SELECT record_id FROM records")) == sorted(ids)
+
+
+def test_once_waits_for_records_a_live_process_holds(server: ServerThread, work: Path) -> None:
+    """Records leased by a sync process still running are not "pending 0": `--once` waits for
+    them (here their 3 s lease ends and it sends them itself)."""
+    from sync import lease
+
+    kiosk, cfg, ids = setup_kiosk(server, work, 3)
+    cfg.write_text(cfg.read_text().replace("[storage]\n", "[storage]\nlease_s = 3\n"))
+    with open_outbox(kiosk.state_dir, Clock()) as outbox:
+        outbox.claim_batch(2, lease_s=3, owner=lease.current())  # this test process: alive
+    done = subprocess.run(kiosk_cmd("sync", "--once", "--config", str(cfg)), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("sent 3, dead 0, pending 0, in flight 0")
+    assert len(server.query("SELECT record_id FROM records")) == 3

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sync.client import CentralClient, RecordResult
+from sync.client import CentralClient, RecordResult, body_key, records_body
 from sync.outbox import Outbox
 from tests.sync.central import Clock
 
@@ -33,12 +33,23 @@ def open_outbox(d: Path, clock: Clock) -> Outbox:
 
 
 class RecordingClient(CentralClient):
-    """The real client, remembering each batch it posted (size and Idempotency-Key)."""
+    """The real client, remembering each batch it posted (size and Idempotency-Key) and each key
+    check."""
 
     def __init__(self, *a: Any, **kw: Any) -> None:
         super().__init__(*a, **kw)
         self.posts: list[tuple[int, uuid.UUID]] = []
+        self.key_checks = 0
+        self.health_probes = 0
 
-    def post_records(self, records: Any, idempotency_key: uuid.UUID) -> list[RecordResult]:
-        self.posts.append((len(records), idempotency_key))
+    def post_records(self, records: Any, idempotency_key: uuid.UUID | None = None) -> list[RecordResult]:
+        self.posts.append((len(records), idempotency_key or body_key(records_body(records))))
         return super().post_records(records, idempotency_key)
+
+    def check_key(self) -> None:
+        self.key_checks += 1
+        super().check_key()
+
+    def health(self) -> dict[str, Any]:
+        self.health_probes += 1
+        return super().health()

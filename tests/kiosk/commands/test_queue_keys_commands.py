@@ -107,3 +107,44 @@ def test_queue_commands_on_a_new_kiosk_say_empty_and_create_nothing(cfg: tuple[s
     code, _, err = run(capsys, "queue", "retry", "--all-dead", "--config", path)
     assert code == 1 and "no dead records to retry" in err
     assert not (state / "outbox.sqlite").exists() and not (state / "outbox.kek").exists()
+
+
+def test_queue_status_shows_open_records_and_why_uploads_wait(cfg: tuple[str, Path],
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.link import Link
+
+    path, state = cfg
+    with Outbox.open(state / "outbox.sqlite", kek_path=state / "outbox.kek", budget_bytes=1 << 20) as ob:
+        ob.enqueue(record(), final=False)  # a session still writing it
+        ob.enqueue(record())
+    code, out, _ = run(capsys, "queue", "status", "--config", path)
+    assert code == 0 and "pending       1" in out and "open          1" in out
+    assert "sync          unknown: the sync service has not run yet" in out
+    Link(state).set("refused", "server refuses uploads: HTTP 404 not_found (check sync.server_url and any "
+                               "proxy in between); retrying", retry_at=2_000_000_000.0)
+    code, out, _ = run(capsys, "queue", "status", "--config", path)
+    assert "sync          degraded: refused since" in out and "HTTP 404" in out and "next try 2033-05-18T03:33:20Z" in out
+    code, out, _ = run(capsys, "queue", "status", "--json", "--config", path)
+    st = json.loads(out)
+    assert (st["pending"], st["open"], st["sync"]["state"], st["sync"]["health"]) == (1, 1, "refused", "degraded")
+
+
+def test_queue_dead_never_shows_what_an_older_version_stored_in_clear(cfg: tuple[str, Path],
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    path, state = cfg
+    ids = _fill(state)
+    conn = sqlite3.connect(state / "outbox.sqlite")  # as if written before reasons were redacted
+    conn.execute("UPDATE records SET dead_reason = ? WHERE record_id = ?",
+                 [f"invalid: card/cid '{SECRETS[0]}' name {SECRETS[1]} {SECRETS[2]}", ids[1]])
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "queue", "dead", "--config", path)
+    code_json, out_json, _ = run(capsys, "queue", "dead", "--json", "--config", path)
+    (letter,) = json.loads(out_json)
+    assert code == code_json == 0 and ids[1] in out and letter["record_id"] == ids[1]
+    for shown in (out, letter["reason"]):
+        assert "invalid: card/cid [redacted]" in shown
+        for secret in SECRETS:
+            assert secret not in shown

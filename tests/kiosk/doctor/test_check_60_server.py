@@ -49,3 +49,27 @@ def test_unreachable_and_not_enrolled(tmp_path: Path) -> None:
     assert got["reachable"][0] == "fail"
     assert got["clock-skew"][0] == "skip"
     assert got["enrollment"][0] == "fail" and "kiosk enroll" in got["enrollment"][1]
+
+
+def test_sync_link_says_why_uploads_wait_and_when_to_re_enroll(tmp_path: Path) -> None:
+    from sync.link import PERSISTENT_401_S, Link, unauthorized_detail
+
+    (tmp_path / "state").mkdir()
+    t = [1_790_000_000.0]
+    link = Link(tmp_path / "state", clock=lambda: t[0])
+    url = "http://127.0.0.1:9"
+    assert run(tmp_path, url)["sync-link"][0] == "skip"
+    link.set("up", "")
+    assert run(tmp_path, url)["sync-link"][0] == "ok"
+    link.set("refused", "server refuses uploads: HTTP 405 method_not_allowed; retrying", retry_at=t[0] + 8)
+    status, detail = run(tmp_path, url)["sync-link"]
+    assert status == "warn" and "HTTP 405" in detail and "next try" in detail
+    since = t[0]
+    link.set("unauthorized", unauthorized_detail("key_revoked", since, t[0])[0])
+    status, detail = run(tmp_path, url)["sync-link"]
+    assert status == "warn" and "if it persists, re-enroll" in detail  # a 401 may be a key rotation
+    t[0] += PERSISTENT_401_S
+    line, persistent = unauthorized_detail("key_revoked", since, t[0])
+    link.set("unauthorized", line, persistent=persistent)
+    status, detail = run(tmp_path, url)["sync-link"]
+    assert status == "fail" and "for 5 min (key_revoked): re-enroll: sudo -u kiosk kiosk enroll" in detail

@@ -183,6 +183,28 @@ def test_technician_controls(stack: DevStack, pilot: Autopilot) -> None:
     assert tech.check_pin(stack.cfg.ui.technician_pin) and not tech.check_pin("0000")
 
 
+def test_technician_sees_why_uploads_wait(stack: DevStack) -> None:
+    """The sync service's link state, with what to do, on the technician screen."""
+    from sync.link import Link
+
+    rt = stack.runtime
+    assert rt is not None
+    status = stack.cfg.state_dir / "sync-status.json"
+    status.unlink(missing_ok=True)
+    assert rt.technician.device_states()["sync"] == ("unknown", "the sync service has not run yet")
+    t = [1_790_000_000.0]
+    link = Link(stack.cfg.state_dir, clock=lambda: t[0])
+    link.set("refused", "server refuses uploads: HTTP 404 not_found (check sync.server_url and any proxy in "
+             "between); retrying", retry_at=t[0] + 30)
+    state, line = rt.technician.device_states()["sync"]
+    assert state == "degraded" and "HTTP 404" in line and "next try" in line
+    link.set("unauthorized", "server has refused this kiosk's key for 6 min (key_revoked): re-enroll: ...",
+             persistent=True)
+    state, line = rt.technician.device_states()["sync"]
+    assert state == "fault" and "re-enroll" in line
+    status.unlink()
+
+
 def test_maintenance_takes_no_session(stack: DevStack, pilot: Autopilot) -> None:
     rt = stack.runtime
     assert rt is not None
