@@ -41,7 +41,7 @@ def present(j: Journey) -> View:
         total = round(seconds) if seconds is not None else None
     face = s if state == S.FACE else None
     qr = s.qr if s is not None and state == S.RESULT_QR else None
-    result = state in (S.RESULT_QR, S.RESULT_SMS)
+    result = state == S.RESULT_QR  # the time left to scan (an SMS link needs no waiting here)
     # After a session that did not end verified, "take your card" shows no finished journey.
     step = row.step if state != S.TAKE_CARD or j.last_ending is Ending.VERIFIED else 0
     camera = j.cfg.devices.camera

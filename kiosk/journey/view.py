@@ -66,7 +66,7 @@ class View:
     qr_seconds_left: int | None = None
     """Seconds the QR on screen stays valid (a fresh one replaces it shortly before)."""
     result_seconds_left: int | None = None
-    """RESULT_QR / RESULT_SMS: seconds the result stays on screen (the time left to scan)."""
+    """RESULT_QR: seconds the result stays on screen (the time left to scan)."""
     result_total_s: int | None = None
     """The whole time a result stays on screen."""
     face_guide: tuple[float, float, float, float] | None = None

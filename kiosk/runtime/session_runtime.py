@@ -65,8 +65,7 @@ DEVICE_STATES_S = 20.0
 
 
 def _discard(event: ev.Event) -> None:
-    """An event the flow will never see: zero the chip photo it carries (the flow zeroes the ones
-    it receives; a dropped one has no other owner)."""
+    """An event the journey will never see: zero its chip photo (nobody else owns a dropped one)."""
     if isinstance(event, ev.ChipPhotoRead):
         event.jpeg[:] = bytes(len(event.jpeg))
 
@@ -105,7 +104,7 @@ class SessionRuntime:
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
         self.last_record_id: UUID | None = None
-        """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
+        """Id (UUID, not personal) of the last record written, verified or not (the demo reads it)."""
         self.idle = threading.Event()
         """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
 
@@ -317,6 +316,7 @@ class SessionRuntime:
             w["printer"].submit(lambda: self._print(p))
         elif isinstance(effect, fx.WriteRecord):
             draft, record_id = effect.draft, effect.record_id
+            self.last_record_id = record_id
             w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1

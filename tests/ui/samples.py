@@ -48,7 +48,6 @@ def sample_views() -> dict[str, View]:
                         reference_code="K7Q-4MX", first_name=FIRST_NAME,
                         notices=("notice.receipt_not_printed", "notice.phone_not_verified")),
         "result_sms": _v(S.RESULT_SMS, "result_sms.title", "result_sms.body", masked_phone=MASKED_PHONE,
-                         result_seconds_left=41, result_total_s=180,
                          reference_code="K7Q-4MX", notices=("notice.receipt_not_printed",)),
         "printing": _v(S.PRINTING, "printing.title", printing=True, qr_text=QR_TEXT, display_code=47,
                        qr_seconds_left=80),
