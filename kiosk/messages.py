@@ -76,6 +76,12 @@ _ALL: tuple[Message, ...] = (
     Message("otp.title", "รหัสยืนยันทาง SMS", "Code sent by SMS"),
     Message("otp.body", "กรอกรหัส 6 หลักที่ส่งไปยัง {phone}", "Enter the 6-digit code sent to {phone}"),
     Message("otp.resend", "ส่งรหัสอีกครั้ง", "Send the code again"),
+    Message("otp.change_number", "แก้ไขหมายเลข", "Change the number"),
+    Message("otp.resent", "ส่งรหัสใหม่แล้ว รหัสเดิมใช้ไม่ได้อีก", "A new code was sent: the earlier code no longer works"),
+    Message("cancel.title", "ต้องการยกเลิกรายการหรือไม่", "Cancel this session?"),
+    Message("cancel.body", "ข้อมูลที่ทำไว้จะถูกลบ และต้องเริ่มใหม่ทั้งหมด", "What you have done so far will be deleted and you will have to start again"),
+    Message("cancel.keep", "ทำรายการต่อ", "Keep going"),
+    Message("cancel.confirm", "ยกเลิกรายการ", "Cancel the session"),
     Message("issuing.title", "กำลังออกผลการยืนยันตัวตน", "Issuing your result"),
     Message("result_qr.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
     Message(

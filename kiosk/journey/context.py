@@ -46,6 +46,8 @@ class Journey:
         self.printing = False
         self.out_of_service = False
         self.reader_fault = False
+        self.confirming_cancel = False
+        """Cancel was touched after consent: the screen asks whether to throw the session away."""
         self.last_ending: Ending | None = None
         """How the last session ended (what "take your card" and the receipt reminder show)."""
         self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))

@@ -70,6 +70,8 @@ def present(j: Journey) -> View:
         phone_error=s.phone_error if s is not None and state == S.PHONE else None,
         otp_error=s.otp_error if s is not None and state == S.OTP else None,
         otp_attempts_left=s.otp_attempts_left if s is not None and state == S.OTP else None,
+        otp_info=s.otp_info if s is not None and state == S.OTP else None,
+        confirm_cancel=j.confirming_cancel and row.cancel,
         otp_resend_in_s=_resend_in(j, s),
         busy=bool(s is not None and s.busy) or state == S.ISSUING,
         qr_text=qr.text if qr is not None else None,

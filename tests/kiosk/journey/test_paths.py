@@ -113,7 +113,7 @@ def test_language_toggles_live_and_resets_for_the_next_citizen(drive: Drive) -> 
     drive.to(S.FACE)
     drive.send(ev.ToggleLanguage())
     assert drive.view.language == "en" and drive.view.first_name == "Somchai"
-    drive.send(ev.Cancel())
+    drive.cancel()
     drive.send(ev.CardRemoved())
     drive.advance(6)
     assert drive.state == S.IDLE and drive.view.language == "th"

@@ -46,7 +46,7 @@ def test_take_your_card_shows_the_journey_done_only_after_a_verified_session() -
     d.send(ev.Done())
     assert d.state == S.TAKE_CARD and (d.view.step, d.view.steps) == (6, 6)
     d = Drive().to(S.PHONE)
-    d.send(ev.Cancel())
+    d.cancel()
     assert d.state == S.TAKE_CARD and (d.view.step, d.view.steps) == (0, 0)
 
 

@@ -93,7 +93,7 @@ def test_aborted_sessions_print_nothing(how: str) -> None:
     if how == "card_removed":
         d.send(ev.CardRemoved())
     elif how == "cancel":
-        d.send(ev.Cancel())
+        d.cancel()
     elif how == "inactivity":
         d.advance(d.flow.cfg.flow.idle_timeout_s + d.flow.cfg.flow.countdown_s + 1)
     else:
