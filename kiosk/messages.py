@@ -129,6 +129,9 @@ _ALL: tuple[Message, ...] = (
     Message("face.seconds_left", "เหลือเวลา {face_seconds} วินาที", "{face_seconds} seconds left"),
     # --- notices (shown alongside a screen) ---
     Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ โปรดจดเลขอ้างอิง {reference} ไว้", "The receipt could not be printed. Your result is still valid: please write down the reference {reference}"),
+    Message("receipt.continue.qr", "คิวอาร์โค้ดสำหรับแอปทางรัฐแสดงบนหน้าจอตู้ ใบรับนี้ไม่มีคิวอาร์โค้ด หากยังไม่ได้สแกน กรุณาเริ่มใหม่ที่ตู้ใดก็ได้", "The QR code for the Tang Rat app was shown on the kiosk screen; this receipt has none. If you did not scan it, start again at any kiosk"),
+    Message("receipt.continue.sms", "ลิงก์สำหรับทำรายการต่อในแอปทางรัฐส่งทาง SMS ไปที่ {phone}", "The link to continue in the Tang Rat app was sent by SMS to {phone}"),
+    Message("receipt.continue.none", "ไม่ได้ส่ง SMS หากต้องการความช่วยเหลือ กรุณาติดต่อศูนย์บริการพร้อมเลขอ้างอิงนี้", "No SMS was sent. For help, call the help line below with this reference"),
     Message("notice.take_receipt", "โปรดรับใบรับจากช่องด้านล่างและเก็บไว้เป็นหลักฐาน", "Please take your receipt from the slot below and keep it"),
     Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
     # --- input errors (the citizen retries on the same screen) ---

@@ -169,7 +169,7 @@ class Flow(Journey):
                 if failure_receipt_possible(draft):
                     # after WriteRecord: the storage thread writes the record before the
                     # receipt's outcome is noted on it (one FIFO owner thread)
-                    out.append(fx.PrintReceipt(draft, record_id, None, None, report=False))
+                    out.append(fx.PrintReceipt(draft, record_id, report=False))
             s.wipe()
             self.session = None
         out.append(fx.SessionEnded(ending, recorded=s is not None))

@@ -336,7 +336,7 @@ class SessionRuntime:
         means the record has it too). The outcome belongs to the printer, not the session: it is
         never dropped as a late event."""
         d = self.devices
-        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at)
+        printed = dev.print_receipt(d, p.draft, p.record_id)
         record_id = p.record_id
         self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
         if p.report:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from kiosk import logs
@@ -73,9 +73,8 @@ class Technician:
         now = datetime.now(UTC)
         content = receipt_for(profile=d.cfg.kiosk.profile, site_name=f"{d.cfg.kiosk.site_name} · TEST",
                               purpose="ial_upgrade", time=now, cid=TEST_CID, first_name="ทดสอบ",
-                              last_name="เครื่องพิมพ์", record_id=uuid.uuid4(), qr_text="TRK1:TEST",
-                              qr_expires_at=now + timedelta(minutes=2))
-        outcome = print_receipt(d.printer, content, native_qr=d.cfg.devices.printer.native_qr)
+                              last_name="เครื่องพิมพ์", record_id=uuid.uuid4())
+        outcome = print_receipt(d.printer, content)
         log.info("technician printer test", extra={"fields": {"printed": outcome.printed,
                                                               "printer_state": outcome.printer_state}})
         return outcome.printer_state if outcome.printed else (outcome.printer_state or "unknown")
