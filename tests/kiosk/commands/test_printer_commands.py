@@ -13,7 +13,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-
 KIOSK = [sys.executable, "-m", "kiosk"]
 
 
