@@ -132,6 +132,9 @@ _ALL: tuple[Message, ...] = (
     Message("receipt.continue.qr", "คิวอาร์โค้ดสำหรับแอปทางรัฐแสดงบนหน้าจอตู้ ใบรับนี้ไม่มีคิวอาร์โค้ด หากยังไม่ได้สแกน กรุณาเริ่มใหม่ที่ตู้ใดก็ได้", "The QR code for the Tang Rat app was shown on the kiosk screen; this receipt has none. If you did not scan it, start again at any kiosk"),
     Message("receipt.continue.sms", "ลิงก์สำหรับทำรายการต่อในแอปทางรัฐส่งทาง SMS ไปที่ {phone}", "The link to continue in the Tang Rat app was sent by SMS to {phone}"),
     Message("receipt.continue.none", "ไม่ได้ส่ง SMS หากต้องการความช่วยเหลือ กรุณาติดต่อศูนย์บริการพร้อมเลขอ้างอิงนี้", "No SMS was sent. For help, call the help line below with this reference"),
+    Message("notice.degraded.phone", "ขณะนี้ตรวจสอบหมายเลขโทรศัพท์ไม่ได้ ผลการยืนยันตัวตนจะระบุว่าไม่ได้ตรวจสอบโทรศัพท์", "The phone number cannot be checked right now: your result will say the phone was not checked"),
+    Message("notice.degraded.sms", "ขณะนี้ส่งลิงก์ทาง SMS ไม่ได้ หลังยืนยันตัวตนกรุณาติดต่อศูนย์บริการพร้อมเลขอ้างอิง", "The SMS link cannot be sent right now: after verifying, call the help line with your reference"),
+    Message("notice.degraded.receipt", "ขณะนี้พิมพ์ใบรับไม่ได้ โปรดจดเลขอ้างอิงที่แสดงตอนท้าย", "Receipts cannot be printed right now: please write down the reference shown at the end"),
     Message("notice.take_receipt", "โปรดรับใบรับจากช่องด้านล่างและเก็บไว้เป็นหลักฐาน", "Please take your receipt from the slot below and keep it"),
     Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
     # --- input errors (the citizen retries on the same screen) ---

@@ -45,6 +45,8 @@ class Journey:
         self.reminder = False
         self.printing = False
         self.out_of_service = False
+        self.degraded: tuple[str, ...] = ()
+        """What works less well today (message codes), said on the attract screen."""
         self.reader_fault = False
         self.confirming_cancel = False
         """Cancel was touched after consent: the screen asks whether to throw the session away."""

@@ -84,7 +84,7 @@ def present(j: Journey) -> View:
         bring=f"idle.bring.{j.cfg.kiosk.profile}" if state == S.IDLE and not out_of_service else None,
         reference_code=s.reference_code if s is not None else None,
         printing=j.printing,
-        notices=tuple(j.notices),
+        notices=tuple(j.degraded) if state == S.IDLE and not out_of_service else tuple(j.notices),
         error=j.error if state == S.ERROR else None,
         error_action=j.error_action if state == S.ERROR else None,
         reminder=j.reminder and state == S.TAKE_CARD,

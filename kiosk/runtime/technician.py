@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 from kiosk import logs
 from kiosk.config import Config
 from kiosk.runtime.devices import Devices
+from kiosk.runtime.health import Health
 
 log = logs.get("flow")
 
@@ -24,6 +25,7 @@ class Kiosk(Protocol):
     """What the technician screen works on (the session runtime)."""
 
     cfg: Config
+    health: Health
 
     @property
     def devices(self) -> Devices: ...
@@ -56,6 +58,14 @@ class Technician:
         from sync.link import read_status, summary
 
         out["sync"] = summary(read_status(d.cfg.state_dir))  # the sync service's link: why uploads wait
+        readiness = self._rt.health.readiness
+        if not readiness.ready:
+            out["readiness"] = ("fault", f"out of service: {readiness.reason}")
+        elif readiness.degraded:
+            out["readiness"] = ("degraded", "ready; " + ", ".join(n.rsplit(".", 1)[1] for n in readiness.degraded)
+                                + " unavailable")
+        else:
+            out["readiness"] = ("ok", "ready for citizens")
         return out
 
     def queue_stats(self) -> dict[str, Any]:

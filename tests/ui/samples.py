@@ -27,6 +27,8 @@ def sample_views() -> dict[str, View]:
     hint = Message("move_closer", "กรุณาขยับเข้ามาใกล้อีกนิด", "Please move closer")
     return {
         "idle": _v(S.IDLE, "idle.title", "idle.body", bring="idle.bring.dga-smart-kiosk"),
+        "idle_degraded": _v(S.IDLE, "idle.title", "idle.body", bring="idle.bring.boonterm",
+                            notices=("notice.degraded.sms", "notice.degraded.receipt")),
         "out_of_service": _v(S.IDLE, "out_of_service.title", "action.try_later", out_of_service=True),
         "choose_service": _v(S.CHOOSE_SERVICE, "choose.title", "choose.body", can_cancel=True),
         "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01",

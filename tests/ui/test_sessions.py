@@ -252,9 +252,10 @@ def test_language_toggle_switches_the_live_session(at_dga: Citizen) -> None:
 
 @pytest.fixture(scope="module")
 def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    """A kiosk that asks "still there?" after 1 s and gives up 2 s later (no server needed)."""
+    """A kiosk that asks "still there?" after 1 s and gives up 2 s later (enrolled: a kiosk that is
+    not is out of service)."""
     cfg = dev_config(tmp_path_factory.mktemp("idle"), flow={"idle_timeout_s": 1, "countdown_s": 2})
-    with DevStack(cfg, server=False) as stack:
+    with DevStack(cfg) as stack:
         yield stack
 
 
