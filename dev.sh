@@ -28,6 +28,8 @@ APT_PACKAGES=(
   libfribidi0 libthai0
   # USB receipt printers (pyusb loads libusb)
   libusb-1.0-0
+  # sound: pyalsaaudio builds against ALSA's headers; espeak-ng generates the English prompt pack
+  libasound2-dev espeak-ng
   # systemd-analyze for unit checks; cage, the compositor kiosk.service starts (verify needs it)
   systemd cage
 )

@@ -121,10 +121,24 @@ class PrinterSection(Section):
     """Paper speed of the printer in mm/s: after the last byte the status is watched this long per mm."""
 
 
+class AudioSection(Section):
+    backend: Literal["alsa", "simulated", "off"] = "alsa"
+    """`alsa` (the machine's sound through ALSA), `simulated` (a speaker that only counts what it
+    hears, for demos and tests) or `off` (no sound at all: only where the kiosk must be silent)."""
+    device: str = "default"
+    """ALSA device name: `default`, or e.g. `plughw:CARD=Device,DEV=0` (`aplay -L` lists them)."""
+    prompts_dir: str = "/usr/local/share/kiosk/prompts"
+    """Folder of voice prompt packs: `<prompts_dir>/<th|en>/<prompt id>.wav` (a prompt id is a message
+    code; `kiosk prompts template` lists them). A prompt without a file is not spoken; the cues play."""
+    volume: Annotated[int, Field(ge=1, le=5)] = 3
+    """Loudness each session starts at (1-5); citizens change it on screen, and it returns here after."""
+
+
 class DevicesSection(Section):
     card: CardSection = CardSection()
     camera: CameraSection = CameraSection()
     printer: PrinterSection = PrinterSection()
+    audio: AudioSection = AudioSection()
 
 
 class FaceSection(Section):
@@ -185,8 +199,11 @@ class FlowSection(Section):
     result_timeout_s: PositiveInt = 180
     """Seconds the result screen (QR or SMS notice) stays before the session ends by itself; the QR
     is re-issued before each expiry meanwhile (scanning with a phone involves no touch)."""
+    take_card_reminder_s: PositiveFloat = 10.0
+    """Seconds "take your card" is asked before the reminder starts (red text, a repeating beep)."""
     take_card_timeout_s: PositiveInt = 30
-    """Seconds the "take your card" reminder runs before the kiosk alerts staff."""
+    """Seconds the "take your card" reminder runs before the kiosk alerts staff: a louder alarm,
+    and the card left named on the technician screen, in the heartbeat and in the log."""
     offline_policy: Literal["end", "continue_without_phone"] = "end"
     """When the server is unreachable for OTP: end the session, or continue without phone verification."""
     consent_version: str = "2026-01"

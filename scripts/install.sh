@@ -4,6 +4,7 @@
 #   scripts/install.sh                       install or upgrade (idempotent)
 #   scripts/install.sh --uninstall           remove the software; keep /etc/kiosk and /var/lib/kiosk
 #   scripts/install.sh --uninstall --purge   also remove /etc/kiosk, /var/lib/kiosk, /var/cache/kiosk
+#                                            and the voice prompts (a recorded Thai pack included)
 #
 # What it installs:
 #   /opt/kiosk/                                   the application in its own virtual environment
@@ -15,6 +16,8 @@
 #   /etc/tmpfiles.d/kiosk.conf                    /var/lib/kiosk (0700 kiosk) and /etc/kiosk
 #   /etc/polkit-1/rules.d/50-kiosk-pcscd.rules    lets the kiosk user use pcscd
 #   /etc/kiosk/config.toml                        from config.example.toml, only if there is none
+#   /usr/local/share/kiosk/prompts/en/            the English voice prompts (espeak-ng, at install);
+#                                                 a recorded Thai pack goes beside it in th/
 # then creates the user and the state dir and enables both services (an upgrade restarts the ones
 # that are running).
 #
@@ -62,6 +65,7 @@ unit_dir="$root/etc/systemd/system"
 etc_dir="$root/etc/kiosk"
 state_dir="$root/var/lib/kiosk"
 cache_dir="$root/var/cache/kiosk"
+prompts_dir="$root/usr/local/share/kiosk/prompts"
 sysusers_conf="$root/etc/sysusers.d/kiosk.conf"
 tmpfiles_conf="$root/etc/tmpfiles.d/kiosk.conf"
 polkit_rule="$root/etc/polkit-1/rules.d/50-kiosk-pcscd.rules"
@@ -79,10 +83,13 @@ APT_PACKAGES=(
   # Pillow's wheel bundles libraqm (the Thai receipt layout) but loads FriBiDi from the system;
   # Qt breaks Thai lines at word boundaries with libthai's dictionary, loaded at run time
   libfribidi0 libthai0
+  # sound: ALSA (the cues and voice prompts)
+  libasound2
 )
-# Needed only while the locked packages are installed (pyscard is built from its source
-# distribution): installed when missing, then removed again so the kiosk carries no compiler.
-BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev)
+# Needed only while installing (pyscard and pyalsaaudio are built from their source
+# distributions; espeak-ng generates the English voice prompts): installed when missing, then
+# removed again so the kiosk carries no compiler.
+BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libasound2-dev espeak-ng)
 build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -166,11 +173,22 @@ install_app() {
     # Source packages (pyscard, the face models) build with the locked backend installed above.
     "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r "$src/requirements/runtime.txt" \
       || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
-    build_tools_remove
   fi
   # The same version number may carry new code: always replace the application itself.
   "${pip[@]}" install -q --no-deps --force-reinstall "$wheel"
   say "application installed in ${prefix#"$root"} ($(basename "$wheel"))"
+  [ "$deps" = 1 ] && build_prompts
+  build_tools_remove
+}
+
+build_prompts() {  # the English pack; prompts whose text did not change are kept
+  if ! command -v espeak-ng >/dev/null; then
+    say "espeak-ng is not installed: no English voice prompts (the cues still play)"
+    return 0
+  fi
+  "$prefix/bin/kiosk" prompts build --language en --out "$prompts_dir" >/dev/null \
+    || { build_tools_remove; die "the English voice prompts could not be generated"; }
+  say "English voice prompts in ${prompts_dir#"$root"}/en (record the Thai ones: docs/prompts/README.md)"
 }
 
 enable_units() {
@@ -245,13 +263,13 @@ do_uninstall() {
   done
   rm -f "$sysusers_conf" "$tmpfiles_conf" "$polkit_rule"
   [ "$(readlink "$command_link" 2>/dev/null)" = /opt/kiosk/bin/kiosk ] && rm -f "$command_link"
-  rm -rf "$prefix"
+  rm -rf "$prefix" "$prompts_dir/en"  # the generated pack; a recorded one stays unless purged
   if [ "$live" = 1 ]; then systemctl daemon-reload 2>/dev/null || true; fi
   if [ "$purge" = 1 ]; then
-    say "purging ${state_dir#"$root"} (outbox, device key, enrollment), ${etc_dir#"$root"} and ${cache_dir#"$root"}"
-    rm -rf "$state_dir" "$etc_dir" "$cache_dir"
+    say "purging ${state_dir#"$root"} (outbox, device key, enrollment), ${etc_dir#"$root"}, ${cache_dir#"$root"} and the voice prompts"
+    rm -rf "$state_dir" "$etc_dir" "$cache_dir" "$(dirname "$prompts_dir")"
   else
-    say "kept ${state_dir#"$root"} and ${etc_dir#"$root"} (use --purge to remove them)"
+    say "kept ${state_dir#"$root"}, ${etc_dir#"$root"} and any recorded voice prompts (use --purge to remove them)"
   fi
   # The `kiosk` user stays (as Debian does for system users): files it owned may remain.
   say "uninstalled"

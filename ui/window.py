@@ -85,6 +85,8 @@ class KioskWindow(QWidget):
         self.footer = Footer(m)
         self.footer.cancel_clicked.connect(lambda: self.send(events.Cancel()))
         self.footer.language_clicked.connect(lambda: self.send(events.ToggleLanguage()))
+        self.footer.sound.repeat_clicked.connect(lambda: self.send(events.RepeatPrompt()))
+        self.footer.sound.volume_clicked.connect(lambda step: self.send(events.ChangeVolume(1 if step > 0 else -1)))
         col.addWidget(self.footer)
 
         self.screens: dict[str, Screen] = {
@@ -204,6 +206,9 @@ class KioskWindow(QWidget):
         self.header.countdown.set_time(ring, view.countdown_total_s, text(view, "unit.seconds"))
         self.footer.set_texts(text(view, "button.cancel") if view.can_cancel else None,
                               text(view, view.help_line), text(view, "button.language"))
+        self.footer.sound.setVisible(view.sound and view.state != StateName.IDLE)
+        self.footer.sound.set_texts(text(view, "button.repeat"), text(view, "button.softer"),
+                                    text(view, "button.louder"), view.volume)
         asking = view.confirm_cancel and not view.still_there
         if asking:
             self.confirm_cancel.show_view(view)

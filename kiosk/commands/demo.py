@@ -14,7 +14,10 @@ Written to DIR:
 - `receipt.png`: the receipt as the virtual printer printed it from the ESC/POS bytes;
 - `qr.txt`: the QR token text shown on screen; `record.json`: the record as queued in the outbox,
   with the citizen id, names and phone masked, including the receipt's outcome (`receipt`) and the
-  last issued QR's `continuation.qr_cti`; `timeline.json`: states and their times.
+  last issued QR's `continuation.qr_cti`; `timeline.json`: states and their times, with the cues
+  and voice prompts heard between them (each `played`, `interrupted` by the next screen, or
+  `missing` from the pack: the English pack is generated into `DIR/state/prompts` when espeak-ng
+  is installed; there is no Thai pack until one is recorded).
 """
 
 from __future__ import annotations
@@ -32,11 +35,14 @@ from kiosk import logs
 from kiosk.cli import Subcommands
 
 if TYPE_CHECKING:  # the journey loads the card and face types: only the handler needs them
+    from kiosk.audio.voice import Heard
     from kiosk.journey.view import View
 
 log = logs.get("cli")
 
 
+THINK_S = 0.6
+"""Seconds the simulated citizen waits before each touch."""
 SCENARIO_NAMES = ("verified", "impostor", "printed-photo", "no-face", "paper-out", "offline", "card-removed",
                   "timeout", "cancel")
 
@@ -58,7 +64,7 @@ def register(sub: Subcommands) -> None:
 def _demo(args: argparse.Namespace) -> int:
     from kiosk.devkit import scenarios
     from kiosk.devkit.autopilot import Autopilot
-    from kiosk.devkit.stack import DevStack, dev_config
+    from kiosk.devkit.stack import DevStack, dev_config, english_prompts
     from kiosk.journey.states import StateName
 
     if args.scenario not in scenarios.SCENARIOS:
@@ -75,6 +81,7 @@ def _demo(args: argparse.Namespace) -> int:
         **scenario.config,
     }
     cfg = dev_config(out / "state", None, **sections)
+    voice_note = english_prompts(cfg)
     captured: list[tuple[View, Any]] = []
     lock = threading.Lock()
     started = time.monotonic()
@@ -87,7 +94,8 @@ def _demo(args: argparse.Namespace) -> int:
             with lock:
                 captured.append((view, None if frame is None else frame.copy()))
 
-        pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep)
+        # a citizen takes a moment before each touch: each screen's cue and first prompt are heard
+        pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep, think_s=THINK_S)
         runtime.start()
         result = scenarios.play(args.scenario, pilot, stack.simulator, args.card)
         ended = str(result.error or result.state)
@@ -98,8 +106,7 @@ def _demo(args: argparse.Namespace) -> int:
         record_id = runtime.last_record_id
         outbox = stack.devices.outbox if stack.devices is not None else None
         record = outbox.get(str(record_id)) if outbox is not None and record_id is not None else None
-        timeline = [{"state": str(v.state), "t_s": round(t - pilot.timeline.times[0], 3)}
-                    for v, t in zip(pilot.timeline.views, pilot.timeline.times, strict=True)]
+        timeline = _timeline(pilot.timeline.views, pilot.timeline.times, runtime.voice.timeline())
     if qr_text:
         (out / "qr.txt").write_text(qr_text + "\n", encoding="utf-8")
     if record is not None:
@@ -123,8 +130,17 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"demo: {args.profile} session (card {args.card}, scenario {args.scenario}) ended with {ended} in "
           f"{time.monotonic() - started:.1f} s" + (f" (shortened for the demo: {shortened})" if shortened else "")
           + f"; wrote {written} screens ({how}), " + ("receipt.png, " if receipts else "")
-          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
+          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out) + f"; {voice_note}")
     return 0
+
+
+def _timeline(views: list[View], times: list[float], heard: list[Heard]) -> list[dict[str, Any]]:
+    """The screens and the sounds, in time order, from the first screen."""
+    t0 = times[0]
+    entries: list[tuple[float, dict[str, Any]]] = [(t, {"state": str(v.state)}) for v, t in zip(views, times, strict=True)]
+    entries += [(h.t, {"sound": h.name, "outcome": h.outcome, "seconds": h.seconds}) for h in heard]
+    entries.sort(key=lambda e: e[0])
+    return [{"t_s": round(t - t0, 3), **entry} for t, entry in entries]
 
 
 def missing_artifacts(*, screens: int, screens_as_png: bool, receipt: bool, qr: bool, record: bool,

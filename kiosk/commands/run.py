@@ -89,7 +89,15 @@ def _run_dev(args: argparse.Namespace) -> int:
     enforce(cfg)
     if not has_display():
         return no_display()
+    from drivers.audio import hardware_cards
+    from kiosk.devkit.stack import english_prompts
     from ui.app import main as ui_main
+
+    cards = hardware_cards()
+    if cards:  # the developer hears the kiosk
+        cfg = config_mod.with_overrides(cfg, **{"devices.audio": {"backend": "alsa"}})
+    sound = f"sound on {cards[0]}" if cards else "no sound card: a simulated speaker"
+    print(f"kiosk (development): {sound}; {english_prompts(cfg)}", file=sys.stderr)
 
     with DevStack(cfg, sync=True) as stack:  # the whole system: the sync service too
         assert stack.runtime is not None

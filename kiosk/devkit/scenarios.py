@@ -59,6 +59,8 @@ def _cancel(pilot: Autopilot, sim: Simulator, card: str) -> View:
     pilot.start_session(profile=card)
     pilot.wait_state(S.PHONE, timeout_s=60)
     pilot.act(ev.Cancel())
+    pilot.wait(lambda v: v.confirm_cancel, "cancel this session?")
+    pilot.act(ev.ConfirmCancel(True))  # after consent the kiosk asks first
     return pilot.wait_state(S.TAKE_CARD, S.THANK_YOU)
 
 
@@ -88,7 +90,7 @@ SCENARIOS: dict[str, Scenario] = {
                              receipt=False),
     "timeout": Scenario("the citizen walks away at the phone step: asked, then the session ends",
                         _timeout, receipt=False, config={"flow": {"idle_timeout_s": 4, "countdown_s": 5}}),
-    "cancel": Scenario("the citizen cancels at the phone step", _cancel, receipt=False),
+    "cancel": Scenario("the citizen cancels at the phone step, and confirms", _cancel, receipt=False),
 }
 
 

@@ -45,19 +45,35 @@ class DevStackError(Exception):
 
 
 def dev_config(state_dir: Path = DEV_STATE_DIR, base: Config | None = None, **sections: dict[str, Any]) -> Config:
-    """A development config: every device simulated, development mode, SIMULATION shown, an
-    example privacy-notice address, the state folder given. `sections` override further keys
-    (tests, bench)."""
+    """A development config: every device simulated (the speaker too: `kiosk run --dev` uses the
+    machine's sound card when it has one), voice prompts from `<state_dir>/prompts`, development
+    mode, SIMULATION shown, an example privacy-notice address, the state folder given. `sections`
+    override further keys (tests, bench)."""
     cfg = with_overrides(
         base or Config(),
         kiosk={"mode": "development", "simulation": True, "site_name": "Kiosk (development)"},
         # an example address: an agency sets where its own privacy notice is published
         ui={"privacy_notice_url": "https://www.example.com/kiosk/privacy-notice"},
         **{"devices.card": {"backend": "simulated"}, "devices.camera": {"backend": "simulated"},
-           "devices.printer": {"backend": "simulated"}},
+           "devices.printer": {"backend": "simulated"},
+           "devices.audio": {"backend": "simulated", "prompts_dir": str((state_dir / "prompts").absolute())}},
         storage={"state_dir": str(state_dir.absolute())},
     )
     return with_overrides(cfg, **sections) if sections else cfg
+
+
+def english_prompts(cfg: Config) -> str:
+    """Build the English voice prompts into the config's prompt folder (only those whose text
+    changed; the first time takes a few seconds); says what there is. Never raises: without
+    espeak-ng the kiosk plays its cues and says so."""
+    from kiosk.audio.prompts import BuildError, build
+
+    folder = Path(cfg.devices.audio.prompts_dir)
+    try:
+        written = sum(1 for _ in build("en", folder))
+    except (BuildError, OSError) as e:
+        return f"no English voice prompts ({e}); the cues play"
+    return f"English voice prompts in {folder / 'en'}" + (f" ({written} generated now)" if written else "")
 
 
 class DevStack:

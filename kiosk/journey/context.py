@@ -43,6 +43,12 @@ class Journey:
         self.error_action: str | None = None
         self.thank_you_body: str | None = None
         self.reminder = False
+        self.card_left = False
+        """TAKE_CARD: the reminder ran its time and staff were alerted (`CardLeft(True)`)."""
+        self.volume = cfg.devices.audio.volume
+        """The voice's loudness (1-5), the citizen's to change; back to the default each session."""
+        self.repeats = 0
+        """How many times "say it again" was touched this session (the voice replays on a change)."""
         self.printing = False
         self.out_of_service = False
         self.degraded: tuple[str, ...] = ()

@@ -17,6 +17,8 @@ back as an event (see `kiosk.journey.events`). Tests assert on them directly.
                                     (storage thread) and, when `report`, ReceiptPrinted to the flow
   WriteRecord(draft, record_id)     storage thread: a failed/aborted record (no event back)
   SessionEnded(ending, recorded)    log line + device wipe; the journey has already wiped its data
+  CardLeft(left)                    the card stayed in the reader long after the session (True: staff
+                                    are alerted: log, technician screen, heartbeat) or was taken (False)
 """
 
 from __future__ import annotations
@@ -144,7 +146,13 @@ class SessionEnded:
     """False when the session ended before it had any data (no record was written)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CardLeft:
+    left: bool
+    """True: the card has stayed in the reader past the reminder (staff alerted); False: taken."""
+
+
 Effect = (
     ReadCard | RecheckCard | StartFace | SetFaceReference | StopFace | SendOtp | VerifyOtp
-    | IssueRecord | RefreshQr | PrintReceipt | WriteRecord | SessionEnded
+    | IssueRecord | RefreshQr | PrintReceipt | WriteRecord | SessionEnded | CardLeft
 )

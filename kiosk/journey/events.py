@@ -16,6 +16,8 @@ User events (the UI sends these):
   ChangeNumber()                  on the OTP screen: back to the number (the code sent is dropped)
   ConfirmCancel(confirmed)        the answer to "cancel this session?" (asked once consent is given)
   ToggleLanguage()
+  RepeatPrompt()                  "say it again": the screen's voice prompts once more
+  ChangeVolume(step)              +1 louder / -1 softer (5 levels; back to the default each session)
   Done()                          "Done" on the result / error / thank-you screens
 
 Device and result events (the runtime sends these; tests send them directly):
@@ -107,6 +109,16 @@ class ConfirmCancel:
 @dataclass(frozen=True, slots=True)
 class ToggleLanguage:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatPrompt:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeVolume:
+    step: Literal[-1, 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +273,7 @@ class DeadlinePassed:
 
 UserEvent = (
     Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
-    | ResendOtp | ChangeNumber | ConfirmCancel | ToggleLanguage | Done
+    | ResendOtp | ChangeNumber | ConfirmCancel | ToggleLanguage | RepeatPrompt | ChangeVolume | Done
 )
 DeviceEvent = (
     CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead

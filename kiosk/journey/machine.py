@@ -86,6 +86,8 @@ ANYTIME: dict[type, Handler] = {
     ev.Cancel: anytime.cancel,
     ev.ConfirmCancel: anytime.confirm_cancel,
     ev.ToggleLanguage: anytime.toggle_language,
+    ev.RepeatPrompt: anytime.repeat_prompt,
+    ev.ChangeVolume: anytime.change_volume,
     ev.ChipPhotoRead: face.photo_read,
     ev.ReceiptPrinted: result.receipt_printed,
 }
@@ -147,10 +149,11 @@ class Flow(Journey):
             self.language = self.cfg.ui.language
             self.notices = []
             self.error = self.error_action = self.thank_you_body = None
-            self.reminder = False
+            self.reminder = self.card_left = False
             self.last_ending = None
+            self.volume, self.repeats = self.cfg.devices.audio.volume, 0  # the next citizen's own
         elif state == S.TAKE_CARD:
-            self.reminder = False
+            self.reminder = self.card_left = False
         entry = ON_ENTER.get(state)
         return entry(self) if entry is not None else []
 

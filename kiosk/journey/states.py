@@ -47,7 +47,7 @@ class StateName(StrEnum):
 
 
 FlowSetting = Literal["card_read_timeout_s", "face_timeout_s", "otp_timeout_s", "result_timeout_s",
-                      "take_card_timeout_s", "countdown_s"]
+                      "take_card_reminder_s", "countdown_s"]
 Deadline = float | FlowSetting | None
 Timeout = Ending | type[ev.Done] | type[ev.DeadlinePassed] | None
 
@@ -91,7 +91,7 @@ STATES: dict[StateName, State] = {
     S.RESULT_QR:      State("result",   "result_qr.title",      "result_qr.body",     6, "result_timeout_s",    ev.Done),
     S.RESULT_SMS:     State("result",   "result_sms.title",     "result_sms.body",    6, "result_timeout_s",    ev.Done),
     S.PRINTING:       State("result",   "printing.title",       None,                 6, PRINT_WAIT_S,          ev.DeadlinePassed),
-    S.TAKE_CARD:      State("farewell", "take_card.title",      None,                 6, "take_card_timeout_s", ev.DeadlinePassed),
+    S.TAKE_CARD:      State("farewell", "take_card.title",      None,                 6, "take_card_reminder_s", ev.DeadlinePassed),
     S.THANK_YOU:      State("farewell", "thank_you.title",      None,                 0, THANK_YOU_S,           ev.Done),
     S.ERROR:          State("error",    "error.title",          None,                 0, "countdown_s",         ev.Done),
 }

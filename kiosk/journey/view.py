@@ -89,6 +89,14 @@ class View:
     """Message code of what to do next (ERROR screen)."""
     reminder: bool = False
     """TAKE_CARD: the card has stayed too long; play the reminder animation/sound."""
+    card_left: bool = False
+    """TAKE_CARD: the reminder ran its time and staff were alerted (the louder alarm)."""
+    sound: bool = True
+    """The kiosk speaks (`devices.audio.backend` is not `off`): show the voice's controls."""
+    volume: int = 3
+    """The voice's loudness, 1-5 (the volume buttons show it)."""
+    repeats: int = 0
+    """Times "say it again" was touched this session: each change replays the screen's prompts."""
     card_present: bool = False
     out_of_service: bool = False
     """IDLE only: the kiosk takes no session (maintenance, outbox budget, card reader fault); the

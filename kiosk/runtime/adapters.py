@@ -21,7 +21,7 @@ from kiosk.journey.effects import RecordDraft
 from kiosk.runtime.devices import Devices
 
 if TYPE_CHECKING:
-    from drivers.card import CardEvent
+    from drivers.card import CardEvent, CardMonitor
     from kiosk.face import FaceVerifier
     from sync.outbox import Outbox
     from sync.qrtoken import IssuedToken
@@ -79,6 +79,22 @@ def card_event(devices: Devices, e: CardEvent) -> ev.Event | None:
         devices.faults.pop("card", None)
         return ev.ReaderRecovered()
     return None
+
+
+def start_card_monitor(devices: Devices, send: Callable[[ev.Event], None]) -> CardMonitor:
+    """The card monitor (its own thread, waiting on pcscd), its reports sent as journey events."""
+    from drivers.card import CardMonitor
+
+    card = devices.cfg.devices.card
+
+    def on_card(e: CardEvent) -> None:
+        event = card_event(devices, e)
+        if event is not None:
+            send(event)
+
+    monitor = CardMonitor(devices.reader, on_card, debounce_s=card.debounce_ms / 1000, poll_s=card.poll_interval_s)
+    monitor.start()
+    return monitor
 
 
 # ------------------------------------------------------------------ face

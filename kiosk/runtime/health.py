@@ -12,6 +12,7 @@ threads and read by the flow thread before each event.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from kiosk import logs
 from kiosk.config import Config
@@ -31,10 +32,24 @@ class Health:
         self.devices_failed = False
         self.readiness = Readiness()
         """The last assessment; ready until the first one (at start-up, within a second)."""
+        self.card_left_since: datetime | None = None
+        """When staff were alerted that a citizen's card was left in the reader (None: no card left)."""
 
     @property
     def out_of_service(self) -> bool:
         return self.devices_failed or not self.readiness.ready
+
+    def card_left(self, left: bool, kiosk_id: str) -> None:
+        """A card left in the reader past the reminder (the technician screen and the heartbeat's
+        `card` device say so until it is taken), or taken at last."""
+        if left:
+            self.card_left_since = datetime.now(UTC)
+            log.warning("card left in the reader: staff alerted", extra={"fields": {"kiosk_id": kiosk_id}})
+        elif self.card_left_since is not None:
+            waited = (datetime.now(UTC) - self.card_left_since).total_seconds()
+            log.warning("left card taken from the reader", extra={"fields": {"kiosk_id": kiosk_id,
+                                                                             "after_alert_s": round(waited)}})
+            self.card_left_since = None
 
     def check_storage(self) -> None:
         from kiosk import storage

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from kiosk import logs
+from kiosk.audio.voice import Voice
 from kiosk.config import Config
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
@@ -54,7 +55,7 @@ from kiosk.runtime.workers import Worker
 if TYPE_CHECKING:
     import numpy as np
 
-    from drivers.card import CardEvent, CardMonitor
+    from drivers.card import CardMonitor
     from kiosk.face import FaceVerifier
 
 log = logs.get("flow")
@@ -62,9 +63,9 @@ log = logs.get("flow")
 TICK_S = 0.25
 """Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
 DEVICE_STATES_S = 20.0
+"""Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
 READINESS_S = 5.0
 """Seconds between readiness assessments (a printer status read and the sync link's state)."""
-"""Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
 
 
 def _discard(event: ev.Event) -> None:
@@ -101,6 +102,8 @@ class SessionRuntime:
         self._monitor: CardMonitor | None = None
         self._running = False
         self.health = Health(cfg, lambda: self._devices, lambda: self.send(ev.Tick()))
+        self.voice = Voice(cfg.devices.audio)
+        """Cues, voice prompts and the card-left alarm, following the published views."""
         self._next_states = self._next_readiness = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
@@ -126,6 +129,7 @@ class SessionRuntime:
         self._running = True
         for worker in self._workers.values():
             worker.start()
+        self.voice.start()
         self._flow_thread.start()
         self._publish(self._flow.view, force=True)
 
@@ -149,7 +153,7 @@ class SessionRuntime:
         devices = self._devices
         self._workers["storage"].submit(lambda: dev.finalize_records(devices))  # no session runs yet
         self._workers["storage"].submit(self.health.check_storage)
-        self._start_monitor()
+        self._monitor = dev.start_card_monitor(devices, self.send)
         return True
 
     def stop(self) -> None:
@@ -168,6 +172,7 @@ class SessionRuntime:
         self._workers["camera"].submit(self._stop_camera)
         for worker in self._workers.values():
             worker.stop()
+        self.voice.stop()
         if self._verifier is not None:
             self._verifier.wipe()
             from kiosk.face import models
@@ -265,6 +270,10 @@ class SessionRuntime:
             self.idle.set()
         else:
             self.idle.clear()
+        try:
+            self.voice.show(view)
+        except Exception as e:  # sound must never stop a session
+            log.error("voice failed", exc_info=e)
         callback = self.on_view
         if callback is not None:
             try:
@@ -334,6 +343,9 @@ class SessionRuntime:
                 "ending": ending.code, "label": ending.label,
                 "outcome": ending.outcome if effect.recorded else None,
                 "reason_code": ending.reason}})
+        elif isinstance(effect, fx.CardLeft):
+            self.health.card_left(effect.left, d.kiosk_id)
+            w["printer"].submit(self.technician.publish_device_states)  # the heartbeat's next beat says it
 
     def _print(self, p: fx.PrintReceipt) -> None:
         """Printer thread: print, then the outcome onto the pending record (queued on the storage
@@ -377,18 +389,3 @@ class SessionRuntime:
             camera.wipe()
         if self._verifier is not None:
             self._verifier.wipe()
-
-    # ------------------------------------------------------------------ card monitor
-    def _start_monitor(self) -> None:
-        from drivers.card import CardMonitor
-
-        card = self.cfg.devices.card
-
-        def on_card(e: CardEvent) -> None:
-            event = dev.card_event(self.devices, e)
-            if event is not None:
-                self.send(event)
-
-        self._monitor = CardMonitor(self.devices.reader, on_card, debounce_s=card.debounce_ms / 1000,
-                                    poll_s=card.poll_interval_s)
-        self._monitor.start()

@@ -8,12 +8,15 @@ import hmac
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kiosk import logs
 from kiosk.config import Config
 from kiosk.runtime.devices import Devices
 from kiosk.runtime.health import Health
+
+if TYPE_CHECKING:
+    from kiosk.audio.voice import Voice
 
 log = logs.get("flow")
 
@@ -26,6 +29,7 @@ class Kiosk(Protocol):
 
     cfg: Config
     health: Health
+    voice: Voice
 
     @property
     def devices(self) -> Devices: ...
@@ -41,6 +45,9 @@ class Technician:
         d = self._rt.devices
         out: dict[str, tuple[str, str]] = {}
         out["card"] = ("fault", d.faults["card"]) if "card" in d.faults else ("ok", d.cfg.devices.card.backend)
+        left = self._rt.health.card_left_since
+        if left is not None and "card" not in d.faults:
+            out["card"] = ("degraded", f"card_left: a citizen's card is in the reader (alert {left:%H:%M:%S} UTC)")
         camera_fault = d.faults.get("camera") or (getattr(d.camera, "fault", None) if d.camera else None)
         out["camera"] = ("fault", str(camera_fault)) if camera_fault else ("ok", d.cfg.devices.camera.backend)
         if "face" in d.faults:
@@ -55,6 +62,7 @@ class Technician:
             out["central"] = ("fault", d.faults.get("central", d.faults.get("key", "not enrolled")))
         else:
             out["central"] = ("ok", f"kiosk {d.kiosk_id}")
+        out["audio"] = self._rt.voice.state()
         from sync.link import read_status, summary
 
         out["sync"] = summary(read_status(d.cfg.state_dir))  # the sync service's link: why uploads wait

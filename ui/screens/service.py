@@ -21,7 +21,7 @@ class ServiceScreen(Screen):
             b.clicked.connect(lambda _=False, p=purpose: self.send(events.ChooseService(p)))
             self.column.addWidget(b)
             self.buttons[purpose] = b
-        self.column.addStretch(1 if metrics.portrait else 2)
+        self.column.addStretch(0 if metrics.portrait else 2)
 
     def show_view(self, view: View) -> None:
         super().show_view(view)

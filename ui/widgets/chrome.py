@@ -1,5 +1,5 @@
 """The frame around every screen: header (step indicator, countdown, SIMULATION badge) and footer
-(language toggle, Cancel, the profile's help line)."""
+(language toggle, Cancel, the voice's controls, the profile's help line)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from ui import theme
 from ui.widgets.buttons import BigButton
 from ui.widgets.countdown import CountdownRing
+from ui.widgets.sound import SoundControls
 from ui.widgets.steps import StepIndicator
 from ui.widgets.text import WrappedLabel
 
@@ -74,8 +75,8 @@ class Header(QWidget):
 
 
 class Footer(QWidget):
-    """Cancel and the language toggle, in the lowest band of the screen (within reach of a seated
-    or short citizen), and the profile's help line."""
+    """Cancel, the language toggle and the voice's controls, in the lowest band of the screen
+    (within reach of a seated or short citizen), and the profile's help line."""
 
     cancel_clicked = Signal()
     language_clicked = Signal()
@@ -103,6 +104,11 @@ class Footer(QWidget):
             self.cancel.setFixedWidth(metrics.mm(90))
         controls.addWidget(self.cancel, 1)
         self.cancel.clicked.connect(self.cancel_clicked)
+        self.sound = SoundControls(metrics)
+        if metrics.portrait:  # a row of its own above Language and Cancel
+            layout.addWidget(self.sound)
+        else:
+            controls.insertWidget(1, self.sound)
         layout.addLayout(controls)
         self.help = wrapped_label(metrics, metrics.small_px, colour=theme.MUTED)
         layout.addWidget(self.help)

@@ -1,15 +1,18 @@
 """The events every state answers the same way, each handled here once: the card taken out,
-the reader failing or coming back, Cancel. (The chip photo and the receipt's outcome arrive in
+the reader failing or coming back, Cancel, the language and the voice's controls. (The chip photo and the receipt's outcome arrive in
 the background whatever the state: `face.photo_read`, `result.receipt_printed`.)"""
 
 from __future__ import annotations
 
+from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
 from kiosk.journey.context import Journey
 from kiosk.journey.endings import Ending
 from kiosk.journey.moves import STAY, End, Go, Move
 from kiosk.journey.states import BEFORE_RESULT, CANCELLABLE
 from kiosk.journey.states import StateName as S
+
+VOLUME_LEVELS = 5
 
 
 def card_inserted(j: Journey, e: ev.CardInserted) -> None:
@@ -27,7 +30,8 @@ def card_removed(j: Journey, e: ev.CardRemoved) -> Move:
             return STAY  # the commit is under way with the card checked; its outcome decides
         return End(Ending.CARD_REMOVED)
     if j.state == S.TAKE_CARD:
-        return Go(S.THANK_YOU)
+        alerted, j.card_left = j.card_left, False
+        return Go(S.THANK_YOU, (fx.CardLeft(False),) if alerted else ())
     return STAY
 
 
@@ -62,4 +66,14 @@ def confirm_cancel(j: Journey, e: ev.ConfirmCancel) -> Move:
 
 def toggle_language(j: Journey, e: ev.ToggleLanguage) -> Move:
     j.language = "en" if j.language == "th" else "th"
+    return STAY
+
+
+def repeat_prompt(j: Journey, e: ev.RepeatPrompt) -> Move:
+    j.repeats += 1
+    return STAY
+
+
+def change_volume(j: Journey, e: ev.ChangeVolume) -> Move:
+    j.volume = min(VOLUME_LEVELS, max(1, j.volume + e.step))
     return STAY

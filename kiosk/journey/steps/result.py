@@ -104,9 +104,15 @@ def printing_timeout(j: Journey, e: ev.DeadlinePassed) -> Move:
 
 
 def take_card_reminder(j: Journey, e: ev.DeadlinePassed) -> Move:
-    """The card stayed in the reader: remind (sound/animation) and keep waiting."""
-    j.reminder = True
-    return STAY
+    """The card stayed in the reader. First the reminder (red text, a beep that repeats), for
+    `take_card_timeout_s`; then staff are alerted (`CardLeft`: log, technician screen, heartbeat)
+    and the alarm grows louder. Taking the card ends both (`anytime.card_removed`)."""
+    if not j.reminder:
+        j.reminder = True
+        j.deadline = j.now + j.cfg.flow.take_card_timeout_s
+        return STAY
+    j.card_left = True
+    return Stay((fx.CardLeft(True),))
 
 
 def to_idle(j: Journey, e: ev.Done | ev.Begin) -> Move:

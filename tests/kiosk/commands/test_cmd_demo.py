@@ -38,6 +38,24 @@ def test_demo_writes_screens_receipt_qr_and_a_masked_record(tmp_path: Path, caps
     assert "1101700123456" not in text and "+66812345678" not in text
 
 
+def test_the_demo_timeline_lists_the_cues_and_prompts_it_played(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--language", "en", "--no-screens"]) == 0
+    assert "English voice prompts in" in capsys.readouterr().out
+    timeline = json.loads((out / "timeline.json").read_text())
+    sounds = [e for e in timeline if "sound" in e]
+    states = [e["state"] for e in timeline if "state" in e]
+    assert states[0] == "idle" and "result_qr" in states
+    names = [e["sound"] for e in sounds]
+    assert names[0] == "cue:step" and "cue:success" in names
+    assert "prompt:en/choose.title" in names and "prompt:en/result_qr.title" in names
+    assert {e["outcome"] for e in sounds} <= {"played", "interrupted"}  # the English pack is complete
+    assert any(e["outcome"] == "played" and e["sound"] == "cue:step" for e in sounds)
+    # each prompt was heard until the citizen's next touch or screen cut it short
+    assert all(e["seconds"] > 0 for e in sounds if e["sound"].startswith("prompt:en/"))
+    assert [e["t_s"] for e in timeline] == sorted(e["t_s"] for e in timeline)
+
+
 @pytest.mark.parametrize(("args", "last", "receipt", "ending"), [
     (["--card", "expired"], "error", True, ("failed", "card_expired")),
     (["--scenario", "impostor"], "error", True, ("failed", "face_mismatch")),
@@ -56,7 +74,8 @@ def test_demo_writes_the_screens_of_every_ending(tmp_path: Path, capsys: pytest.
     assert main(["demo", "--out", str(out), *args]) == 0
     assert "ended with" in capsys.readouterr().out
     states = [p.stem.split("-", 1)[1] for p in sorted((out / "screens").glob("*.png"))]
-    assert states[0] == "idle" and last in states and states[-1] in ("thank_you", "take_card", "error")
+    # the last is the session's farewell, or the attract screen saying what is now degraded (no paper)
+    assert states[0] == "idle" and last in states and states[-1] in ("thank_you", "take_card", "error", "idle")
     assert (out / "receipt.png").exists() == receipt
     record = json.loads((out / "record.json").read_text())
     assert (record["outcome"], record["failure_reason"]) == ending

@@ -117,15 +117,33 @@ def test_done_on_the_error_screen() -> None:
     assert d.state == S.IDLE
 
 
-def test_take_card_reminder_after_its_timeout() -> None:
+def _take_card() -> Drive:
     d = Drive().to(S.RESULT_QR)
     d.send(ev.ReceiptPrinted(True, "ok"))
     d.send(ev.Done())
     assert d.state == S.TAKE_CARD and not d.view.reminder
-    d.advance(30)
-    assert d.view.reminder and d.view.body == "take_card.reminder" and d.state == S.TAKE_CARD
-    d.send(ev.CardRemoved())
-    assert d.state == S.THANK_YOU and not d.view.reminder
+    return d
+
+
+def test_a_card_left_in_the_reader_is_reminded_then_staff_are_alerted() -> None:
+    d = _take_card()
+    assert d.advance(9.75) == [] and not d.view.reminder
+    d.advance(0.25)
+    assert d.view.reminder and d.view.body == "take_card.reminder" and not d.view.card_left
+    assert not [e for e in d.advance(29.75) if isinstance(e, fx.CardLeft)]  # take_card_timeout_s = 30
+    assert d.advance(0.25) == [fx.CardLeft(True)]
+    assert d.view.card_left and d.view.reminder and d.state == S.TAKE_CARD
+    assert d.advance(600) == []  # alerted once; the kiosk keeps waiting for the card
+    assert d.send(ev.CardRemoved()) == [fx.CardLeft(False)]
+    assert d.state == S.THANK_YOU and not d.view.reminder and not d.view.card_left
+
+
+def test_a_card_taken_during_the_reminder_alerts_no_one() -> None:
+    d = _take_card()
+    d.advance(15)
+    assert d.view.reminder
+    assert d.send(ev.CardRemoved()) == []
+    assert d.state == S.THANK_YOU and not any(isinstance(e, fx.CardLeft) for e in d.effects)
 
 
 def test_thank_you_returns_to_idle() -> None:
