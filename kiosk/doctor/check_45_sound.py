@@ -13,7 +13,8 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         yield Check("sound", "output", "skip", "no valid config")
         return
     cfg = ctx.config.devices.audio
-    if cfg.backend == "off":
+    backend = cfg.backend
+    if backend == "off":
         yield Check("sound", "output", "warn", "sound is off (devices.audio.backend = \"off\"): no cues, "
                     "no voice guidance, no card-left alarm")
         return
@@ -22,11 +23,11 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         from drivers.audio import AudioError, hardware_cards, open_output
 
         try:
-            out = open_output(cfg.backend, device=cfg.device)
+            out = open_output(backend, device=cfg.device)
         except AudioError as e:
             return "fail", f"{e} (`aplay -L` lists the devices; set devices.audio.device)"
         out.close()
-        if cfg.backend == "simulated":
+        if backend == "simulated":
             return "warn", "SIMULATED speaker: citizens hear nothing"
         cards = hardware_cards()
         return "ok", f"ALSA device {cfg.device!r} opens" + (f" (cards: {', '.join(cards)})" if cards else "")
