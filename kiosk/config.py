@@ -84,7 +84,8 @@ class CameraSection(Section):
     watchdog_s: PositiveFloat = 1.0
     """Seconds without a new frame before the camera is declared faulty and reopened."""
     simulated_scenario: str = "genuine"
-    """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, or a file path."""
+    """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, photo_tilted,
+    blink_only, turn_only, or a file path."""
 
 
 class PrinterSection(Section):
@@ -137,8 +138,10 @@ class FaceSection(Section):
     population with `kiosk face eval` before changing it."""
     attempts: Annotated[int, Field(ge=1, le=10)] = 3
     """Face attempts before the session fails (`face_mismatch` or `liveness_failed`)."""
-    liveness_challenges: Annotated[int, Field(ge=1, le=3)] = 2
-    """Number of randomised liveness challenges (blink, turn left, turn right)."""
+    liveness_challenges: Annotated[int, Field(ge=2, le=3)] = 2
+    """Liveness challenges per attempt, in a random order: 2 = a blink and a turn (left or right at
+    random), 3 = a blink and both turns. Never fewer: a cheat that can only blink or only turn
+    must fail every attempt."""
     challenge_timeout_s: PositiveFloat = 6.0
     """Seconds the citizen has for each liveness challenge."""
     blink_ratio: Annotated[float, Field(gt=0, lt=1)] = 0.7
@@ -153,8 +156,9 @@ class FaceSection(Section):
     """How far the face centre may sit from the frame centre, as a fraction of the frame's width (x) and height (y)."""
     max_yaw_deg: PositiveFloat = 10.0
     """Largest head turn accepted for capture, degrees."""
-    max_pitch_deg: PositiveFloat = 10.0
-    """Largest head nod accepted for capture, degrees."""
+    max_pitch_deg: PositiveFloat = 25.0
+    """Largest head nod accepted for capture, degrees (estimated from five landmarks against an
+    average face, ±15° from one face to another: only a clearly raised or lowered head is refused)."""
     max_roll_deg: PositiveFloat = 8.0
     """Largest head tilt accepted for capture, degrees."""
     min_brightness: Annotated[int, Field(ge=0, le=255)] = 70

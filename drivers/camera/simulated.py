@@ -8,6 +8,11 @@ Scenarios:
 - `impostor`: person B, who follows the prompts too;
 - `no_face`: an empty booth;
 - `printed_photo`: a still picture of A held up to the camera: it ignores every prompt;
+- `photo_tilted`: the same print, turned like a card when a head turn is asked (a flat picture:
+  its nose does not move against its eyes), never blinking;
+- `blink_only`: A who blinks when asked but does not turn (a print with the eyes cut out, or a
+  looping video of a face);
+- `turn_only`: A who turns when asked but never blinks (a mask);
 - a file path (an image, shown still; or a video, looped) or a list of image paths (a scripted
   sequence, each shown `hold_s` seconds, looped).
 
@@ -35,7 +40,16 @@ from drivers.camera.errors import CameraUnavailable
 
 log = logging.getLogger("kiosk.camera")
 
-SCENARIOS = ("genuine", "impostor", "no_face", "printed_photo")
+SCENARIOS = ("genuine", "impostor", "no_face", "printed_photo", "photo_tilted", "blink_only", "turn_only")
+DOES = {
+    "genuine": frozenset({"blink", "turn_left", "turn_right"}),
+    "impostor": frozenset({"blink", "turn_left", "turn_right"}),
+    "printed_photo": frozenset(),
+    "photo_tilted": frozenset({"turn_left", "turn_right"}),
+    "blink_only": frozenset({"blink"}),
+    "turn_only": frozenset({"turn_left", "turn_right"}),
+}
+"""Which prompts the person of each scenario follows."""
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".mjpeg"}
 REACTION_S = 0.3
 """How long the simulated citizen takes to react to a prompt."""
@@ -76,23 +90,34 @@ def _read_image(path: Path) -> Image:
 
 
 class Person:
-    """A scene that reacts to prompts (genuine, impostor) or not (a printed photo)."""
+    """A scene that reacts to prompts (genuine, impostor), to some (a cheat) or to none (a
+    printed photo). `does` names the prompts followed (default: all when `follows`, else none);
+    `flat` turns the picture like a card instead of turning a head."""
 
-    def __init__(self, image: Image, meta: dict[str, object], follows: bool) -> None:
+    def __init__(
+        self, image: Image, meta: dict[str, object], follows: bool, *, does: frozenset[str] | None = None, flat: bool = False
+    ) -> None:
         self.image = image
         self.box = [int(v) for v in meta["box"]]  # type: ignore[attr-defined]
         self.eyes = [meta["left_eye"], meta["right_eye"]]
-        self.follows = follows
+        self.does = does if does is not None else (DOES["genuine"] if follows else frozenset())
+        self.follows = bool(self.does)
         self.closed = synth.close_eyes(image, self.eyes)  # type: ignore[arg-type]
         nose = meta.get("nose")
         angles = {**DEFAULT_TURN_DEG, **meta.get("turn_deg", {})}  # type: ignore[dict-item]
-        self.turned = {
-            name: (synth.turn(image, self.box, deg / 2, nose), synth.turn(image, self.box, deg, nose))  # type: ignore[arg-type]
-            for name, deg in angles.items()
-        }
+        if flat:
+            self.turned = {
+                name: (synth.tilt_flat(image, self.box, deg / 2), synth.tilt_flat(image, self.box, deg))
+                for name, deg in angles.items()
+            }
+        else:
+            self.turned = {
+                name: (synth.turn(image, self.box, deg / 2, nose), synth.turn(image, self.box, deg, nose))  # type: ignore[arg-type]
+                for name, deg in angles.items()
+            }
 
     def render(self, challenge: str | None, since: float, now: float) -> Image:
-        if not self.follows or challenge is None or now - since < REACTION_S:
+        if challenge not in self.does or now - since < REACTION_S:
             return self.image
         if challenge == "blink":
             phase = (now - since - REACTION_S) % BLINK_EVERY_S
@@ -167,7 +192,7 @@ class SimulatedCamera(CapturingCamera):
             else:
                 file = "person_b.jpg" if scenario == "impostor" else "person_a.jpg"
                 image, meta = load_scene(file)
-                person = Person(image, meta, follows=scenario != "printed_photo")
+                person = Person(image, meta, follows=True, does=DOES[scenario], flat=scenario == "photo_tilted")
             name = scenario
         elif isinstance(scenario, (str, Path)):
             path = Path(scenario)

@@ -53,6 +53,6 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
             loaded = models.load()
         finally:
             models.close()  # the embedding worker process is not needed past this check
-        return "ok", f"dlib HOG, 68-point landmarks and ResNet (worker process) loaded from {models.model_dir()} in {loaded.load_s:.2f} s"
+        return "ok", f"dlib HOG, 5-point landmarks and ResNet (worker process) loaded from {models.model_dir()} in {loaded.load_s:.2f} s"
 
     yield guarded("face", "models", load)
