@@ -83,6 +83,14 @@ class CameraSection(Section):
     """Requested frames per second."""
     watchdog_s: PositiveFloat = 1.0
     """Seconds without a new frame before the camera is declared faulty and reopened."""
+    usb_id: Annotated[str, Field(pattern=r"^([0-9A-Fa-f]{4}:[0-9A-Fa-f]{4})?$")] = ""
+    """USB vendor:product of the kiosk's camera as `lsusb` shows it (e.g. `046d:0825`); any other
+    camera is refused. Empty = any USB camera (virtual and non-USB devices are always refused)."""
+    bus_path: str = ""
+    """USB port of the camera as `v4l2-ctl --info` shows "Bus info" (e.g. `usb-0000:00:14.0-1`);
+    a camera on another port is refused. Empty = any port."""
+    sensor_check: bool = True
+    """Refuse a stream whose timing or frame-to-frame noise no camera sensor produces (injected video)."""
     simulated_scenario: str = "genuine"
     """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, photo_tilted,
     blink_only, turn_only, or a file path."""

@@ -16,9 +16,12 @@ Scenarios:
 - a file path (an image, shown still; or a video, looped) or a list of image paths (a scripted
   sequence, each shown `hold_s` seconds, looped).
 
-Like the hardware, every frame carries a little sensor noise, and faults can be injected:
-`freeze()` (the same pixels over and over, as OpenCV does after an unplug), `block()` (a read that
-never returns), `unplug()` (reads fail and reopening is refused until `plug()`).
+Like the hardware, every frame carries a little sensor noise, arrives at the camera's cadence and
+goes through the same `SensorCheck`, and faults can be injected: `freeze()` (the same pixels over
+and over, as OpenCV does after an unplug), `block()` (a read that never returns), `unplug()`
+(reads fail and reopening is refused until `plug()`), `inject()` (a 25 fps video pushed through the
+link instead of the sensor's frames: each video frame's pixels are sent again whenever the link
+asks sooner than the video moves on, one frame in six at 30 fps).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import numpy as np
 from drivers.camera import synth
 from drivers.camera.base import CapturingCamera, Image, Source
 from drivers.camera.errors import CameraUnavailable
+from drivers.camera.sensor import SensorCheck
 
 log = logging.getLogger("kiosk.camera")
 
@@ -59,6 +63,8 @@ BLINK_EVERY_S = 1.5
 """While a blink is prompted, the simulated citizen blinks again this often."""
 TURN_RAMP_S = 0.2
 """A simulated head turn passes through half its angle for this long before reaching it."""
+INJECTED_FPS = 25
+"""Frame rate of the video `inject()` pushes through the link."""
 DEFAULT_TURN_DEG = {"turn_left": 30.0, "turn_right": -30.0}
 """How far a simulated head turns, unless its scene says otherwise (the frontal HOG detector
 loses faces turned much further)."""
@@ -153,6 +159,7 @@ class SimulatedCamera(CapturingCamera):
         fps: int = 30,
         watchdog_s: float = 1.0,
         hold_s: float = 1.0,
+        sensor_check: bool = True,
     ) -> None:
         self.width, self.height, self.fps, self.hold_s = width, height, fps, hold_s
         self._state = threading.Lock()
@@ -161,6 +168,7 @@ class SimulatedCamera(CapturingCamera):
         self._frozen = False
         self._blocked = threading.Event()
         self._unplugged = False
+        self._injected = False
         rng = np.random.default_rng()
         # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's
         # (the watchdog takes the very same pixels twice for a frozen camera).
@@ -173,7 +181,7 @@ class SimulatedCamera(CapturingCamera):
                 raise CameraUnavailable("simulated camera is unplugged")
             return _SimulatedSource(self)
 
-        super().__init__(f"simulated:{self._scenario_name}", opener, watchdog_s)
+        super().__init__(f"simulated:{self._scenario_name}", opener, watchdog_s, sensor=SensorCheck(fps) if sensor_check else None)
 
     # -- scenario ---------------------------------------------------------------------------
     def _fit(self, image: Image) -> Image:
@@ -246,6 +254,11 @@ class SimulatedCamera(CapturingCamera):
         """Fail reads and refuse reopening until unplug(False)."""
         self._unplugged = on
 
+    def inject(self, on: bool = True) -> None:
+        """Push a 25 fps video through the link instead of the sensor's frames (what an attacker's
+        capture device or hacked driver delivers): the sensor check refuses it."""
+        self._injected = on
+
     def start(self) -> None:
         log.warning("SIMULATED camera in use", extra={"fields": {"scenario": self._scenario_name}})
         super().start()
@@ -286,11 +299,18 @@ class _SimulatedSource:
         self.next_at = max(self.next_at + 1.0 / cam.fps, time.monotonic() - 1.0 / cam.fps)
         if cam._frozen and self.started:
             return self.buffer  # the very same pixels again
-        image = cam._fit(cam.render(time.monotonic()))  # scenes are 640x480; the camera may not be
+        now = time.monotonic()
+        grain = self.count + 1
+        if cam._injected:
+            # A 25 fps video: each of its frames is one picture with its own coding artefacts,
+            # the same pixels however often the link sends it; no sensor adds fresh noise.
+            grain = int(now * INJECTED_FPS)
+            now = grain / INJECTED_FPS
+        image = cam._fit(cam.render(now))  # scenes are 640x480; the camera may not be
         self.count += 1
         if image.shape != self.buffer.shape:
             self.buffer = np.zeros(image.shape, dtype=np.uint8)
-        cv2.add(image, cam._noise[self.count % len(cam._noise)], dst=self.buffer)
+        cv2.add(image, cam._noise[grain % len(cam._noise)], dst=self.buffer)
         self.started = True
         return self.buffer
 

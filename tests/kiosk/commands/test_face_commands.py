@@ -131,3 +131,26 @@ def test_verify_a_video_probe_picks_its_best_frame(cfg_file: Path, scenes: dict[
     assert main(["face", "verify", "--config", str(cfg_file), "--reference", str(CHIP), "--probe", str(video), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["match"] is True and data["quality"]["ok"] is True  # the one good frame was chosen
+
+
+def test_doctor_names_a_virtual_camera_and_the_ids_to_pin(cfg_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drivers.camera import v4l2
+    from tests.drivers.camera import fake_sysfs
+
+    monkeypatch.setattr(v4l2, "SYSFS", fake_sysfs.build(tmp_path))
+    cfg = config_mod.load(cfg_file)
+
+    def camera_checks(**camera: str) -> dict[str, tuple[str, str]]:
+        changed = config_mod.with_overrides(cfg, **{"devices.camera": {"backend": "opencv", **camera}})
+        return {c.name: (c.status, c.detail) for c in run_checks(DoctorContext(changed, cfg_file, [])) if c.area == "camera"}
+
+    loopback = camera_checks(device="/dev/video1")
+    assert loopback["device"][0] == "fail" and "virtual device" in loopback["device"][1]
+    assert loopback["frames"][0] == "fail" and "refused" in loopback["frames"][1]
+    webcam = camera_checks(device="/dev/video0")
+    assert webcam["device"][0] == "warn" and 'usb_id = "046d:0825"' in webcam["device"][1]
+    assert 'bus_path = "usb-0000:00:14.0-2"' in webcam["device"][1]
+    pinned = camera_checks(device="/dev/video0", usb_id="046d:0825", bus_path="usb-0000:00:14.0-2")
+    assert pinned["device"][0] == "ok"
+    other = camera_checks(device="/dev/video3", usb_id="046d:0825")
+    assert other["device"][0] == "fail" and "not the configured camera" in other["device"][1]
