@@ -15,8 +15,8 @@ right, 2 and 3 the outer and inner corner of the eye on the image's left, 4 the 
   or lowered head.
 
 Measured on the reference portraits and the simulated scenes: frontal faces read −2° to +12° of
-yaw, a head turned about 25° reads −18°; the outer-corner distance is 1.35-1.4× the distance
-between the eye centres.
+yaw, a head turned about 25° (by the 68-point estimate) reads −18°; the outer-corner distance is
+about 1.4× the distance between the eye centres.
 """
 
 from __future__ import annotations
