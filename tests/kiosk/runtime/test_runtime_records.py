@@ -172,6 +172,7 @@ def test_a_session_past_the_face_step_counts_its_distance_by_photo_age(stack: De
     before_ids, before = pending_ids(stack), distance_log.read(stack.cfg.state_dir)
     start_session(stack, pilot, "normal", until=(S.PHONE,))  # the face step passed
     stack.runtime.send(ev.Cancel())
+    stack.runtime.send(ev.ConfirmCancel(True))
     pilot.wait_state(S.TAKE_CARD, S.THANK_YOU, S.ERROR)
     assert stack.runtime.flush_storage()
     record = newest_record(stack, before_ids)
