@@ -90,6 +90,10 @@ venv_setup() {
     lock_stamp >"$locked"
     rm -f "$installed"
   fi
+  # face-recognition-models also carries dlib's 68-point landmark model, trained on iBUG 300-W
+  # whose licence excludes commercial use: the kiosk never loads it and does not keep it
+  # (docs/licences.md; tests/test_licences.py fails while it is there).
+  find "$venv" -path '*/face_recognition_models/models/shape_predictor_68_face_landmarks.dat' -delete
   if [ -f "$installed" ] && [ "$(cat "$installed")" = "$(project_stamp)" ] && [ -x "$venv/bin/kiosk" ]; then
     return 0
   fi

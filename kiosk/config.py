@@ -83,8 +83,17 @@ class CameraSection(Section):
     """Requested frames per second."""
     watchdog_s: PositiveFloat = 1.0
     """Seconds without a new frame before the camera is declared faulty and reopened."""
+    usb_id: Annotated[str, Field(pattern=r"^([0-9A-Fa-f]{4}:[0-9A-Fa-f]{4})?$")] = ""
+    """USB vendor:product of the kiosk's camera as `lsusb` shows it (e.g. `046d:0825`); any other
+    camera is refused. Empty = any USB camera (virtual and non-USB devices are always refused)."""
+    bus_path: str = ""
+    """USB port of the camera as `v4l2-ctl --info` shows "Bus info" (e.g. `usb-0000:00:14.0-1`);
+    a camera on another port is refused. Empty = any port."""
+    sensor_check: bool = True
+    """Refuse a stream whose timing or frame-to-frame noise no camera sensor produces (injected video)."""
     simulated_scenario: str = "genuine"
-    """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, or a file path."""
+    """Scenario of the simulated camera: genuine, impostor, no_face, printed_photo, photo_tilted,
+    blink_only, turn_only, or a file path."""
 
 
 class PrinterSection(Section):
@@ -151,8 +160,10 @@ class FaceSection(Section):
     population with `kiosk face eval` before changing it."""
     attempts: Annotated[int, Field(ge=1, le=10)] = 3
     """Face attempts before the session fails (`face_mismatch` or `liveness_failed`)."""
-    liveness_challenges: Annotated[int, Field(ge=1, le=3)] = 2
-    """Number of randomised liveness challenges (blink, turn left, turn right)."""
+    liveness_challenges: Annotated[int, Field(ge=2, le=3)] = 2
+    """Liveness challenges per attempt, in a random order: 2 = a blink and a turn (left or right at
+    random), 3 = a blink and both turns. Never fewer: a cheat that can only blink or only turn
+    must fail every attempt."""
     challenge_timeout_s: PositiveFloat = 6.0
     """Seconds the citizen has for each liveness challenge."""
     blink_ratio: Annotated[float, Field(gt=0, lt=1)] = 0.7
@@ -167,8 +178,9 @@ class FaceSection(Section):
     """How far the face centre may sit from the frame centre, as a fraction of the frame's width (x) and height (y)."""
     max_yaw_deg: PositiveFloat = 10.0
     """Largest head turn accepted for capture, degrees."""
-    max_pitch_deg: PositiveFloat = 10.0
-    """Largest head nod accepted for capture, degrees."""
+    max_pitch_deg: PositiveFloat = 25.0
+    """Largest head nod accepted for capture, degrees (estimated from five landmarks against an
+    average face, ±15° from one face to another: only a clearly raised or lowered head is refused)."""
     max_roll_deg: PositiveFloat = 8.0
     """Largest head tilt accepted for capture, degrees."""
     min_brightness: Annotated[int, Field(ge=0, le=255)] = 70

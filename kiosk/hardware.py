@@ -38,7 +38,8 @@ def open_camera(cfg: CameraSection) -> CapturingCamera:
     from drivers.camera import open_camera as camera
 
     return camera(cfg.backend, device=cfg.device, width=cfg.width, height=cfg.height, fps=cfg.fps,
-                  watchdog_s=cfg.watchdog_s, scenario=cfg.simulated_scenario)
+                  watchdog_s=cfg.watchdog_s, scenario=cfg.simulated_scenario, usb_id=cfg.usb_id,
+                  bus_path=cfg.bus_path, sensor_check=cfg.sensor_check)
 
 
 def open_printer(cfg: PrinterSection) -> EscposPrinter:

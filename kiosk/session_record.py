@@ -7,7 +7,8 @@ Data minimisation (PDPA and the `Record` schema):
   continues;
 - a failed or aborted session keeps only the card's citizen id and ATR (no names, birth date or
   other card fields), the face figures, whether a phone was verified (not the number), and the
-  failure reason. A card id that is not 13 digits (unreadable card) is left out rather than
+  failure reason; when the face step ran, also the card's issue date (when the chip photo was
+  taken: the central team calibrates the match threshold by photo age, on failures too). A card id that is not 13 digits (unreadable card) is left out rather than
   letting the record be refused.
 
 `build_record(draft, ...)` turns the journey's `RecordDraft` (its ending and the session's
@@ -69,11 +70,13 @@ def _face(face: FaceResult) -> dict[str, Any]:
     return out
 
 
-def _card(card: CardText | None, photo_sha256: str | None, full: bool) -> dict[str, Any] | None:
+def _card(card: CardText | None, photo_sha256: str | None, full: bool, face: bool) -> dict[str, Any] | None:
     if card is None or not _CID.match(card.cid or ""):
         return None
     out: dict[str, Any] = {"cid": card.cid, "atr": card.atr.hex().upper()}
     if not full:
+        if face:  # the photo's age for threshold calibration; the schema's own field, no birth date
+            out["issue_date"] = card.issue_date.isoformat()
         return out
     out.update(
         name_th=_name(card.name_th),
@@ -119,7 +122,7 @@ def build_record(
         "app_version": app_version,
     }
     # without chip data there is no card part: the schema's card needs a citizen id
-    card_part = _card(evidence.card, evidence.photo_sha256, full=verified)
+    card_part = _card(evidence.card, evidence.photo_sha256, full=verified, face=evidence.face is not None)
     if card_part is not None:
         data["card"] = card_part
     if evidence.face is not None:

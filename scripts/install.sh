@@ -173,6 +173,9 @@ install_app() {
     # Source packages (pyscard, the face models) build with the locked backend installed above.
     "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r "$src/requirements/runtime.txt" \
       || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
+    # face-recognition-models also carries dlib's 68-point landmark model, trained on iBUG 300-W
+    # whose licence excludes commercial use: the kiosk never loads it and does not keep it.
+    find "$prefix" -path '*/face_recognition_models/models/shape_predictor_68_face_landmarks.dat' -delete
   fi
   # The same version number may carry new code: always replace the application itself.
   "${pip[@]}" install -q --no-deps --force-reinstall "$wheel"

@@ -8,7 +8,8 @@
 (a simulated citizen follows liveness prompts; real cameras ignore it), `wipe()` (zero the
 latest frame). `SimulatedCamera` adds `set_scenario()`, `freeze()`, `block()`, `unplug()`.
 
-Errors: `CameraError` > `CameraUnavailable`, `CameraFrozen`.
+Errors: `CameraError` > `CameraUnavailable` (> `CameraRefused`: not the configured physical camera,
+or a stream no sensor produces), `CameraFrozen`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from drivers.camera.base import Camera, CapturingCamera
-from drivers.camera.errors import CameraError, CameraFrozen, CameraUnavailable
+from drivers.camera.errors import CameraError, CameraFrozen, CameraRefused, CameraUnavailable
 from drivers.camera.frame import Frame
 from drivers.camera.opencv import OpenCvCamera
 from drivers.camera.simulated import SCENARIOS, SimulatedCamera
@@ -28,6 +29,7 @@ __all__ = [
     "Camera",
     "CameraError",
     "CameraFrozen",
+    "CameraRefused",
     "CameraUnavailable",
     "CapturingCamera",
     "Frame",
@@ -46,10 +48,19 @@ def open_camera(
     fps: int = 30,
     watchdog_s: float = 1.0,
     scenario: str | Sequence[str | Path] = "genuine",
+    usb_id: str = "",
+    bus_path: str = "",
+    verify_device: bool = True,
+    sensor_check: bool = True,
 ) -> CapturingCamera:
-    """A camera (not started: use it as a context manager or call start())."""
+    """A camera (not started: use it as a context manager or call start()).
+
+    `usb_id` / `bus_path` pin the physical camera (opencv); `verify_device=False` skips the sysfs
+    identity check (a video file read through OpenCV, in tests); `sensor_check=False` turns off
+    the stream's plausibility check (both back ends)."""
     if backend == "opencv":
-        return OpenCvCamera(device, width, height, fps, watchdog_s)
+        return OpenCvCamera(device, width, height, fps, watchdog_s, usb_id=usb_id, bus_path=bus_path,
+                            verify_device=verify_device, sensor_check=sensor_check)
     if backend == "simulated":
-        return SimulatedCamera(scenario, width=width, height=height, fps=fps, watchdog_s=watchdog_s)
+        return SimulatedCamera(scenario, width=width, height=height, fps=fps, watchdog_s=watchdog_s, sensor_check=sensor_check)
     raise CameraUnavailable(f"unknown camera back end {backend!r} (opencv or simulated)")

@@ -9,6 +9,11 @@ if the read ever returns) and reopens the device, retrying every `watchdog_s` un
 (at most `MAX_STUCK_READERS` abandoned readers are kept; beyond that it waits for one to return);
 "fault" and "recovered" are each logged once.
 
+When a `SensorCheck` is given, every frame read is shown to it; once it finds the stream
+implausible for a sensor (repeats between new frames, no noise, impossible timing: possibly an
+injected video), no further frame is published, `fault` says `refused: …` and `wait_frame()`
+raises `CameraRefused` until the camera is stopped and started again.
+
 Frames are published from a ring of `RING_SLOTS` buffers owned by the camera, which `wipe()`
 zeroes (no face stays in memory when a session ends): a `Frame.image` stays valid until
 `RING_SLOTS - 1` newer frames have arrived; copy it to keep it longer.
@@ -27,8 +32,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from drivers.camera.errors import CameraFrozen, CameraUnavailable
+from drivers.camera.errors import CameraFrozen, CameraRefused, CameraUnavailable
 from drivers.camera.frame import Frame
+from drivers.camera.sensor import SensorCheck
 
 log = logging.getLogger("kiosk.camera")
 RING_SLOTS = 4
@@ -77,10 +83,14 @@ def fingerprint(image: Image) -> int:
 class CapturingCamera:
     """Capture thread + watchdog around a `Source` opened by `opener` (raises CameraUnavailable)."""
 
-    def __init__(self, name: str, opener: Callable[[], Source], watchdog_s: float) -> None:
+    def __init__(
+        self, name: str, opener: Callable[[], Source], watchdog_s: float, *, sensor: SensorCheck | None = None
+    ) -> None:
         self.name = name
         self._opener = opener
         self.watchdog_s = watchdog_s
+        self.sensor = sensor
+        self._refused: str | None = None
         self._lock = threading.Condition()
         self._latest: Frame | None = None
         self._ring: list[Image | None] = [None] * RING_SLOTS
@@ -107,6 +117,9 @@ class CapturingCamera:
             return
         source = self._opener()
         self._running = True
+        self._refused = None
+        if self.sensor is not None:
+            self.sensor = SensorCheck(self.sensor.fps)
         self._last_new = time.monotonic()
         self._spawn(source)
         self._watchdog = threading.Thread(target=self._watch, name=f"camera-watchdog-{self.name}", daemon=True)
@@ -137,6 +150,8 @@ class CapturingCamera:
         deadline = time.monotonic() + limit
         with self._lock:
             while True:
+                if self._refused is not None:
+                    raise CameraRefused(f"camera {self.name}: refused: {self._refused}")
                 frame = self._latest
                 if frame is not None and frame.seq > after_seq:
                     return frame
@@ -165,6 +180,8 @@ class CapturingCamera:
         with self._lock:
             self._generation += 1
             gen = self._generation
+        if self.sensor is not None:
+            self.sensor.reset()  # a reopened device is judged afresh
         t = threading.Thread(target=self._capture, args=(source, gen), name=f"camera-{self.name}", daemon=True)
         self._threads = [x for x in self._threads if x.is_alive()] + [t]
         t.start()
@@ -182,9 +199,12 @@ class CapturingCamera:
                     time.sleep(0.01)  # a failed read: the watchdog decides when it is a fault
                     continue
                 mark = fingerprint(image)
-                if mark == self._last_print:
-                    continue  # the same pixels again: not a new frame
+                repeat = mark == self._last_print
                 now = time.monotonic()
+                if self.sensor is not None and self._judge(source, image, now, repeat):
+                    continue  # refused: nothing more is published
+                if repeat:
+                    continue  # the same pixels again: not a new frame
                 with self._lock:
                     self._last_print = mark
                     self._seq += 1
@@ -207,6 +227,26 @@ class CapturingCamera:
         finally:
             source.close()
 
+    def _judge(self, source: Source, image: Image, now: float, repeat: bool) -> bool:
+        """Show the frame to the sensor check; True once the stream is refused."""
+        assert self.sensor is not None
+        if self._refused is not None:
+            return True
+        device_ts = getattr(source, "device_ts", None)
+        verdict = self.sensor.observe(image, now, repeat=repeat, device_ts=device_ts() if callable(device_ts) else None)
+        if verdict is None:
+            return False
+        with self._lock:
+            self._refused = verdict
+            self._fault = f"refused: {verdict}"
+            self._latest = None
+            for slot in self._ring:
+                if slot is not None:
+                    slot.fill(0)
+            self._lock.notify_all()
+        log.error("camera stream refused", extra={"fields": {"camera": self.name, "reason": verdict}})
+        return True
+
     def _watch(self) -> None:
         period = self.watchdog_s / 4
         while self._running:
@@ -214,7 +254,7 @@ class CapturingCamera:
             if not self._running:
                 break
             silent = time.monotonic() - self._last_new
-            if silent <= self.watchdog_s:
+            if silent <= self.watchdog_s or self._refused is not None:
                 continue
             with self._lock:
                 first = self._fault is None

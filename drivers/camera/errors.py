@@ -1,5 +1,7 @@
-"""Camera errors: `CameraError` > `CameraUnavailable` (no device, cannot open, unplugged),
-`CameraFrozen` (no new frame within the watchdog time: a blocked read or a repeated frame)."""
+"""Camera errors: `CameraError` > `CameraUnavailable` (no device, cannot open, unplugged) >
+`CameraRefused` (not the configured physical camera, or a stream no sensor produces: possible
+injected video), `CameraFrozen` (no new frame within the watchdog time: a blocked read or a
+repeated frame)."""
 
 from __future__ import annotations
 
@@ -14,3 +16,8 @@ class CameraUnavailable(CameraError):
 
 class CameraFrozen(CameraError):
     """No new frame arrived within the watchdog time."""
+
+
+class CameraRefused(CameraUnavailable):
+    """The device is not the configured physical camera (virtual, another model, another port),
+    or its stream has timing or frame-to-frame noise no sensor produces; the message says which."""

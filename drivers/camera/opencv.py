@@ -1,13 +1,22 @@
-"""The OpenCV (V4L2) camera: a device index or path, resolution, fps, MJPG where offered."""
+"""The OpenCV (V4L2) camera: a device index or path, resolution, fps, MJPG where offered.
+
+Before it is opened, the device is checked against sysfs (`drivers.camera.v4l2.check`): a virtual
+device, one not on USB, or a camera other than the configured `usb_id` / `bus_path` is refused
+(`CameraRefused`). While it runs, a `SensorCheck` refuses a stream no sensor produces. Both guard
+against injected video; `verify_device=False` (tests reading a video file) turns the first off.
+"""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import cv2
 
+from drivers.camera import v4l2
 from drivers.camera.base import CapturingCamera, Image, Source
 from drivers.camera.errors import CameraUnavailable
+from drivers.camera.sensor import SensorCheck
 
 log = logging.getLogger("kiosk.camera")
 
@@ -37,6 +46,11 @@ class _VideoCaptureSource:
         self._buffer = image
         return image
 
+    def device_ts(self) -> float | None:
+        """The driver's timestamp of the last frame, seconds (None when it gives none)."""
+        ms = float(self._cap.get(cv2.CAP_PROP_POS_MSEC))
+        return ms / 1000.0 if ms > 0 else None
+
     def close(self) -> None:
         self._cap.release()
         if self._buffer is not None:
@@ -44,8 +58,15 @@ class _VideoCaptureSource:
 
 
 class OpenCvCamera(CapturingCamera):
-    def __init__(self, device: str, width: int, height: int, fps: int, watchdog_s: float) -> None:
+    def __init__(
+        self, device: str, width: int, height: int, fps: int, watchdog_s: float, *, usb_id: str = "", bus_path: str = "",
+        verify_device: bool = True, sensor_check: bool = True, sysfs: Path | None = None,
+    ) -> None:
+        self.identity: v4l2.V4l2Identity | None = None
+
         def opener() -> Source:
+            if verify_device:
+                self.identity = v4l2.check(device, usb_id=usb_id, bus_path=bus_path, sysfs=sysfs or v4l2.SYSFS)
             return _VideoCaptureSource(device, width, height, fps)
 
-        super().__init__(f"opencv:{device}", opener, watchdog_s)
+        super().__init__(f"opencv:{device}", opener, watchdog_s, sensor=SensorCheck(fps) if sensor_check else None)

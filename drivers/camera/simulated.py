@@ -8,12 +8,20 @@ Scenarios:
 - `impostor`: person B, who follows the prompts too;
 - `no_face`: an empty booth;
 - `printed_photo`: a still picture of A held up to the camera: it ignores every prompt;
+- `photo_tilted`: the same print, turned like a card when a head turn is asked (a flat picture:
+  its nose does not move against its eyes), never blinking;
+- `blink_only`: A who blinks when asked but does not turn (a print with the eyes cut out, or a
+  looping video of a face);
+- `turn_only`: A who turns when asked but never blinks (a mask);
 - a file path (an image, shown still; or a video, looped) or a list of image paths (a scripted
   sequence, each shown `hold_s` seconds, looped).
 
-Like the hardware, every frame carries a little sensor noise, and faults can be injected:
-`freeze()` (the same pixels over and over, as OpenCV does after an unplug), `block()` (a read that
-never returns), `unplug()` (reads fail and reopening is refused until `plug()`).
+Like the hardware, every frame carries a little sensor noise, arrives at the camera's cadence and
+goes through the same `SensorCheck`, and faults can be injected: `freeze()` (the same pixels over
+and over, as OpenCV does after an unplug), `block()` (a read that never returns), `unplug()`
+(reads fail and reopening is refused until `plug()`), `inject()` (a 25 fps video pushed through the
+link instead of the sensor's frames: each video frame's pixels are sent again whenever the link
+asks sooner than the video moves on, one frame in six at 30 fps).
 """
 
 from __future__ import annotations
@@ -32,10 +40,20 @@ import numpy as np
 from drivers.camera import synth
 from drivers.camera.base import CapturingCamera, Image, Source
 from drivers.camera.errors import CameraUnavailable
+from drivers.camera.sensor import SensorCheck
 
 log = logging.getLogger("kiosk.camera")
 
-SCENARIOS = ("genuine", "impostor", "no_face", "printed_photo")
+SCENARIOS = ("genuine", "impostor", "no_face", "printed_photo", "photo_tilted", "blink_only", "turn_only")
+DOES = {
+    "genuine": frozenset({"blink", "turn_left", "turn_right"}),
+    "impostor": frozenset({"blink", "turn_left", "turn_right"}),
+    "printed_photo": frozenset(),
+    "photo_tilted": frozenset({"turn_left", "turn_right"}),
+    "blink_only": frozenset({"blink"}),
+    "turn_only": frozenset({"turn_left", "turn_right"}),
+}
+"""Which prompts the person of each scenario follows."""
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".mjpeg"}
 REACTION_S = 0.3
 """How long the simulated citizen takes to react to a prompt."""
@@ -45,6 +63,8 @@ BLINK_EVERY_S = 1.5
 """While a blink is prompted, the simulated citizen blinks again this often."""
 TURN_RAMP_S = 0.2
 """A simulated head turn passes through half its angle for this long before reaching it."""
+INJECTED_FPS = 25
+"""Frame rate of the video `inject()` pushes through the link."""
 DEFAULT_TURN_DEG = {"turn_left": 30.0, "turn_right": -30.0}
 """How far a simulated head turns, unless its scene says otherwise (the frontal HOG detector
 loses faces turned much further)."""
@@ -76,23 +96,34 @@ def _read_image(path: Path) -> Image:
 
 
 class Person:
-    """A scene that reacts to prompts (genuine, impostor) or not (a printed photo)."""
+    """A scene that reacts to prompts (genuine, impostor), to some (a cheat) or to none (a
+    printed photo). `does` names the prompts followed (default: all when `follows`, else none);
+    `flat` turns the picture like a card instead of turning a head."""
 
-    def __init__(self, image: Image, meta: dict[str, object], follows: bool) -> None:
+    def __init__(
+        self, image: Image, meta: dict[str, object], follows: bool, *, does: frozenset[str] | None = None, flat: bool = False
+    ) -> None:
         self.image = image
         self.box = [int(v) for v in meta["box"]]  # type: ignore[attr-defined]
         self.eyes = [meta["left_eye"], meta["right_eye"]]
-        self.follows = follows
+        self.does = does if does is not None else (DOES["genuine"] if follows else frozenset())
+        self.follows = bool(self.does)
         self.closed = synth.close_eyes(image, self.eyes)  # type: ignore[arg-type]
         nose = meta.get("nose")
         angles = {**DEFAULT_TURN_DEG, **meta.get("turn_deg", {})}  # type: ignore[dict-item]
-        self.turned = {
-            name: (synth.turn(image, self.box, deg / 2, nose), synth.turn(image, self.box, deg, nose))  # type: ignore[arg-type]
-            for name, deg in angles.items()
-        }
+        if flat:
+            self.turned = {
+                name: (synth.tilt_flat(image, self.box, deg / 2), synth.tilt_flat(image, self.box, deg))
+                for name, deg in angles.items()
+            }
+        else:
+            self.turned = {
+                name: (synth.turn(image, self.box, deg / 2, nose), synth.turn(image, self.box, deg, nose))  # type: ignore[arg-type]
+                for name, deg in angles.items()
+            }
 
     def render(self, challenge: str | None, since: float, now: float) -> Image:
-        if not self.follows or challenge is None or now - since < REACTION_S:
+        if challenge not in self.does or now - since < REACTION_S:
             return self.image
         if challenge == "blink":
             phase = (now - since - REACTION_S) % BLINK_EVERY_S
@@ -128,6 +159,7 @@ class SimulatedCamera(CapturingCamera):
         fps: int = 30,
         watchdog_s: float = 1.0,
         hold_s: float = 1.0,
+        sensor_check: bool = True,
     ) -> None:
         self.width, self.height, self.fps, self.hold_s = width, height, fps, hold_s
         self._state = threading.Lock()
@@ -136,6 +168,7 @@ class SimulatedCamera(CapturingCamera):
         self._frozen = False
         self._blocked = threading.Event()
         self._unplugged = False
+        self._injected = False
         rng = np.random.default_rng()
         # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's
         # (the watchdog takes the very same pixels twice for a frozen camera).
@@ -148,7 +181,7 @@ class SimulatedCamera(CapturingCamera):
                 raise CameraUnavailable("simulated camera is unplugged")
             return _SimulatedSource(self)
 
-        super().__init__(f"simulated:{self._scenario_name}", opener, watchdog_s)
+        super().__init__(f"simulated:{self._scenario_name}", opener, watchdog_s, sensor=SensorCheck(fps) if sensor_check else None)
 
     # -- scenario ---------------------------------------------------------------------------
     def _fit(self, image: Image) -> Image:
@@ -167,7 +200,7 @@ class SimulatedCamera(CapturingCamera):
             else:
                 file = "person_b.jpg" if scenario == "impostor" else "person_a.jpg"
                 image, meta = load_scene(file)
-                person = Person(image, meta, follows=scenario != "printed_photo")
+                person = Person(image, meta, follows=True, does=DOES[scenario], flat=scenario == "photo_tilted")
             name = scenario
         elif isinstance(scenario, (str, Path)):
             path = Path(scenario)
@@ -221,6 +254,11 @@ class SimulatedCamera(CapturingCamera):
         """Fail reads and refuse reopening until unplug(False)."""
         self._unplugged = on
 
+    def inject(self, on: bool = True) -> None:
+        """Push a 25 fps video through the link instead of the sensor's frames (what an attacker's
+        capture device or hacked driver delivers): the sensor check refuses it."""
+        self._injected = on
+
     def start(self) -> None:
         log.warning("SIMULATED camera in use", extra={"fields": {"scenario": self._scenario_name}})
         super().start()
@@ -261,11 +299,18 @@ class _SimulatedSource:
         self.next_at = max(self.next_at + 1.0 / cam.fps, time.monotonic() - 1.0 / cam.fps)
         if cam._frozen and self.started:
             return self.buffer  # the very same pixels again
-        image = cam._fit(cam.render(time.monotonic()))  # scenes are 640x480; the camera may not be
+        now = time.monotonic()
+        grain = self.count + 1
+        if cam._injected:
+            # A 25 fps video: each of its frames is one picture with its own coding artefacts,
+            # the same pixels however often the link sends it; no sensor adds fresh noise.
+            grain = int(now * INJECTED_FPS)
+            now = grain / INJECTED_FPS
+        image = cam._fit(cam.render(now))  # scenes are 640x480; the camera may not be
         self.count += 1
         if image.shape != self.buffer.shape:
             self.buffer = np.zeros(image.shape, dtype=np.uint8)
-        cv2.add(image, cam._noise[self.count % len(cam._noise)], dst=self.buffer)
+        cv2.add(image, cam._noise[grain % len(cam._noise)], dst=self.buffer)
         self.started = True
         return self.buffer
 

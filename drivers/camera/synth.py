@@ -87,3 +87,27 @@ def roll(image: Image, centre: Sequence[float], degrees: float) -> Image:
     m = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), degrees, 1.0)
     out: Image = cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
     return out
+
+
+def tilt_flat(image: Image, box: Sequence[int], degrees: float, distance_faces: float = 3.0) -> Image:
+    """A copy of `image` seen as a flat print turned by `degrees` about the vertical line through
+    the face's centre (what a printed photo held up and turned like a card looks like), in
+    perspective from `distance_faces` face widths away. Positive degrees bring the image's right
+    side nearer. Everything on the print moves together: no part stands out of it."""
+    h, w = image.shape[:2]
+    left, top, right, bottom = box
+    cx, cy = (left + right) / 2.0, (top + bottom) / 2.0
+    d = distance_faces * float(right - left)
+    theta = np.radians(degrees)
+
+    def seen(x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - cx, y - cy
+        z = d - dx * np.sin(theta)  # the nearer side looks bigger
+        return cx + dx * np.cos(theta) * d / z, cy + dy * d / z
+
+    corners = [(0.0, 0.0), (w - 1.0, 0.0), (w - 1.0, h - 1.0), (0.0, h - 1.0)]
+    src = np.array(corners, dtype=np.float32)
+    dst = np.array([seen(x, y) for x, y in corners], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    out: Image = cv2.warpPerspective(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    return out

@@ -24,8 +24,10 @@ def register(sub: Subcommands) -> None:
     v.add_argument("--reference", required=True, metavar="CHIP.jpg", help="chip photo (JPEG)")
     v.add_argument("--probe", required=True, metavar="IMAGE_OR_VIDEO", help="live capture to compare")
     v.add_argument("--json", action="store_true", help="print JSON")
-    e = face.add("eval", "FMR and FNMR at the configured threshold over labelled pairs", _eval)
-    e.add_argument("--pairs", required=True, metavar="PAIRS.csv", help="CSV with columns reference, probe, same_person")
+    e = face.add("eval", "FMR and FNMR at the configured threshold over labelled pairs, overall and per photo age", _eval)
+    e.add_argument("--pairs", required=True, metavar="DIR_OR_CSV",
+                   help="a folder holding pairs.csv, or the CSV: columns reference, probe, same_person (1/0), "
+                        "optional photo_age_years (age of the reference photo); paths relative to the CSV")
     e.add_argument("--json", action="store_true", help="print JSON")
     live = face.add("live", "run the whole face step (guidance, liveness, match) on the configured camera", _live)
     live.add_argument("--reference", required=True, metavar="CHIP.jpg", help="chip photo (JPEG)")
@@ -61,16 +63,33 @@ def _eval(args: argparse.Namespace) -> int:
         ev = probe.evaluate(cfg, Path(args.pairs))
     finally:
         models.close()
-    data = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in vars(ev).items()}
     if args.json:
-        print(json.dumps(data))
+        print(json.dumps(ev.as_dict()))
         return 0
-    print(f"pairs: {ev.genuine} genuine, {ev.impostor} impostor, {ev.failures} without a face")
-    print(f"threshold {ev.threshold}: FMR {ev.fmr:.4%}  FNMR {ev.fnmr:.4%}")
-    print(f"threshold for FMR <= 1e-4 on this set: {ev.threshold_fmr_1e4}")
+    print(f"pairs: {ev.overall.genuine} genuine, {ev.overall.impostor} impostor, {ev.failures} without a face")
+    print(f"{'':10s}{'genuine':>8s}{'impostor':>9s}  {'FMR at ' + str(ev.threshold):24s}{'FNMR at ' + str(ev.threshold):24s}"
+          f"{'thr. FMR<=1e-4':>15s}{'its FNMR':>10s}")
+    for label, r in [("all", ev.overall), *ev.bands.items()]:
+        print(f"{label:10s}{r.genuine:8d}{r.impostor:9d}  {_rate(r.fmr, r.fmr_ci):24s}{_rate(r.fnmr, r.fnmr_ci):24s}"
+              f"{_num(r.threshold_for_target):>15s}{_pct(r.fnmr_at_target):>10s}")
+    print("(rates with their 95% Clopper-Pearson intervals; bands: age of the reference photo, column photo_age_years)")
     if ev.note:
         print(f"note: {ev.note}")
     return 0
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.4%}"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def _rate(value: float, ci: tuple[float, float]) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return f"{value:.4%} [{ci[0]:.2%}-{ci[1]:.2%}]"
 
 
 def _live(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""`kiosk report [--csv] [--since DATE] [--until DATE] [--tz ZONE]`: session counts per day."""
+"""`kiosk report [--csv | --distances] [--since DATE] [--until DATE] [--tz ZONE]`: session counts per
+day, or the face distance histogram per photo-age band (`kiosk.distance_log`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--csv", action="store_true", help="print CSV (date,purpose,outcome,failure_reason,count)")
     p.add_argument("--since", metavar="DATE", help="first day, YYYY-MM-DD (inclusive)")
     p.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
+    p.add_argument("--distances", action="store_true",
+                   help="print the face distance histogram of verified and failed sessions per photo-age band instead")
     p.add_argument("--tz", metavar="ZONE", default=report.DEFAULT_TZ,
                    help=f"time zone of the days (default {report.DEFAULT_TZ})")
 
@@ -31,6 +34,12 @@ def _report(args: argparse.Namespace) -> int:
     if since and until and until < since:
         raise report.ReportError(f"--until {until} is before --since {since}")
     cfg = load_config(args)
+    if args.distances:
+        from kiosk import distance_log
+
+        hist = distance_log.histogram(distance_log.read(cfg.state_dir), since, until)
+        print(distance_log.to_text(hist, cfg.face.match_threshold))
+        return 0
     if not storage.outbox_path(cfg).is_file():  # a new kiosk: an empty report, not an error
         if args.csv:
             sys.stdout.write(report.to_csv([]))

@@ -4,13 +4,13 @@ opening, light and sharpness. Pure measurement; the quality gate and liveness ju
 Detection runs dlib's HOG detector on a downscaled grey frame (the cost grows with the pixel
 count: ≈ 3 ms at 320×240 against ≈ 12 ms at 640×480). HOG finds nothing smaller than about
 80 px, so when the downscaled frame shows no face the full-resolution frame is searched too: a
-citizen standing far away then gets "move closer" rather than "no face". Landmarks (68 points)
-are always taken at capture resolution.
+citizen standing far away then gets "move closer" rather than "no face". Landmarks are dlib's
+five points (eye corners, nose base; `kiosk.face.pose`), always taken at capture resolution; the
+eye opening is read from the pixels between the eye corners (`kiosk.face.eyes`).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -19,29 +19,15 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.face import eyes
 from kiosk.face.models import FaceModels, dlib_module
+from kiosk.face.pose import eye_centres, head_pose
 
 Image = npt.NDArray[Any]  # cv2 types its arrays loosely; frames are uint8 BGR
 Points = npt.NDArray[np.float64]
 
 SHARPNESS_CROP_PX = 128
 """Side of the square face crop the sharpness is measured on (so it does not depend on distance)."""
-
-# A generic 3-D head (millimetre-like units) for the six landmarks used by solvePnP: nose tip,
-# chin, outer eye corners, mouth corners. Good to a few degrees, which is what the gate needs.
-_MODEL_POINTS = np.array(
-    [
-        (0.0, 0.0, 0.0),
-        (0.0, -330.0, -65.0),
-        (-225.0, 170.0, -135.0),
-        (225.0, 170.0, -135.0),
-        (-150.0, -150.0, -125.0),
-        (150.0, -150.0, -125.0),
-    ],
-    dtype=np.float64,
-)
-_POSE_LANDMARKS = [30, 8, 36, 45, 48, 54]
-
 
 @dataclass(frozen=True)
 class Box:
@@ -76,7 +62,7 @@ class Box:
 class FaceObservation:
     box: Box
     landmarks: Points
-    """68 (x, y) points at capture resolution (dlib's iBUG 300-W numbering)."""
+    """dlib's 5 (x, y) points at capture resolution: eye corners and nose base (`kiosk.face.pose`)."""
     eye_distance_px: float
     """Distance between the eye centres, pixels at capture resolution."""
     yaw_deg: float
@@ -85,8 +71,9 @@ class FaceObservation:
     """Head nod; positive = chin up."""
     roll_deg: float
     """Head tilt in the image plane."""
-    ear: float
-    """Eye aspect ratio, mean of both eyes (≈ 0.3 open, falls when the eyes close)."""
+    eye_openness: float
+    """Share of dark iris in the eye patches, mean of both eyes (≈ 0.3-0.5 open, falls when the
+    eyes close; judged only against the citizen's own baseline)."""
     brightness: float
     """Mean grey level of the face crop, 0-255."""
     unevenness: float
@@ -140,51 +127,6 @@ def landmarks(models: FaceModels, grey: Image, box: Box) -> Points:
     return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
 
-def eye_aspect_ratio(points: Points) -> float:
-    """Mean of both eyes' (vertical openings) / (2 × width) (Soukupová & Čech, 2016)."""
-
-    def one(eye: Points) -> float:
-        v = np.linalg.norm(eye[1] - eye[5]) + np.linalg.norm(eye[2] - eye[4])
-        h = np.linalg.norm(eye[0] - eye[3])
-        return float(v / (2.0 * h)) if h > 0 else 0.0
-
-    return (one(points[36:42]) + one(points[42:48])) / 2.0
-
-
-def head_pose(points: Points, width: int, height: int) -> tuple[float, float, float]:
-    """(yaw, pitch, roll) in degrees: pitch from six landmarks and a generic head model."""
-    image_points = points[_POSE_LANDMARKS].astype(np.float64)
-    focal = float(width)
-    camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]], dtype=np.float64)
-    ok, rvec, _ = cv2.solvePnP(_MODEL_POINTS, image_points, camera, np.zeros(4), flags=cv2.SOLVEPNP_ITERATIVE)
-    if not ok:
-        return 90.0, 90.0, 90.0
-    rot, _ = cv2.Rodrigues(rvec)
-    # Euler angles of the head relative to the camera (x: pitch, y: yaw, z: roll).
-    pitch = math.degrees(math.atan2(rot[2, 1], rot[2, 2]))
-    # The model's y axis points up and the image's down: fold pitch into (-90, 90].
-    pitch = (pitch + 360.0) % 360.0 - 180.0
-    pitch = -pitch
-    eyes = points[45] - points[36]
-    roll = math.degrees(math.atan2(eyes[1], eyes[0]))
-    return contour_yaw(points), pitch, roll
-
-
-def contour_yaw(points: Points) -> float:
-    """Head turn from where the nose tip sits between the two sides of the face outline.
-
-    The generic-model pose overstates yaw on real faces and hardly moves for small turns; the nose
-    against the jaw outline follows a turn monotonically in both directions. Scaled so that the
-    nose at the outline (±1.2) reads ±90°.
-    """
-    left, right, nose = points[0, 0], points[16, 0], points[30, 0]
-    span = right - left
-    if span <= 0:
-        return 90.0
-    ratio = ((nose - left) - (right - nose)) / span
-    return math.degrees(math.asin(max(-1.0, min(1.0, ratio / 1.2))))
-
-
 def face_crop(grey: Image, box: Box, side: int = SHARPNESS_CROP_PX) -> Image:
     h, w = grey.shape[:2]
     crop = grey[max(0, box.top) : min(h, box.bottom), max(0, box.left) : min(w, box.right)]
@@ -195,21 +137,19 @@ def face_crop(grey: Image, box: Box, side: int = SHARPNESS_CROP_PX) -> Image:
 
 
 def observe(models: FaceModels, grey: Image, box: Box) -> FaceObservation:
-    h, w = grey.shape[:2]
     points = landmarks(models, grey, box)
-    left_eye = points[36:42].mean(axis=0)
-    right_eye = points[42:48].mean(axis=0)
-    yaw, pitch, roll = head_pose(points, w, h)
+    left_eye, right_eye = eye_centres(points)
+    pose = head_pose(points)
     crop = face_crop(grey, box)
     half = crop.shape[1] // 2
     return FaceObservation(
         box=box,
         landmarks=points,
         eye_distance_px=float(np.linalg.norm(right_eye - left_eye)),
-        yaw_deg=yaw,
-        pitch_deg=pitch,
-        roll_deg=roll,
-        ear=eye_aspect_ratio(points),
+        yaw_deg=pose.yaw_deg,
+        pitch_deg=pose.pitch_deg,
+        roll_deg=pose.roll_deg,
+        eye_openness=eyes.openness(grey, points),
         brightness=float(crop.mean()),
         unevenness=float(abs(crop[:, :half].mean() - crop[:, half:].mean())),
         sharpness=float(cv2.Laplacian(crop, cv2.CV_64F).var()),

@@ -1,6 +1,6 @@
 """The dlib models of the face step, loaded once per process and shared by every user.
 
-The HOG detector and the 68-point landmarks run in the kiosk's process (a few ms per frame); the
+The HOG detector and the 5-point landmarks run in the kiosk's process (a few ms per frame); the
 ResNet runs in the `Embedder`'s worker process, because dlib keeps the GIL for the 55-130 ms of a
 descriptor. `load()` starts that worker first, so it loads the ResNet while the kiosk loads the
 rest; `close()` stops it (the runtime's stop and the CLI commands call it; the next `load()` or
@@ -11,6 +11,12 @@ dlib-bin wheels are built with AVX: on a CPU without it `import dlib` kills the 
 only imported when AVX is there. The model files come from `face-recognition-models`, located with
 `importlib.util.find_spec` rather than imported (its `__init__` imports `pkg_resources`, which
 recent setuptools no longer ship).
+
+Only models whose licence allows commercial use are loaded (`MODEL_FILES`; `docs/licences.md`):
+dlib's 5-point landmarks and ResNet, released into the public domain by their author, and the HOG
+detector built into dlib (Boost Software License). The 68-point model that the same package
+carries is trained on iBUG 300-W, whose licence excludes commercial use: it is never loaded, and
+the install scripts delete it (`tests/test_licences.py` fails if it is back).
 
 Errors: `FaceModelsUnavailable` (from `kiosk.face.errors`).
 """
@@ -30,8 +36,10 @@ from kiosk.face.errors import FaceModelsUnavailable
 
 log = logs.get("face")
 
-LANDMARKS_68 = "shape_predictor_68_face_landmarks.dat"
+LANDMARKS_5 = "shape_predictor_5_face_landmarks.dat"
 RESNET = "dlib_face_recognition_resnet_model_v1.dat"
+MODEL_FILES = (LANDMARKS_5, RESNET)
+"""Every model file the kiosk loads (the licence inventory lists each with its licence)."""
 MODELS_PACKAGE = "face_recognition_models"
 
 
@@ -42,7 +50,7 @@ class FaceModels:
     detector: Any
     """HOG frontal face detector."""
     landmarks: Any
-    """68-point shape predictor (eye aspect ratio and head pose need the eye and jaw points)."""
+    """5-point shape predictor (eye corners and nose base: head pose, eye patches, chip alignment)."""
     encoder: Embedder
     """ResNet face descriptor (128-d embeddings of aligned chips), in a worker process."""
     load_s: float
@@ -60,9 +68,9 @@ def model_dir() -> Path:
         raise FaceModelsUnavailable(f"the {MODELS_PACKAGE} package is not installed (pip install face-recognition-models)")
     for base in spec.submodule_search_locations:
         folder = Path(base) / "models"
-        if (folder / LANDMARKS_68).is_file() and (folder / RESNET).is_file():
+        if (folder / LANDMARKS_5).is_file() and (folder / RESNET).is_file():
             return folder
-    raise FaceModelsUnavailable(f"{MODELS_PACKAGE} is installed but lacks {LANDMARKS_68} or {RESNET}")
+    raise FaceModelsUnavailable(f"{MODELS_PACKAGE} is installed but lacks {LANDMARKS_5} or {RESNET}")
 
 
 _dlib: Any = None
@@ -101,7 +109,7 @@ def load() -> FaceModels:
         encoder.start()  # the ResNet loads in the worker meanwhile
         try:
             detector = dlib.get_frontal_face_detector()
-            landmarks = dlib.shape_predictor(str(folder / LANDMARKS_68))
+            landmarks = dlib.shape_predictor(str(folder / LANDMARKS_5))
             encoder.wait_ready()
         except RuntimeError as e:  # dlib raises RuntimeError on a corrupt model file
             encoder.stop()

@@ -79,6 +79,6 @@ def judge(cfg: FaceSection, analysis: FrameAnalysis) -> QualityReport:
         "brightness": round(face.brightness, 1),
         "unevenness": round(face.unevenness, 1),
         "sharpness": round(face.sharpness, 1),
-        "ear": round(face.ear, 3),
+        "eye_openness": round(face.eye_openness, 3),
     }
     return QualityReport(reasons, measures)

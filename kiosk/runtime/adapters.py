@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from drivers.card import errors as card_errors
@@ -252,6 +252,7 @@ def issue_record(devices: Devices, draft: RecordDraft) -> ev.Event:
         record = build_record(draft, record_id=record_id, kiosk_id=devices.kiosk_id,
                               app_version=__version__, clock_synced=devices.clock_synced, qr=token)
         devices.outbox.enqueue(record.to_json(), final=False)  # QR refreshes and the receipt follow
+        _count_distance(devices, record.to_json())
     except OutboxFull:
         log.error("outbox full: record not written")
         return ev.IssueFailed("outbox_full")
@@ -263,6 +264,16 @@ def issue_record(devices: Devices, draft: RecordDraft) -> ev.Event:
         return ev.IssueFailed("device_fault")
     log.info("record issued", extra={"fields": {"record_id": str(record_id), "continuation": draft.continuation}})
     return ev.Issued(record_id, reference_code(record_id), qr)
+
+
+def _count_distance(devices: Devices, record: dict[str, Any]) -> None:
+    """The record's face distance into the distance log (`kiosk report --distances`); never raises."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk import distance_log
+    from kiosk.report import DEFAULT_TZ
+
+    distance_log.note_record(devices.cfg.state_dir, record, ZoneInfo(DEFAULT_TZ))
 
 
 def refresh_qr(devices: Devices, record_id: UUID, purpose: str, display_code: int) -> ev.Event | None:
@@ -317,6 +328,7 @@ def write_record(devices: Devices, draft: RecordDraft, record_id: UUID | None = 
         if devices.outbox is None:
             raise RuntimeError("no outbox")
         devices.outbox.enqueue(record.to_json(), final=False)  # a failure receipt's outcome may follow
+        _count_distance(devices, record.to_json())
         log.info("record written", extra={"fields": {"record_id": str(record_id), "outcome": draft.outcome,
                                                       "reason_code": draft.failure_reason}})
     except Exception as e:

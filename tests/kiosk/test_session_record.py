@@ -142,12 +142,16 @@ def test_verified_session_keeps_identity_but_no_address_photo_or_template() -> N
 
 
 @pytest.mark.parametrize(("outcome", "reason"), [("failed", "face_mismatch"), ("aborted", "cancelled")])
-def test_failed_or_aborted_session_keeps_only_cid_and_atr(outcome: str, reason: str) -> None:
+def test_failed_or_aborted_session_keeps_only_cid_atr_and_the_photos_issue_date(outcome: str, reason: str) -> None:
     record = build(**_common(outcome, reason), card=Card(), photo_sha256="cd" * 32, face=FaceResult(match=False),
                           phone_e164="+66812345678", phone_verified=False, phone_method="otp",
                           continuation="qr", qr=_token(uuid.uuid4())).to_json()
     VALIDATOR.validate(record)
-    assert record["card"] == {"cid": "1101700203451", "atr": "3B6700FF"}
+    # the issue date says how old the chip photo was (threshold calibration); no birth date
+    assert record["card"] == {"cid": "1101700203451", "atr": "3B6700FF", "issue_date": "2019-06-01"}
+    assert {"distance", "threshold"} <= set(record["face"]) and record["face"]["liveness"]["method"]
+    without_face = build(**_common(outcome, reason), card=Card()).to_json()
+    assert without_face["card"] == {"cid": "1101700203451", "atr": "3B6700FF"}
     assert "number" not in record["phone"]
     assert record["continuation"] == {"method": "none"}
     assert record["ial"] == "none" and record["failure_reason"] == reason

@@ -17,7 +17,7 @@ from ui.app import KioskUi
 
 pytestmark = [pytest.mark.daemon, pytest.mark.slow, pytest.mark.display]
 
-FAST_FACE = {"attempts": 1, "challenge_timeout_s": 2.0, "liveness_challenges": 1}
+FAST_FACE = {"attempts": 1, "challenge_timeout_s": 2.0, "liveness_challenges": 2}
 
 
 def _stack(tmp: Path, **sections: dict) -> Iterator[DevStack]:

@@ -84,13 +84,44 @@ def test_eval_prints_fmr_fnmr_and_the_strict_threshold(cfg_file: Path, scenes: d
     data = json.loads(capsys.readouterr().out)
     assert data["genuine"] == 1 and data["impostor"] == 1
     assert data["fmr"] == 0.0 and data["fnmr"] == 0.0
+    assert data["fmr_ci95"] == [0.0, 0.975] and data["fnmr_ci95"] == [0.0, 0.975]  # exact: 0 of 1
     assert config_mod.FaceSection().match_threshold < data["threshold_fmr_1e4"] < 0.9
-    assert "10000" in data["note"]
+    assert data["fnmr_at_threshold_fmr_1e4"] == 0.0
+    assert "10000" in data["note"] and data["bands"] == {}
     # a threshold too loose lets the impostor through: FMR 100 %
     loose = tmp_path / "loose.toml"
     loose.write_text("[face]\nmatch_threshold = 1.0\n")
     main(["face", "eval", "--config", str(loose), "--pairs", str(pairs)])
-    assert "FMR 100.0000%" in capsys.readouterr().out
+    assert "100.0000% [2.50%-100.00%]" in capsys.readouterr().out
+
+
+def test_eval_on_the_portraits_per_photo_age_band(cfg_file: Path, scenes: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The shared portraits as the project keeps them: chip photos cut from obama.jpg (A) and
+    # biden.jpg (B), live captures from obama2.jpg (A) and biden.jpg (B) (tests/fixtures/faces).
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    for name in ("chip_a.jpg", "chip_b.jpg"):
+        shutil.copy(FIXTURES / name, folder / name)
+    for name, path in scenes.items():
+        shutil.copy(path, folder / name)
+    (folder / "pairs.csv").write_text(
+        "reference,probe,same_person,photo_age_years\n"
+        "chip_a.jpg,person_a.jpg,1,1.5\nchip_a.jpg,person_b.jpg,0,1.5\n"
+        "chip_b.jpg,person_b.jpg,1,9\nchip_b.jpg,person_a.jpg,0,9\n"
+    )
+    assert main(["face", "eval", "--config", str(cfg_file), "--pairs", str(folder), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["genuine"], data["impostor"], data["fmr"], data["fnmr"], data["failures"]) == (2, 2, 0.0, 0.0, 0)
+    assert set(data["bands"]) == {"0-2 y", "8+ y"}
+    for band in data["bands"].values():
+        assert (band["genuine"], band["impostor"], band["fmr"], band["fnmr"]) == (1, 1, 0.0, 0.0)
+        assert data["threshold"] < band["threshold_fmr_1e4"] < 0.9  # below its impostor pair
+    assert main(["face", "eval", "--config", str(cfg_file), "--pairs", str(folder)]) == 0
+    table = capsys.readouterr().out
+    assert [line.split()[0] for line in table.splitlines()[2:5]] == ["all", "0-2", "8+"]
+    (folder / "pairs.csv").unlink()
+    assert main(["face", "eval", "--config", str(cfg_file), "--pairs", str(folder)]) == 1
+    assert "needs a pairs.csv" in capsys.readouterr().err
 
 
 def test_eval_rejects_a_csv_without_the_columns(cfg_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,3 +162,26 @@ def test_verify_a_video_probe_picks_its_best_frame(cfg_file: Path, scenes: dict[
     assert main(["face", "verify", "--config", str(cfg_file), "--reference", str(CHIP), "--probe", str(video), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["match"] is True and data["quality"]["ok"] is True  # the one good frame was chosen
+
+
+def test_doctor_names_a_virtual_camera_and_the_ids_to_pin(cfg_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drivers.camera import v4l2
+    from tests.drivers.camera import fake_sysfs
+
+    monkeypatch.setattr(v4l2, "SYSFS", fake_sysfs.build(tmp_path))
+    cfg = config_mod.load(cfg_file)
+
+    def camera_checks(**camera: str) -> dict[str, tuple[str, str]]:
+        changed = config_mod.with_overrides(cfg, **{"devices.camera": {"backend": "opencv", **camera}})
+        return {c.name: (c.status, c.detail) for c in run_checks(DoctorContext(changed, cfg_file, [])) if c.area == "camera"}
+
+    loopback = camera_checks(device="/dev/video1")
+    assert loopback["device"][0] == "fail" and "virtual device" in loopback["device"][1]
+    assert loopback["frames"][0] == "fail" and "refused" in loopback["frames"][1]
+    webcam = camera_checks(device="/dev/video0")
+    assert webcam["device"][0] == "warn" and 'usb_id = "046d:0825"' in webcam["device"][1]
+    assert 'bus_path = "usb-0000:00:14.0-2"' in webcam["device"][1]
+    pinned = camera_checks(device="/dev/video0", usb_id="046d:0825", bus_path="usb-0000:00:14.0-2")
+    assert pinned["device"][0] == "ok"
+    other = camera_checks(device="/dev/video3", usb_id="046d:0825")
+    assert other["device"][0] == "fail" and "not the configured camera" in other["device"][1]

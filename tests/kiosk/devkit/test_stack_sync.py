@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.daemon, pytest.mark.slow]
 
 
 def test_the_dev_kiosk_sends_the_boonterm_sms_link(tmp_path: Path) -> None:
-    cfg = dev_config(tmp_path, kiosk={"profile": "boonterm"}, face={"attempts": 1, "liveness_challenges": 1},
+    cfg = dev_config(tmp_path, kiosk={"profile": "boonterm"}, face={"attempts": 1, "liveness_challenges": 2},
                      sync={"heartbeat_interval_s": 5})
     with DevStack(cfg, sync=True) as stack:
         assert stack.runtime is not None and stack.server is not None
@@ -36,6 +36,6 @@ def test_the_dev_kiosk_sends_the_boonterm_sms_link(tmp_path: Path) -> None:
 
 
 def test_without_the_sync_service_records_stay_queued(tmp_path: Path) -> None:
-    cfg = dev_config(tmp_path, face={"attempts": 1, "liveness_challenges": 1})
+    cfg = dev_config(tmp_path, face={"attempts": 1, "liveness_challenges": 2})
     with DevStack(cfg) as stack:
         assert stack.runtime is not None and stack.sync_worker is None

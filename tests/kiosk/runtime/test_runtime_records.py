@@ -165,6 +165,26 @@ def test_aborted_session_prints_nothing(stack: DevStack, pilot: Autopilot) -> No
     assert len(printer(stack).engine.receipts) == printed_before
 
 
+def test_a_session_past_the_face_step_counts_its_distance_by_photo_age(stack: DevStack, pilot: Autopilot) -> None:
+    from kiosk import distance_log
+
+    assert stack.runtime is not None
+    before_ids, before = pending_ids(stack), distance_log.read(stack.cfg.state_dir)
+    start_session(stack, pilot, "normal", until=(S.PHONE,))  # the face step passed
+    stack.runtime.send(ev.Cancel())
+    stack.runtime.send(ev.ConfirmCancel(True))
+    pilot.wait_state(S.TAKE_CARD, S.THANK_YOU, S.ERROR)
+    assert stack.runtime.flush_storage()
+    record = newest_record(stack, before_ids)
+    assert record["outcome"] == "aborted" and "issue_date" in record["card"] and "date_of_birth" not in record["card"]
+    added = distance_log.read(stack.cfg.state_dir) - before
+    [(cell, n)] = added.items()
+    assert n == 1 and cell.outcome == "aborted" and cell.bin <= record["face"]["distance"] < cell.bin + 0.05
+    assert cell.band != "unknown"
+    text = (stack.cfg.state_dir / distance_log.FILE).read_text()
+    assert record["card"]["cid"] not in text and record["record_id"] not in text
+
+
 # ---------------------------------------------------------------- keeping the record current
 def test_refreshed_qr_and_receipt_are_written_to_the_queued_record(stack: DevStack, pilot: Autopilot) -> None:
     rt = stack.runtime
