@@ -79,10 +79,13 @@ APT_PACKAGES=(
   # Pillow's wheel bundles libraqm (the Thai receipt layout) but loads FriBiDi from the system;
   # Qt breaks Thai lines at word boundaries with libthai's dictionary, loaded at run time
   libfribidi0 libthai0
+  # the device key in a TPM 2.0 (tpm2-pytss): the TSS libraries it links, the TCTI of the kernel's
+  # resource manager (/dev/tpmrm0), and tpm-udev (the `tss` group that may open /dev/tpmrm0)
+  libtss2-esys-3.0.2-0 libtss2-tctildr0 libtss2-rc0 libtss2-mu0 libtss2-fapi1 libtss2-tcti-device0 tpm-udev
 )
-# Needed only while the locked packages are installed (pyscard is built from its source
-# distribution): installed when missing, then removed again so the kiosk carries no compiler.
-BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev)
+# Needed only while the locked packages are installed (pyscard and tpm2-pytss are built from their
+# source distributions): installed when missing, then removed again so the kiosk carries no compiler.
+BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libtss2-dev pkg-config)
 build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
