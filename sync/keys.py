@@ -69,6 +69,15 @@ class DeviceKey:
         self._private_key = private_key
         self.path = path
 
+    def __enter__(self) -> DeviceKey:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the key (a TPM key's connection); a file key holds nothing open."""
+
     @property
     def private_key(self) -> ec.EllipticCurvePrivateKey:
         return self._private_key

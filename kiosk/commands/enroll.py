@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli import Subcommands, load_config
+from kiosk.cli import Subcommands, load_config, record_action
 
 
 def register(sub: Subcommands) -> None:
@@ -28,6 +28,7 @@ def _enroll(args: argparse.Namespace) -> int:
                     site_name=cfg.kiosk.site_name, site_province=cfg.kiosk.site_province,
                     timeout_s=cfg.sync.timeout_s, ca_bundle=cfg.sync.ca_bundle or None)
     print(f"enrolled kiosk {result.kiosk_id} with key {result.key_id} at {args.server}")
+    record_action(cfg, "enrolled", f"kiosk_id={result.kiosk_id} key_id={result.key_id} server={args.server}")
     if args.server.rstrip("/") != cfg.sync.server_url.rstrip("/"):
         print(f"note: sync.server_url in the config is {cfg.sync.server_url}; set it to {args.server}",
               file=sys.stderr)

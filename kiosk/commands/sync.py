@@ -50,6 +50,7 @@ def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
 def _sync(args: argparse.Namespace) -> int:
     from kiosk import storage
     from sync.enroll import load_enrollment
+    from sync.audit import AuditLog
     from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker
 
     cfg = load_config(args)
@@ -78,6 +79,7 @@ def _sync(args: argparse.Namespace) -> int:
             outbox, client, settings, reload_client=reload,
             sleep=(lambda s: watchdog.wait(s, stop)) if watchdog else None,
             on_iteration=watchdog.kick_if_due if watchdog else None,
+            audit_log=AuditLog(state_dir),  # technician events ride the heartbeats
         )
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
