@@ -238,8 +238,11 @@ class UiSection(Section):
     """Screen layout: portrait 1080x1920 or landscape 1920x1080."""
     dpi: PositiveInt = 96
     """Screen dots per inch, used to size touch targets (at least 20 mm)."""
-    technician_pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] = "2580"
-    """PIN of the hidden technician screen (4-12 digits)."""
+    technician_pin: Annotated[str, Field(pattern=r"^([0-9]{4,12})?$")] = ""
+    """Development mode only: a plain-text PIN (4-12 digits) for the hidden technician screen; empty =
+    the documented development PIN 2580. In production mode only the salted hash that
+    `kiosk technician set-pin` stores in the state folder is used, and a PIN here is an error
+    (`kiosk config check`, `kiosk doctor`)."""
     privacy_notice_url: Annotated[str, Field(pattern=r"^(https://\S+)?$")] = ""
     """Where the agency publishes the full privacy notice (https://...): the consent screen shows
     it as a QR code beside the short text. Empty: no QR."""
