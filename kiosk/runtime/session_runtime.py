@@ -99,6 +99,7 @@ class SessionRuntime:
         self._monitor: CardMonitor | None = None
         self._running = False
         self._maintenance = False
+        self._technician = Technician(self)  # one: it knows whether a technician is in
         self._storage_full = False
         self._devices_failed = False
         self._next_states = 0.0
@@ -199,7 +200,7 @@ class SessionRuntime:
 
     @property
     def technician(self) -> Technician:
-        return Technician(self)
+        return self._technician
 
     @property
     def devices(self) -> Devices:
