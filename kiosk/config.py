@@ -209,6 +209,17 @@ class SyncSection(Section):
     """Longest wait between retries, seconds."""
 
 
+class DeviceKeySection(Section):
+    store: Literal["auto", "tpm", "file"] = "auto"
+    """Where `kiosk keys init` (and `kiosk enroll`, when there is no key yet) makes the device key:
+    `auto` = inside the TPM 2.0 when the machine has one (`tpm_tcti`), else a 0600 file in the state
+    folder; `tpm` = only in the TPM (fails without one); `file` = the 0600 file. An existing key is
+    used wherever it is; `kiosk doctor` says which is in use."""
+    tpm_tcti: str = "device:/dev/tpmrm0"
+    """How to reach the TPM (a TSS2 TCTI string): the kernel's resource manager by default;
+    e.g. `swtpm:host=127.0.0.1,port=2321` for a software TPM."""
+
+
 class StorageSection(Section):
     state_dir: str = "/var/lib/kiosk"
     """Folder of the outbox, keys and device state (0700, owned by the kiosk user)."""
@@ -260,6 +271,7 @@ class Config(Section):
     flow: FlowSection = FlowSection()
     sync: SyncSection = SyncSection()
     storage: StorageSection = StorageSection()
+    device_key: DeviceKeySection = DeviceKeySection()
     qr: QrSection = QrSection()
     ui: UiSection = UiSection()
     logging: LoggingSection = LoggingSection()

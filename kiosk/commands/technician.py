@@ -73,6 +73,7 @@ def _status(args: argparse.Namespace) -> int:
     from sync.audit import AuditLog
 
     cfg = load_config(args)
+    kind: str
     try:
         kind = technician_pin.setting(cfg).kind
     except technician_pin.PinError as e:
