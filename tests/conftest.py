@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.display import Xvfb
 from tests.harness import swtpm as swtpm_harness
+from tests.harness.display import Xvfb
 from tests.harness.pcscd import Pcscd, prerequisites
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
