@@ -15,6 +15,9 @@
 #   /etc/tmpfiles.d/kiosk.conf                    /var/lib/kiosk (0700 kiosk) and /etc/kiosk
 #   /etc/polkit-1/rules.d/50-kiosk-pcscd.rules    lets the kiosk user use pcscd
 #   /etc/kiosk/config.toml                        from config.example.toml, only if there is none
+#   /var/lib/kiosk/technician-pin                 this kiosk's own technician PIN, generated and
+#                                                 printed once (only its salted hash is stored);
+#                                                 kept when one is set
 # then creates the user and the state dir and enables both services (an upgrade restarts the ones
 # that are running).
 #
@@ -176,6 +179,20 @@ install_app() {
   say "application installed in ${prefix#"$root"} ($(basename "$wheel"))"
 }
 
+technician_pin() {  # a PIN of this kiosk's own (no shared default), shown once to the installer
+  if [ "$live" = 0 ] || [ "$deps" = 0 ]; then
+    say "technician PIN not set here: on the kiosk run 'sudo -u kiosk kiosk technician set-pin --generate'"
+    return 0
+  fi
+  if grep -Eq '^[[:space:]]*technician_pin[[:space:]]*=[[:space:]]*"[0-9]+"' "$etc_dir/config.toml"; then
+    say "WARNING: /etc/kiosk/config.toml sets ui.technician_pin in plain text: production refuses it; delete that line"
+  fi
+  if ! runuser -u kiosk -- "$prefix/bin/kiosk" --config "$etc_dir/config.toml" \
+      technician set-pin --generate --if-unset; then
+    say "WARNING: the technician PIN could not be set: run 'sudo -u kiosk kiosk technician set-pin --generate'"
+  fi
+}
+
 enable_units() {
   if [ "$live" = 1 ]; then
     systemctl daemon-reload
@@ -229,6 +246,7 @@ do_install() {
     say "installed ${etc_dir#"$root"}/config.toml from config.example.toml: edit it, then enroll"
   fi
 
+  technician_pin
   enable_units
   say "done: kiosk-sync.service and kiosk.service are enabled"
   [ "$live" = 1 ] && say "next: edit /etc/kiosk/config.toml, enroll ('sudo -u kiosk kiosk enroll ...'), check ('sudo -u kiosk kiosk doctor'), reboot"
