@@ -61,12 +61,17 @@ def create_private(path: Path, data: bytes) -> bool:
 
 def replace_private(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically (mode 0600 from the first byte, folder created 0700):
-    a reader sees the old file or the new one, never a mix, and never a moment of wider access."""
+    a reader sees the old file or the new one, never a mix, and never a moment of wider access.
+    Written by root (a technician's sudo), the file belongs to the folder's owner (the kiosk user),
+    so the service can still read and replace it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         try:
+            if os.geteuid() == 0:
+                owner = path.parent.stat()
+                os.fchown(fd, owner.st_uid, owner.st_gid)
             _write_all(fd, data)
             os.fsync(fd)
         finally:

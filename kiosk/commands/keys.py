@@ -19,7 +19,7 @@ def register(sub: Subcommands) -> None:
 
 
 def _describe(key: DeviceKey) -> str:
-    return f"{key.path} (key id {key.key_id}, {WHERE[key.store]})"
+    return f"{WHERE[key.store]}: {key.path} (key id {key.key_id})"
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -28,10 +28,10 @@ def _init(args: argparse.Namespace) -> int:
     cfg = load_config(args)
     if DeviceKey.exists(cfg.state_dir):
         with storage.device_key(cfg) as key:
-            print(f"device key already exists: {_describe(key)}")
+            print(f"device key already exists {_describe(key)}")
         return 0
     with storage.create_device_key(cfg) as key:
-        print(f"device key created: {_describe(key)}")
+        print(f"device key created {_describe(key)}")
         detail = f"store={key.store} key_id={key.key_id}"
     record_action(cfg, "key_created", detail)
     return 0

@@ -99,7 +99,7 @@ class SessionRuntime:
         self._monitor: CardMonitor | None = None
         self._running = False
         self._maintenance = False
-        self._technician = Technician(self)  # one: it knows whether a technician is in
+        self.technician = Technician(self)  # one: it knows whether a technician is in
         self._storage_full = False
         self._devices_failed = False
         self._next_states = 0.0
@@ -197,10 +197,6 @@ class SessionRuntime:
     @property
     def simulation(self) -> SimulationControls | None:
         return self._simulation
-
-    @property
-    def technician(self) -> Technician:
-        return self._technician
 
     @property
     def devices(self) -> Devices:
