@@ -109,7 +109,8 @@ class PrinterSection(Section):
     width_dots: Literal[384, 512, 576] = 576
     """Printable width in dots: 384 (58 mm), 512, 576 (80 mm)."""
     native_qr: bool = True
-    """Use the printer's own QR command (`GS ( k`); false prints the QR as a raster image."""
+    """No longer used: receipts carry no QR code (a token lives two minutes; paper must stay true).
+    Kept so that existing config files stay valid."""
     timeout_s: PositiveFloat = 3.0
     """Seconds allowed for each write or status read."""
     simulated_state: Literal["ok", "near-end", "out", "cover-open", "offline"] = "ok"

@@ -76,6 +76,12 @@ _ALL: tuple[Message, ...] = (
     Message("otp.title", "รหัสยืนยันทาง SMS", "Code sent by SMS"),
     Message("otp.body", "กรอกรหัส 6 หลักที่ส่งไปยัง {phone}", "Enter the 6-digit code sent to {phone}"),
     Message("otp.resend", "ส่งรหัสอีกครั้ง", "Send the code again"),
+    Message("otp.change_number", "แก้ไขหมายเลข", "Change the number"),
+    Message("otp.resent", "ส่งรหัสใหม่แล้ว รหัสเดิมใช้ไม่ได้อีก", "A new code was sent: the earlier code no longer works"),
+    Message("cancel.title", "ต้องการยกเลิกรายการหรือไม่", "Cancel this session?"),
+    Message("cancel.body", "ข้อมูลที่ทำไว้จะถูกลบ และต้องเริ่มใหม่ทั้งหมด", "What you have done so far will be deleted and you will have to start again"),
+    Message("cancel.keep", "ทำรายการต่อ", "Keep going"),
+    Message("cancel.confirm", "ยกเลิกรายการ", "Cancel the session"),
     Message("issuing.title", "กำลังออกผลการยืนยันตัวตน", "Issuing your result"),
     Message("result_qr.title", "ยืนยันตัวตนสำเร็จ", "Identity verified"),
     Message(
@@ -123,6 +129,12 @@ _ALL: tuple[Message, ...] = (
     Message("face.seconds_left", "เหลือเวลา {face_seconds} วินาที", "{face_seconds} seconds left"),
     # --- notices (shown alongside a screen) ---
     Message("notice.receipt_not_printed", "ไม่สามารถพิมพ์ใบรับได้ ผลการยืนยันตัวตนยังใช้ได้ตามปกติ โปรดจดเลขอ้างอิง {reference} ไว้", "The receipt could not be printed. Your result is still valid: please write down the reference {reference}"),
+    Message("receipt.continue.qr", "คิวอาร์โค้ดสำหรับแอปทางรัฐแสดงบนหน้าจอตู้ ใบรับนี้ไม่มีคิวอาร์โค้ด หากยังไม่ได้สแกน กรุณาเริ่มใหม่ที่ตู้ใดก็ได้", "The QR code for the Tang Rat app was shown on the kiosk screen; this receipt has none. If you did not scan it, start again at any kiosk"),
+    Message("receipt.continue.sms", "ลิงก์สำหรับทำรายการต่อในแอปทางรัฐส่งทาง SMS ไปที่ {phone}", "The link to continue in the Tang Rat app was sent by SMS to {phone}"),
+    Message("receipt.continue.none", "ไม่ได้ส่ง SMS หากต้องการความช่วยเหลือ กรุณาติดต่อศูนย์บริการพร้อมเลขอ้างอิงนี้", "No SMS was sent. For help, call the help line below with this reference"),
+    Message("notice.degraded.phone", "ขณะนี้ตรวจสอบหมายเลขโทรศัพท์ไม่ได้ ผลการยืนยันตัวตนจะระบุว่าไม่ได้ตรวจสอบโทรศัพท์", "The phone number cannot be checked right now: your result will say the phone was not checked"),
+    Message("notice.degraded.sms", "ขณะนี้ส่งลิงก์ทาง SMS ไม่ได้ หลังยืนยันตัวตนกรุณาติดต่อศูนย์บริการพร้อมเลขอ้างอิง", "The SMS link cannot be sent right now: after verifying, call the help line with your reference"),
+    Message("notice.degraded.receipt", "ขณะนี้พิมพ์ใบรับไม่ได้ โปรดจดเลขอ้างอิงที่แสดงตอนท้าย", "Receipts cannot be printed right now: please write down the reference shown at the end"),
     Message("notice.take_receipt", "โปรดรับใบรับจากช่องด้านล่างและเก็บไว้เป็นหลักฐาน", "Please take your receipt from the slot below and keep it"),
     Message("notice.phone_not_verified", "ไม่ได้ตรวจสอบหมายเลขโทรศัพท์ เนื่องจากระบบออฟไลน์", "The phone number was not checked because the system is offline"),
     # --- input errors (the citizen retries on the same screen) ---

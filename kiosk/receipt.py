@@ -1,14 +1,19 @@
 """What a receipt says, and printing it without ever failing the session.
 
 - `receipt_for(profile=..., site_name=..., purpose=..., time=..., cid=..., first_name=...,
-  last_name=..., record_id=..., qr_text=None, qr_expires_at=None, ending=None)
+  last_name=..., record_id=..., continuation="qr", masked_phone=None, ending=None)
   -> ReceiptContent`: keeps only what is printed (masked citizen id, first name and last-name
   initial), never the full id or name. A failed session's receipt says its `Ending`'s error and
-  what to do (as the error screen does), never a QR.
+  what to do (as the error screen does).
+
+No receipt carries a QR code: the token a QR holds lives two minutes at most (`ial-qr.md`), and a
+paper the citizen is told to keep must stay true. A verified session's receipt says how the
+session continues instead (the QR on the screen, the SMS link, or the help line with the
+reference).
 - `reference_code(record_id) -> str`: a short human code such as `K7Q-4MX`.
 - `thai_datetime(dt) -> str`: `21 พ.ย. 2569 14:05 น.` (Buddhist era, Thailand time).
 - `mask_cid(cid) -> str`: `x-xxxx-xxxxx-12-3`.
-- `print_receipt(printer, content, *, native_qr) -> ReceiptOutcome(printed, printer_state,
+- `print_receipt(printer, content) -> ReceiptOutcome(printed, printer_state,
   error)`: never raises; `error` names the cause for the technician (no personal data).
 The rendering is in `kiosk.receipt_render`.
 """
@@ -27,6 +32,7 @@ from kiosk.journey.endings import Ending
 from kiosk.messages import Message, msg
 
 Purpose = Literal["ial_upgrade", "register"]
+Continuation = Literal["qr", "sms", "none"]
 KioskProfile = Literal["dga-smart-kiosk", "boonterm"]
 THAILAND = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Thailand
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
@@ -44,8 +50,8 @@ class ReceiptContent:
     masked_cid: str
     display_name: str
     reference: str
-    qr_text: str | None
-    qr_expires_at: datetime | None
+    continue_with: Message | None
+    """A verified session: how the citizen goes on (the QR on screen, the SMS link, the help line)."""
     failure: Message | None
     action: Message | None
 
@@ -106,16 +112,17 @@ def receipt_for(
     first_name: str,
     last_name: str,
     record_id: UUID,
-    qr_text: str | None = None,
-    qr_expires_at: datetime | None = None,
+    continuation: Continuation = "qr",
+    masked_phone: str | None = None,
     ending: Ending | None = None,
 ) -> ReceiptContent:
     thai_datetime(time)  # rejects a naive time now, not at print time
-    failure = action = None
+    failure = action = continue_with = None
     if ending is not None and ending is not Ending.VERIFIED:
         failure = msg(ending.error or "error.issue_failed")
         action = msg(ending.action or "action.call_help")
-        qr_text = qr_expires_at = None  # a failed session never prints a QR
+    else:
+        continue_with = msg(f"receipt.continue.{continuation}").format(phone=masked_phone or "")
     return ReceiptContent(
         profile=profile,
         site_name=site_name,
@@ -124,20 +131,19 @@ def receipt_for(
         masked_cid=mask_cid(cid),
         display_name=short_name(first_name, last_name),
         reference=reference_code(record_id),
-        qr_text=qr_text,
-        qr_expires_at=qr_expires_at,
+        continue_with=continue_with,
         failure=failure,
         action=action,
     )
 
 
-def print_receipt(printer: Printer, content: ReceiptContent, *, native_qr: bool) -> ReceiptOutcome:
+def print_receipt(printer: Printer, content: ReceiptContent) -> ReceiptOutcome:
     """Render and print; any failure becomes `printed=False` with the printer state."""
     from kiosk import receipt_render
 
     try:
-        body, footer = receipt_render.render_parts(content, printer.width_dots)
-        printer.print_receipt(body, content.qr_text, native_qr, footer=footer)
+        image = receipt_render.render(content, printer.width_dots)
+        printer.print_receipt(image, None, False)
     except PrinterError as e:
         state = printer.status().state if e.state == "unknown" else e.state
         log.warning("receipt failed", extra={"fields": {"printer_state": state, "cause": str(e)}})

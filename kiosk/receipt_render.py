@@ -4,9 +4,8 @@ Thai is drawn as an image because printers' Thai code pages cannot be trusted; P
 layout drops or misplaces Thai marks (เลขที่ -> เลขที), so the RAQM layout is required
 (`LayoutUnavailable` otherwise). Font: Sarabun packaged with the kiosk (`kiosk.system.thai_font`).
 
-- `render_parts(content, width_dots) -> (body, footer)`: what goes above and below the QR.
-- `render(content, width_dots) -> Image`: the whole receipt with the QR as an image (preview,
-  `kiosk receipt render`, printers without native QR).
+- `render(content, width_dots) -> Image`: the whole receipt (printing, preview, `kiosk receipt
+  render`). Receipts carry no QR code (see `kiosk.receipt`).
 - `text_image(text, size_px, width_dots, layout=...)`: one line, for tests of the shaping.
 - `layout_problem()`: why Thai cannot be laid out on this machine, naming the fix (None when it can).
 """
@@ -19,10 +18,9 @@ from functools import lru_cache
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
-from drivers.printer.job import qr_image
 from kiosk import system
 from kiosk.messages import Message, msg
-from kiosk.receipt import ReceiptContent, thai_datetime, thai_time
+from kiosk.receipt import ReceiptContent, thai_datetime
 
 MARGIN = 8
 FontT = ImageFont.FreeTypeFont
@@ -178,13 +176,9 @@ def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image,
     else:
         body.text(msg("result_qr.title").th, 30, bold=True, fixed=True)
         body.text(msg("result_qr.title").en, 22, fixed=True)
-        if content.qr_text:
-            body.text("สแกน QR ด้านล่างด้วยแอปทางรัฐ", 26, fixed=True)
-            body.text("Scan the QR below with the Tang Rat app", 20, fixed=True)
-            if content.qr_expires_at is not None:
-                expiry = thai_time(content.qr_expires_at)
-                body.text(f"ใช้ได้ถึง {expiry}", 26, bold=True)
-                body.text(f"Valid until {expiry.removesuffix(' น.')}", 20)
+        if content.continue_with is not None:
+            body.space(6)
+            body.message(content.continue_with, 26)
     footer = _Sheet(width_dots)
     footer.rule()
     footer.message(content.help_line, 24, center=True)
@@ -194,10 +188,7 @@ def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image,
 
 def render(content: ReceiptContent, width_dots: int) -> Image.Image:
     body, footer = render_parts(content, width_dots)
-    parts = [body]
-    if content.qr_text:
-        parts.append(qr_image(content.qr_text, width_dots))
-    parts.append(footer)
+    parts = [body, footer]
     out = Image.new("1", (width_dots, sum(p.height for p in parts)), 1)
     y = 0
     for p in parts:

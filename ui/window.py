@@ -28,6 +28,7 @@ from ui.background import Background
 from ui.gesture import CornerGesture
 from ui.screens.base import Screen, Send, text
 from ui.screens.card import CardScreen
+from ui.screens.confirm_cancel import ConfirmCancelOverlay
 from ui.screens.consent import ConsentScreen
 from ui.screens.error import ErrorScreen
 from ui.screens.face import FaceScreen
@@ -102,6 +103,8 @@ class KioskWindow(QWidget):
 
         self.still_there = StillThereOverlay(m, self._send, self)
         self.still_there.hide()
+        self.confirm_cancel = ConfirmCancelOverlay(m, self._send, self)
+        self.confirm_cancel.hide()
 
         self.technician_controls = technician
         self.technician = TechnicianScreen(m, self)
@@ -151,6 +154,7 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self.still_there.setGeometry(self.rect())
+        self.confirm_cancel.setGeometry(self.rect())
         self.technician.setGeometry(self.rect())
         if self.simulator is not None:
             if self.metrics.portrait:  # over the upper part: the citizen's controls stay usable below
@@ -202,6 +206,12 @@ class KioskWindow(QWidget):
         self.header.countdown.set_time(ring, view.countdown_total_s, text(view, "unit.seconds"))
         self.footer.set_texts(text(view, "button.cancel") if view.can_cancel else None,
                               text(view, view.help_line), text(view, "button.language"))
+        asking = view.confirm_cancel and not view.still_there
+        if asking:
+            self.confirm_cancel.show_view(view)
+        self.confirm_cancel.setVisible(asking)
+        if asking:
+            self.confirm_cancel.raise_()
         self.still_there.setVisible(view.still_there)
         if view.still_there:
             self.still_there.show_view(view)

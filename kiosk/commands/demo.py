@@ -37,23 +37,33 @@ if TYPE_CHECKING:  # the journey loads the card and face types: only the handler
 log = logs.get("cli")
 
 
+SCENARIO_NAMES = ("verified", "impostor", "printed-photo", "no-face", "paper-out", "offline", "card-removed",
+                  "timeout", "cancel")
+
+
 def register(sub: Subcommands) -> None:
     p = sub.add("demo", "run one complete simulated session headless and write its screens, receipt, QR and record",
                 _demo)
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created; emptied first)")
     p.add_argument("--profile", choices=["dga-smart-kiosk", "boonterm"], default="dga-smart-kiosk",
                    help="kiosk family: QR (dga-smart-kiosk) or SMS link (boonterm)")
-    p.add_argument("--card", default="normal", help="simulated card profile (default: normal)")
+    p.add_argument("--card", default="normal", help="simulated card profile (default: normal; e.g. expired)")
+    p.add_argument("--scenario", default="verified", metavar="NAME",
+                   help="how the session goes: " + ", ".join(SCENARIO_NAMES) + " (default: verified)")
     p.add_argument("--orientation", choices=["portrait", "landscape"], default="portrait")
     p.add_argument("--language", choices=["th", "en"], default="th")
     p.add_argument("--no-screens", action="store_true", help="write the views as JSON instead of PNG screenshots")
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kiosk.devkit import scenarios
     from kiosk.devkit.autopilot import Autopilot
     from kiosk.devkit.stack import DevStack, dev_config
     from kiosk.journey.states import StateName
 
+    if args.scenario not in scenarios.SCENARIOS:
+        raise ValueError(f"unknown scenario {args.scenario!r} (one of {', '.join(SCENARIO_NAMES)})")
+    scenario = scenarios.SCENARIOS[args.scenario]
     out: Path = args.out
     if out.exists():
         shutil.rmtree(out)
@@ -62,6 +72,7 @@ def _demo(args: argparse.Namespace) -> int:
         "kiosk": {"profile": args.profile},
         "ui": {"orientation": args.orientation, "language": args.language},
         "devices.printer": {"simulated_out_dir": str((out / "printer").absolute())},
+        **scenario.config,
     }
     cfg = dev_config(out / "state", None, **sections)
     captured: list[tuple[View, Any]] = []
@@ -69,7 +80,7 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with DevStack(cfg) as stack:
         runtime = stack.runtime
-        assert runtime is not None
+        assert runtime is not None and stack.simulator is not None
 
         def keep(view: View) -> None:
             frame = runtime.latest_frame() if view.face_preview else None
@@ -78,10 +89,10 @@ def _demo(args: argparse.Namespace) -> int:
 
         pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep)
         runtime.start()
-        result = pilot.verify(profile=args.card)
-        if result.state not in (StateName.RESULT_QR, StateName.RESULT_SMS):
-            raise RuntimeError(f"the demo session ended with {result.error or result.state}, not a result")
+        result = scenarios.play(args.scenario, pilot, stack.simulator, args.card)
+        ended = str(result.error or result.state)
         qr_text = result.qr_text
+        verified = result.state in (StateName.RESULT_QR, StateName.RESULT_SMS)
         pilot.finish()
         runtime.flush_storage()  # the receipt's outcome (and the last QR's cti) reach the record
         record_id = runtime.last_record_id
@@ -100,14 +111,19 @@ def _demo(args: argparse.Namespace) -> int:
         shutil.copyfile(receipts[-1], out / "receipt.png")
     screens = _screens(captured)
     written, how = _write_screens(screens, out / "screens", cfg, args.no_screens)
+    expect_receipt = scenario.receipt and (verified or args.card != "foreign-card")
     missing = missing_artifacts(screens=written, screens_as_png=how == "PNG" or args.no_screens,
-                                receipt=bool(receipts), qr=bool(qr_text) or result.state != StateName.RESULT_QR,
+                                receipt=bool(receipts) or not expect_receipt,
+                                qr=bool(qr_text) or result.state != StateName.RESULT_QR,
                                 record=record is not None, receipt_error=_receipt_error(record))
     if missing:
         print(f"demo: error: {'; '.join(missing)} (partial output in {out})", file=sys.stderr)
         return 1
-    print(f"demo: {args.profile} session verified in {time.monotonic() - started:.1f} s; wrote {written} screens "
-          f"({how}), receipt.png, " + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
+    shortened = "; ".join(f"{k}: " + ", ".join(f"{n} = {v}" for n, v in s.items()) for k, s in scenario.config.items())
+    print(f"demo: {args.profile} session (card {args.card}, scenario {args.scenario}) ended with {ended} in "
+          f"{time.monotonic() - started:.1f} s" + (f" (shortened for the demo: {shortened})" if shortened else "")
+          + f"; wrote {written} screens ({how}), " + ("receipt.png, " if receipts else "")
+          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out))
     return 0
 
 

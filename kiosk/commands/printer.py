@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +17,8 @@ from kiosk.journey.endings import Ending
 if TYPE_CHECKING:  # python-escpos costs ~0.5 s at import: only the handlers that print load it
     from kiosk import receipt
 
-# Sample data only (not a real person): a valid-format citizen id and a test token.
+# Sample data only (not a real person): a valid-format citizen id.
 SAMPLE_CID = "1101700230705"
-SAMPLE_QR = "TRK1:TEST0RECEIPT0NOT0A0TOKEN0123456789"
 
 
 # The endings that print a receipt (kiosk.journey.endings), by their codes.
@@ -53,7 +52,6 @@ def sample(cfg: Config, *, failure: str | None = None, now: datetime | None = No
     return receipt.receipt_for(
         profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name, purpose="ial_upgrade", time=now,
         cid=SAMPLE_CID, first_name="ทดสอบ", last_name="พิมพ์ใบรับ", record_id=uuid.uuid4(),
-        qr_text=SAMPLE_QR, qr_expires_at=now + timedelta(minutes=15),
         ending=Ending[failure.upper()] if failure else None,
     )
 
@@ -67,7 +65,7 @@ def _test(args: argparse.Namespace) -> int:
         before = p.status()
         site = f"{cfg.kiosk.site_name} · ทดสอบเครื่องพิมพ์ ({before.state})"
         content = sample(cfg.model_copy(update={"kiosk": cfg.kiosk.model_copy(update={"site_name": site})}))
-        outcome = receipt.print_receipt(p, content, native_qr=pcfg.native_qr)
+        outcome = receipt.print_receipt(p, content)
     if outcome.printed:
         print(f"test receipt printed ({describe_printer(pcfg)}; state {outcome.printer_state})")
         return 0

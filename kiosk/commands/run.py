@@ -91,7 +91,7 @@ def _run_dev(args: argparse.Namespace) -> int:
         return no_display()
     from ui.app import main as ui_main
 
-    with DevStack(cfg) as stack:
+    with DevStack(cfg, sync=True) as stack:  # the whole system: the sync service too
         assert stack.runtime is not None
         server = stack.server.url if stack.server is not None else "none"
         print(f"kiosk (development): simulated devices, reference server {server}, state in "

@@ -84,9 +84,8 @@ class Autopilot:
         self.rt.send(event)
 
     # ------------------------------------------------------------------ one citizen
-    def verify(self, *, profile: str = "normal", phone: str = "0812345678", purpose: str = "ial_upgrade",
-               face_timeout_s: float = 60.0, take_card: bool = True) -> View:
-        """A whole session up to the result screen (QR or SMS); returns the result view."""
+    def start_session(self, *, profile: str = "normal", purpose: str = "ial_upgrade") -> View:
+        """From the attract screen to the card read: touch, choose, agree, insert the card."""
         sim = self.rt.simulation
         if sim is None:
             raise AutopilotError("the runtime has no simulated devices")
@@ -100,9 +99,19 @@ class Autopilot:
         if self.think_s:
             time.sleep(self.think_s)
         sim.insert_card(profile)
+        return self.wait_state(S.READING, S.FACE, S.ERROR)
+
+    def verify(self, *, profile: str = "normal", phone: str = "0812345678", purpose: str = "ial_upgrade",
+               face_timeout_s: float = 60.0, take_card: bool = True) -> View:
+        """A whole session up to the result screen (QR or SMS); returns the result view."""
+        self.start_session(profile=profile, purpose=purpose)
         view = self.wait_state(S.PHONE, S.ERROR, timeout_s=face_timeout_s)
         if view.state == S.ERROR:
             return view
+        return self.phone(phone)
+
+    def phone(self, phone: str = "0812345678") -> View:
+        """On the phone screen: the number, then the code the server sent; returns the view after."""
         self.act(ev.PhoneEntered(phone))
         view = self.wait_state(S.OTP, S.ISSUING, S.RESULT_QR, S.RESULT_SMS, S.ERROR)
         if view.state == S.OTP:
@@ -113,16 +122,18 @@ class Autopilot:
         return self.wait_state(S.RESULT_QR, S.RESULT_SMS, S.ERROR)
 
     def finish(self, *, wait_print: bool = True) -> View:
-        """Done on the result screen, take the card, back to idle."""
+        """Done on the result (or error) screen, take the card, back to idle."""
         if wait_print:
             self.wait(lambda v: not v.printing, "the receipt to print")
-        self.act(ev.Done())
+        if self.view.state != S.THANK_YOU:
+            self.act(ev.Done())
         view = self.wait_state(S.TAKE_CARD, S.THANK_YOU, S.IDLE)
         sim = self.rt.simulation
         if view.state == S.TAKE_CARD and sim is not None:
             if self.think_s:
                 time.sleep(self.think_s)
             sim.remove_card()
-            self.wait_state(S.THANK_YOU, S.IDLE)
-        self.act(ev.Done())
+            view = self.wait_state(S.THANK_YOU, S.IDLE)
+        if view.state == S.THANK_YOU:
+            self.act(ev.Done())
         return self.wait_state(S.IDLE)

@@ -8,6 +8,11 @@ outbox and device key in a development state folder, and the session runtime on 
         stack.simulator.insert_card("normal")
         stack.last_otp()                   # the code the server "sent" by SMS
 
+With `sync=True` the sync service runs beside the kiosk on a thread of its own, as
+`kiosk-sync.service` does on a kiosk (records uploaded, heartbeats, the Boonterm SMS link sent):
+`kiosk run --dev` runs it; the demo and the runtime tests, which read the records back from the
+outbox, do not.
+
 The reference server's database is `<state_dir>/central-dev.sqlite`, made afresh at every start
 (with a newly minted enrollment token), so each run begins enrolled against an empty server.
 Errors: `DevStackError` (the server or enrollment failed; the message names the cause).
@@ -56,9 +61,13 @@ def dev_config(state_dir: Path = DEV_STATE_DIR, base: Config | None = None, **se
 
 
 class DevStack:
-    def __init__(self, cfg: Config, *, server: bool = True) -> None:
+    def __init__(self, cfg: Config, *, server: bool = True, sync: bool = False) -> None:
         self.cfg = cfg
         self._with_server = server
+        self._with_sync = sync and server
+        self.sync_worker: Any = None
+        self._sync_thread: threading.Thread | None = None
+        self._sync_closers: list[Callable[[], None]] = []
         self.server: Any = None
         self.network = NetworkSwitch()
         self.devices: Devices | None = None
@@ -89,7 +98,38 @@ class DevStack:
                                    printer=self.devices.printer, network=self.network,
                                    last_sms=self.last_sms if self._with_server else None)
         self.runtime = SessionRuntime(self.cfg, devices=self.devices, simulation=self.simulator)
+        if self._with_sync and url is not None:
+            self._start_sync(url)
         return self.runtime
+
+    def _start_sync(self, url: str) -> None:
+        """The sync service, as `kiosk-sync.service` runs it beside the kiosk: its own outbox
+        connection and client (through the same network switch), on a thread of its own."""
+        from kiosk import __version__, storage
+        from sync.audit import AuditLog
+        from sync.client import CentralClient
+        from sync.enroll import load_enrollment
+        from sync.worker import SyncSettings, SyncWorker
+
+        cfg = self.cfg
+        enrollment = load_enrollment(cfg.state_dir)
+        if enrollment is None:
+            raise DevStackError("the development kiosk is not enrolled: the sync service cannot start")
+        outbox = storage.open_outbox(cfg)
+        self._sync_closers.append(outbox.close)
+        key = storage.device_key(cfg)
+        self._sync_closers.append(key.close)
+        client = CentralClient(url, key=key, key_id=enrollment.key_id,
+                               timeout_s=cfg.sync.timeout_s, transport=self.network)
+        self._sync_closers.append(client.close)
+        settings = SyncSettings(kiosk_id=enrollment.kiosk_id, state_dir=cfg.state_dir, version=__version__,
+                                batch_size=cfg.sync.batch_size, lease_s=cfg.storage.lease_s,
+                                heartbeat_interval_s=cfg.sync.heartbeat_interval_s,
+                                backoff_base_s=cfg.sync.backoff_base_s, backoff_cap_s=cfg.sync.backoff_cap_s)
+        self.sync_worker = SyncWorker(outbox, client, settings, audit_log=AuditLog(cfg.state_dir))
+        self._sync_thread = threading.Thread(target=self.sync_worker.run, name="dev-sync", daemon=True)
+        self._sync_thread.start()
+        log.info("development sync service started", extra={"fields": {"url": url}})
 
     def _start_server(self, state_dir: Path) -> str:
         from sync.enroll import EnrollmentError, enroll
@@ -145,6 +185,13 @@ class DevStack:
         self._echo.start()
 
     def close(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
+        if self._sync_thread is not None:
+            self._sync_thread.join(10)
+        for close in reversed(self._sync_closers):
+            close()
+        self._sync_closers.clear()
         self._echo_stop.set()
         if self._echo is not None:
             self._echo.join(2)

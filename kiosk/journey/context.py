@@ -45,7 +45,11 @@ class Journey:
         self.reminder = False
         self.printing = False
         self.out_of_service = False
+        self.degraded: tuple[str, ...] = ()
+        """What works less well today (message codes), said on the attract screen."""
         self.reader_fault = False
+        self.confirming_cancel = False
+        """Cancel was touched after consent: the screen asks whether to throw the session away."""
         self.last_ending: Ending | None = None
         """How the last session ended (what "take your card" and the receipt reminder show)."""
         self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))

@@ -12,7 +12,7 @@ back as an event (see `kiosk.journey.events`). Tests assert on them directly.
   IssueRecord(draft)                storage thread: QR token (dga) + record into the outbox in one
                                     transaction (Issued | IssueFailed)
   RefreshQr(record_id, purpose, display_code)   storage thread: a new token, same record (QrRefreshed)
-  PrintReceipt(draft, record_id, qr_text, qr_expires_at, report)
+  PrintReceipt(draft, record_id, report)
                                     printer thread; then the outcome onto the pending record
                                     (storage thread) and, when `report`, ReceiptPrinted to the flow
   WriteRecord(draft, record_id)     storage thread: a failed/aborted record (no event back)
@@ -110,14 +110,13 @@ class RefreshQr:
 
 @dataclass(frozen=True, slots=True)
 class PrintReceipt:
-    """A verified session's receipt (QR or SMS notice), or a failed session's (its ending's error
-    and what to do, as the error screen shows them, without a QR); `report` is False for the
-    latter (the session is over; its outcome goes only to the record and the log)."""
+    """A verified session's receipt (how it continues: the QR on screen, the SMS link), or a failed
+    session's (its ending's error and what to do, as the error screen shows them); never a QR
+    (see `kiosk.receipt`). `report` is False for the latter (the session is over; its outcome
+    goes only to the record and the log)."""
 
     draft: RecordDraft
     record_id: UUID
-    qr_text: str | None
-    qr_expires_at: float | None
     report: bool = True
 
     @property

@@ -6,7 +6,8 @@ Each ending says:
 - `error`, `action`: the message codes of the error screen, what went wrong and what to do next
   (None for an ending without an error screen: verified, cancelled, consent declined);
 - `receipt`: whether a failed session whose card was read prints a receipt (it says `error` and
-  `action`, with the record's reference and never a QR);
+  `action`, with the record's reference); never for a time limit the citizen most likely walked
+  away from (the face step, the SMS code): a slip nobody takes names a citizen to the next one;
 - `farewell`: the thank-you screen's text, where the ending has one of its own;
 - `label`: the technician's words for it (the `session ended` log line).
 
@@ -38,9 +39,9 @@ class Ending(Enum):
     CHIP_PHOTO_NO_FACE = ("failed",   "card_invalid",    "error.chip_photo",      "action.call_help",    True,  "no face in the chip photo")
     FACE_MISMATCH =      ("failed",   "face_mismatch",   "error.face_mismatch",   "action.face_retry",   True,  "face did not match the chip photo")
     LIVENESS_FAILED =    ("failed",   "liveness_failed", "error.liveness_failed", "action.face_retry",   True,  "liveness challenge failed")
-    FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.face_retry",   True,  "face step took too long")
+    FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.face_retry",   False, "face step took too long")
     OTP_FAILED =         ("failed",   "otp_failed",      "error.otp_failed",      "action.call_help",    True,  "SMS code not confirmed")
-    OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    True,  "SMS code not entered in time")
+    OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    False, "SMS code not entered in time")
     OFFLINE =            ("failed",   "offline",         "error.offline",         "action.try_later",    True,  "central server unreachable")
     DEVICE_FAULT =       ("failed",   "device_fault",    "error.device_fault",    "action.try_later",    True,  "device fault")
     OUTBOX_FULL =        ("failed",   "device_fault",    "error.issue_failed",    "action.try_later",    True,  "outbox full: result not issued")

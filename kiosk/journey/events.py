@@ -13,6 +13,8 @@ User events (the UI sends these):
   PhoneEntered(digits)            what the keypad holds, e.g. "0812345678" (personal fields never in repr)
   OtpEntered(code)                six digits
   ResendOtp()
+  ChangeNumber()                  on the OTP screen: back to the number (the code sent is dropped)
+  ConfirmCancel(confirmed)        the answer to "cancel this session?" (asked once consent is given)
   ToggleLanguage()
   Done()                          "Done" on the result / error / thank-you screens
 
@@ -90,6 +92,16 @@ class OtpEntered:
 @dataclass(frozen=True, slots=True)
 class ResendOtp:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeNumber:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmCancel:
+    confirmed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +261,7 @@ class DeadlinePassed:
 
 UserEvent = (
     Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
-    | ResendOtp | ToggleLanguage | Done
+    | ResendOtp | ChangeNumber | ConfirmCancel | ToggleLanguage | Done
 )
 DeviceEvent = (
     CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead

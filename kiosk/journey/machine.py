@@ -62,6 +62,7 @@ TRANSITIONS: dict[StateName, dict[type, tuple[Handler, tuple[StateName | str, ..
                        ev.OtpVerified:    (phone.verified,         (S.ISSUING,)),
                        ev.OtpRejected:    (phone.rejected,         (S.ISSUING, END)),
                        ev.ResendOtp:      (phone.resend,           ()),
+                       ev.ChangeNumber:   (phone.change_number,    (S.PHONE,)),
                        ev.OtpSent:        (phone.otp_sent,         ()),
                        ev.OtpSendFailed:  (phone.send_failed,      (S.PHONE, S.ISSUING, END))},
     S.ISSUING:        {ev.CardRechecked:  (result.rechecked,       (END,)),
@@ -83,6 +84,7 @@ ANYTIME: dict[type, Handler] = {
     ev.ReaderFault: anytime.reader,
     ev.ReaderRecovered: anytime.reader,
     ev.Cancel: anytime.cancel,
+    ev.ConfirmCancel: anytime.confirm_cancel,
     ev.ToggleLanguage: anytime.toggle_language,
     ev.ChipPhotoRead: face.photo_read,
     ev.ReceiptPrinted: result.receipt_printed,
@@ -167,10 +169,11 @@ class Flow(Journey):
                 if failure_receipt_possible(draft):
                     # after WriteRecord: the storage thread writes the record before the
                     # receipt's outcome is noted on it (one FIFO owner thread)
-                    out.append(fx.PrintReceipt(draft, record_id, None, None, report=False))
+                    out.append(fx.PrintReceipt(draft, record_id, report=False))
             s.wipe()
             self.session = None
         out.append(fx.SessionEnded(ending, recorded=s is not None))
+        self.confirming_cancel = False
         self.last_ending = ending
         # Before the citizen chose a service there is nothing to report: no error screen.
         error = ending.error if s is not None else None

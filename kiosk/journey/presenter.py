@@ -41,7 +41,7 @@ def present(j: Journey) -> View:
         total = round(seconds) if seconds is not None else None
     face = s if state == S.FACE else None
     qr = s.qr if s is not None and state == S.RESULT_QR else None
-    result = state in (S.RESULT_QR, S.RESULT_SMS)
+    result = state == S.RESULT_QR  # the time left to scan (an SMS link needs no waiting here)
     # After a session that did not end verified, "take your card" shows no finished journey.
     step = row.step if state != S.TAKE_CARD or j.last_ending is Ending.VERIFIED else 0
     camera = j.cfg.devices.camera
@@ -70,6 +70,8 @@ def present(j: Journey) -> View:
         phone_error=s.phone_error if s is not None and state == S.PHONE else None,
         otp_error=s.otp_error if s is not None and state == S.OTP else None,
         otp_attempts_left=s.otp_attempts_left if s is not None and state == S.OTP else None,
+        otp_info=s.otp_info if s is not None and state == S.OTP else None,
+        confirm_cancel=j.confirming_cancel and row.cancel,
         otp_resend_in_s=_resend_in(j, s),
         busy=bool(s is not None and s.busy) or state == S.ISSUING,
         qr_text=qr.text if qr is not None else None,
@@ -82,7 +84,7 @@ def present(j: Journey) -> View:
         bring=f"idle.bring.{j.cfg.kiosk.profile}" if state == S.IDLE and not out_of_service else None,
         reference_code=s.reference_code if s is not None else None,
         printing=j.printing,
-        notices=tuple(j.notices),
+        notices=tuple(j.degraded) if state == S.IDLE and not out_of_service else tuple(j.notices),
         error=j.error if state == S.ERROR else None,
         error_action=j.error_action if state == S.ERROR else None,
         reminder=j.reminder and state == S.TAKE_CARD,

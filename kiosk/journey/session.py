@@ -70,6 +70,7 @@ class Session:
     otp_wrong: int = 0
     otp_resend_at: float = 0.0
     otp_error: str | None = None
+    otp_info: str | None = None
     otp_attempts_left: int | None = None
     phone_error: str | None = None
     busy: bool = False

@@ -54,6 +54,10 @@ class View:
     """Message code when the typed number was refused (`phone.invalid`)."""
     otp_error: str | None = None
     """Message code of the last OTP problem (`otp.wrong`, `otp.expired_resend`, `otp.wait_resend`)."""
+    otp_info: str | None = None
+    """Message code of news about the code (`otp.resent`: a new one was sent, the old one is void)."""
+    confirm_cancel: bool = False
+    """Ask "cancel this session?" over the current screen (Cancel was touched after consent)."""
     otp_attempts_left: int | None = None
     otp_resend_in_s: int | None = None
     """Seconds until "send again" is allowed (OTP screen; 0 = allowed now), or until a new code may
@@ -66,7 +70,7 @@ class View:
     qr_seconds_left: int | None = None
     """Seconds the QR on screen stays valid (a fresh one replaces it shortly before)."""
     result_seconds_left: int | None = None
-    """RESULT_QR / RESULT_SMS: seconds the result stays on screen (the time left to scan)."""
+    """RESULT_QR: seconds the result stays on screen (the time left to scan)."""
     result_total_s: int | None = None
     """The whole time a result stays on screen."""
     face_guide: tuple[float, float, float, float] | None = None

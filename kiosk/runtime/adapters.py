@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
@@ -323,34 +322,32 @@ def finalize_records(devices: Devices) -> None:
 
 
 # ------------------------------------------------------------------ receipt
-def print_receipt(devices: Devices, draft: RecordDraft, record_id: UUID, qr_text: str | None,
-                  qr_expires_at: float | None) -> ev.ReceiptPrinted:
-    """A verified session's receipt, or (a failed draft) one saying what failed and what to do,
-    from its ending, as the error screen does; without a QR. Never raises."""
+def print_receipt(devices: Devices, draft: RecordDraft, record_id: UUID) -> ev.ReceiptPrinted:
+    """A verified session's receipt (how it continues), or (a failed draft) one saying what failed
+    and what to do, from its ending, as the error screen does. Never raises."""
+    from kiosk.journey.checks import national_digits
+    from kiosk.journey.view import mask_phone
     from kiosk.receipt import print_receipt as print_content
     from kiosk.receipt import receipt_for
 
     cfg = devices.cfg
     if devices.printer is None:
         return ev.ReceiptPrinted(False, "offline")
-    card = draft.evidence.card
-    failed = draft.outcome != "verified"
+    card, phone = draft.evidence.card, draft.evidence.phone_e164
     try:
         if card is None:
             raise ValueError("no card text to print")
         content = receipt_for(
             profile=cfg.kiosk.profile, site_name=cfg.kiosk.site_name, purpose=draft.purpose,
             time=draft.created_at, cid=card.cid, first_name=card.name_th.first,
-            last_name=card.name_th.last, record_id=record_id,
-            qr_text=None if failed else qr_text,
-            qr_expires_at=datetime.fromtimestamp(qr_expires_at, UTC) if qr_expires_at and not failed else None,
-            ending=draft.ending,
+            last_name=card.name_th.last, record_id=record_id, continuation=draft.continuation,
+            masked_phone=mask_phone(national_digits(phone)) if phone else None, ending=draft.ending,
         )
     except Exception as e:
         log.error("receipt content failed", extra={"fields": {"error": type(e).__name__}})
         return ev.ReceiptPrinted(False, "unknown")
-    outcome = print_content(devices.printer, content, native_qr=cfg.devices.printer.native_qr)
-    if failed:
+    outcome = print_content(devices.printer, content)
+    if draft.outcome != "verified":
         log.info("failure receipt", extra={"fields": {"record_id": str(record_id), "printed": outcome.printed,
                                                        "printer_state": outcome.printer_state}})
     return ev.ReceiptPrinted(outcome.printed, outcome.printer_state)

@@ -47,6 +47,7 @@ from kiosk.journey.view import View
 from kiosk.runtime import adapters as dev
 from kiosk.runtime.api import SimulationControls
 from kiosk.runtime.devices import Devices
+from kiosk.runtime.health import Health
 from kiosk.runtime.technician import Technician
 from kiosk.runtime.workers import Worker
 
@@ -61,12 +62,13 @@ log = logs.get("flow")
 TICK_S = 0.25
 """Seconds between timer ticks (countdowns shown in whole seconds; deadlines checked 4x a second)."""
 DEVICE_STATES_S = 20.0
+READINESS_S = 5.0
+"""Seconds between readiness assessments (a printer status read and the sync link's state)."""
 """Seconds between publications of the device states (`sync.device_states`, read by `kiosk sync`)."""
 
 
 def _discard(event: ev.Event) -> None:
-    """An event the flow will never see: zero the chip photo it carries (the flow zeroes the ones
-    it receives; a dropped one has no other owner)."""
+    """An event the journey will never see: zero its chip photo (nobody else owns a dropped one)."""
     if isinstance(event, ev.ChipPhotoRead):
         event.jpeg[:] = bytes(len(event.jpeg))
 
@@ -98,15 +100,13 @@ class SessionRuntime:
         self._verifier: FaceVerifier | None = None
         self._monitor: CardMonitor | None = None
         self._running = False
-        self._maintenance = False
+        self.health = Health(cfg, lambda: self._devices, lambda: self.send(ev.Tick()))
         self.technician = Technician(self)  # one: it knows whether a technician is in
-        self._storage_full = False
-        self._devices_failed = False
-        self._next_states = 0.0
+        self._next_states = self._next_readiness = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
         self.last_record_id: UUID | None = None
-        """Id (UUID, not personal) of the last verified record written (the demo reads it back)."""
+        """Id (UUID, not personal) of the last record written, verified or not (the demo reads it)."""
         self.idle = threading.Event()
         """Set whenever the flow is on the attract screen (tests and the demo wait on it)."""
 
@@ -140,7 +140,7 @@ class SessionRuntime:
                 devices = open_devices(self.cfg)
             except Exception as e:  # no reader back end at all: out of service, the cause in the log
                 log.error("devices could not be opened: out of service", extra={"fields": {"error": str(e)}})
-                self._devices_failed = True
+                self.health.devices_failed = True
                 return self._running
             if not self._running:  # stopped while opening: nobody else will close them
                 devices.close()
@@ -149,7 +149,7 @@ class SessionRuntime:
         self._workers["camera"].submit(self._warm_up_face)
         devices = self._devices
         self._workers["storage"].submit(lambda: dev.finalize_records(devices))  # no session runs yet
-        self._workers["storage"].submit(self._check_storage)
+        self._workers["storage"].submit(self.health.check_storage)
         self._start_monitor()
         return True
 
@@ -205,12 +205,12 @@ class SessionRuntime:
         return self._devices
 
     def set_maintenance(self, on: bool) -> None:
-        self._maintenance = on
-        self.send(ev.Touch())  # wake the flow thread so the view is republished
+        self.health.maintenance = on
+        self._workers["printer"].submit(self.health.refresh)  # the attract screen says it at once
 
     @property
     def maintenance(self) -> bool:
-        return self._maintenance
+        return self.health.maintenance
 
     # ------------------------------------------------------------------ the flow thread
     def _loop(self) -> None:
@@ -234,11 +234,15 @@ class SessionRuntime:
 
     def _handle(self, event: ev.Event) -> None:
         flow = self._flow
-        flow.out_of_service = self._maintenance or self._storage_full or self._devices_failed
-        if isinstance(event, ev.Tick) and self._clock() >= self._next_states:
-            self._next_states = self._clock() + DEVICE_STATES_S
-            technician = self.technician
-            self._workers["printer"].submit(technician.publish_device_states)
+        flow.out_of_service = self.health.out_of_service
+        flow.degraded = self.health.readiness.degraded
+        now = self._clock()
+        if isinstance(event, ev.Tick) and now >= self._next_readiness and self._devices is not None:
+            self._next_readiness = now + READINESS_S
+            self._workers["printer"].submit(self.health.refresh)
+        if isinstance(event, ev.Tick) and now >= self._next_states:
+            self._next_states = now + DEVICE_STATES_S
+            self._workers["printer"].submit(self.technician.publish_device_states)
         if isinstance(event, ev.Issued):
             self.last_record_id = event.record_id
         try:
@@ -314,13 +318,14 @@ class SessionRuntime:
             w["printer"].submit(lambda: self._print(p))
         elif isinstance(effect, fx.WriteRecord):
             draft, record_id = effect.draft, effect.record_id
+            self.last_record_id = record_id
             w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
             # through the printer thread: after this session's receipt job, whose outcome is noted
             # on the record first (storage FIFO), the record becomes final
             w["printer"].submit(lambda: w["storage"].submit(lambda: dev.finalize_records(d)))
-            w["storage"].submit(self._check_storage)
+            w["storage"].submit(self.health.check_storage)
             ending = effect.ending
             log.info("session ended", extra={"fields": {
                 "ending": ending.code, "label": ending.label,
@@ -333,7 +338,7 @@ class SessionRuntime:
         means the record has it too). The outcome belongs to the printer, not the session: it is
         never dropped as a late event."""
         d = self.devices
-        printed = dev.print_receipt(d, p.draft, p.record_id, p.qr_text, p.qr_expires_at)
+        printed = dev.print_receipt(d, p.draft, p.record_id)
         record_id = p.record_id
         self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
         if p.report:
@@ -350,18 +355,6 @@ class SessionRuntime:
         if event is not None:
             post(event)
 
-    # ------------------------------------------------------------------ health
-    def _check_storage(self) -> None:
-        """Out of service while one more record might not fit the outbox budget."""
-        from kiosk import storage
-
-        outbox = self.devices.outbox
-        full = outbox is not None and storage.out_of_service(outbox, self.cfg)
-        if full != self._storage_full:
-            log.warning("outbox budget " + ("nearly used: out of service" if full else "available again"))
-            self._storage_full = full
-            self.send(ev.Touch())  # republish the attract screen
-
     # ------------------------------------------------------------------ camera thread jobs
     def _warm_up_face(self) -> None:
         """Load the face models once, before the first citizen needs them."""
@@ -372,6 +365,7 @@ class SessionRuntime:
             log.error("face models unavailable", extra={"fields": {"error": str(e)}})
         finally:
             self.face_ready.set()
+            self._workers["printer"].submit(self.health.refresh)  # the models' state decides readiness
 
     def _stop_camera(self) -> None:
         camera = self.devices.camera if self._devices is not None else None

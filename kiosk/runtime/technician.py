@@ -16,13 +16,14 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from kiosk import audit, logs, technician_pin
 from kiosk.config import Config
 from kiosk.runtime.api import PinVerdict
 from kiosk.runtime.devices import Devices
+from kiosk.runtime.health import Health
 from kiosk.technician_lockout import FREE_TRIES, Lockout
 from sync.audit import Via
 
@@ -37,6 +38,7 @@ class Kiosk(Protocol):
     """What the technician screen works on (the session runtime)."""
 
     cfg: Config
+    health: Health
 
     @property
     def devices(self) -> Devices: ...
@@ -71,6 +73,14 @@ class Technician:
         from sync.link import read_status, summary
 
         out["sync"] = summary(read_status(d.cfg.state_dir))  # the sync service's link: why uploads wait
+        readiness = self._rt.health.readiness
+        if not readiness.ready:
+            out["readiness"] = ("fault", f"out of service: {readiness.reason}")
+        elif readiness.degraded:
+            out["readiness"] = ("degraded", "ready; " + ", ".join(n.rsplit(".", 1)[1] for n in readiness.degraded)
+                                + " unavailable")
+        else:
+            out["readiness"] = ("ok", "ready for citizens")
         out["technician"] = self.lockout.heartbeat_state()  # wrong PINs and lockouts, for the heartbeat
         return out
 
@@ -89,9 +99,8 @@ class Technician:
         now = datetime.now(UTC)
         content = receipt_for(profile=d.cfg.kiosk.profile, site_name=f"{d.cfg.kiosk.site_name} · TEST",
                               purpose="ial_upgrade", time=now, cid=TEST_CID, first_name="ทดสอบ",
-                              last_name="เครื่องพิมพ์", record_id=uuid.uuid4(), qr_text="TRK1:TEST",
-                              qr_expires_at=now + timedelta(minutes=2))
-        outcome = print_receipt(d.printer, content, native_qr=d.cfg.devices.printer.native_qr)
+                              last_name="เครื่องพิมพ์", record_id=uuid.uuid4())
+        outcome = print_receipt(d.printer, content)
         log.info("technician printer test", extra={"fields": {"printed": outcome.printed,
                                                               "printer_state": outcome.printer_state}})
         state = outcome.printer_state if outcome.printed else (outcome.printer_state or "unknown")

@@ -43,6 +43,7 @@ DYNAMIC = {
     "challenge.": {"blink", "turn_left", "turn_right"},
     "help.": {"dga-smart-kiosk", "boonterm"},
     "idle.bring.": {"dga-smart-kiosk", "boonterm"},
+    "receipt.continue.": {"qr", "sms", "none"},
 }
 
 

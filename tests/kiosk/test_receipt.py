@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,6 @@ def content(**kw: object) -> receipt.ReceiptContent:
     args: dict[str, object] = dict(
         profile="dga-smart-kiosk", site_name="สำนักงานเขตบางรัก", purpose="ial_upgrade", time=T,
         cid="1101700230705", first_name="สมชาย", last_name="ใจดี", record_id=RID,
-        qr_text="TRK1:ABC", qr_expires_at=T + timedelta(minutes=15),
     )
     args.update(kw)
     return receipt.receipt_for(**args)  # type: ignore[arg-type]
@@ -63,11 +62,22 @@ def test_help_line_per_profile() -> None:
 
 def test_failed_session_says_what_and_what_to_do_and_has_no_qr() -> None:
     c = content(ending=Ending.FACE_MISMATCH)
-    assert c.qr_text is None and c.qr_expires_at is None
+    assert c.continue_with is None
     assert c.failure is not None and c.failure.code == "error.face_mismatch"
     assert c.action is not None and c.action.code == "action.face_retry"
     # every ending that prints a receipt says what went wrong and what to do
     for ending in (e for e in Ending if e.receipt):
         printed = content(ending=ending)
-        assert printed.failure is not None and printed.action is not None and printed.qr_text is None
+        assert printed.failure is not None and printed.action is not None and printed.continue_with is None
         assert (printed.failure.code, printed.action.code) == (ending.error, ending.action)
+
+
+@pytest.mark.parametrize(("continuation", "phone", "words"), [
+    ("qr", None, "ใบรับนี้ไม่มีคิวอาร์โค้ด"),
+    ("sms", "08x-xxx-5678", "ส่งทาง SMS ไปที่ 08x-xxx-5678"),
+    ("none", None, "ติดต่อศูนย์บริการพร้อมเลขอ้างอิงนี้"),
+])
+def test_a_verified_receipt_says_how_the_session_goes_on(continuation: str, phone: str | None, words: str) -> None:
+    """No QR on paper (a token lives two minutes): the receipt says where the citizen continues."""
+    c = content(continuation=continuation, masked_phone=phone)
+    assert c.continue_with is not None and words in c.continue_with.th and c.failure is None

@@ -110,6 +110,15 @@ class Citizen:
         if self.stack.simulator is not None and self.stack.simulator.card_inserted():
             self.stack.simulator.remove_card()
 
+    def finish_by_cancel(self) -> None:
+        """Cancel (and yes when asked), take the card, back to idle."""
+        self.click(self.w.footer.cancel)
+        self.wait_for(lambda v: v.confirm_cancel or v.state not in (S.PHONE, S.OTP))
+        if self.w.view.confirm_cancel:
+            self.click(self.w.confirm_cancel.confirm)
+        self.wait(S.TAKE_CARD, S.THANK_YOU, S.IDLE)
+        self.finish()
+
     # -- checks
     def assert_nothing_personal(self) -> None:
         texts = "\n".join(all_texts(self.w))

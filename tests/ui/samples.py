@@ -27,6 +27,8 @@ def sample_views() -> dict[str, View]:
     hint = Message("move_closer", "กรุณาขยับเข้ามาใกล้อีกนิด", "Please move closer")
     return {
         "idle": _v(S.IDLE, "idle.title", "idle.body", bring="idle.bring.dga-smart-kiosk"),
+        "idle_degraded": _v(S.IDLE, "idle.title", "idle.body", bring="idle.bring.boonterm",
+                            notices=("notice.degraded.sms", "notice.degraded.receipt")),
         "out_of_service": _v(S.IDLE, "out_of_service.title", "action.try_later", out_of_service=True),
         "choose_service": _v(S.CHOOSE_SERVICE, "choose.title", "choose.body", can_cancel=True),
         "consent": _v(S.CONSENT, "consent.title", "consent.body", can_cancel=True, consent_version="2026-01",
@@ -41,6 +43,10 @@ def sample_views() -> dict[str, View]:
                     phone_error="phone.invalid"),
         "otp": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE,
                   otp_error="otp.wrong", otp_attempts_left=2, otp_resend_in_s=25),
+        "otp_resent": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE,
+                         otp_info="otp.resent", otp_attempts_left=3, otp_resend_in_s=30),
+        "confirm_cancel": _v(S.FACE, "face.title", "face.body", can_cancel=True, face_preview=True,
+                             confirm_cancel=True, face_guide=GUIDE),
         "otp_busy": _v(S.OTP, "otp.title", "otp.body", can_cancel=True, masked_phone=MASKED_PHONE, busy=True),
         "issuing": _v(S.ISSUING, "issuing.title"),
         "result_qr": _v(S.RESULT_QR, "result_qr.title", "result_qr.body", qr_text=QR_TEXT, display_code=47,
@@ -48,7 +54,6 @@ def sample_views() -> dict[str, View]:
                         reference_code="K7Q-4MX", first_name=FIRST_NAME,
                         notices=("notice.receipt_not_printed", "notice.phone_not_verified")),
         "result_sms": _v(S.RESULT_SMS, "result_sms.title", "result_sms.body", masked_phone=MASKED_PHONE,
-                         result_seconds_left=41, result_total_s=180,
                          reference_code="K7Q-4MX", notices=("notice.receipt_not_printed",)),
         "printing": _v(S.PRINTING, "printing.title", printing=True, qr_text=QR_TEXT, display_code=47,
                        qr_seconds_left=80),

@@ -64,6 +64,7 @@ def _citizen(qtbot, kiosk: KioskUi, stack: DevStack) -> Iterator[Citizen]:
         sim.set_camera_scenario("genuine")
         if citizen.state() != S.IDLE:
             stack.runtime.send(ev.Cancel())
+            stack.runtime.send(ev.ConfirmCancel(True))
             try:
                 citizen.finish()
             except Exception:
@@ -251,9 +252,10 @@ def test_language_toggle_switches_the_live_session(at_dga: Citizen) -> None:
 
 @pytest.fixture(scope="module")
 def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    """A kiosk that asks "still there?" after 1 s and gives up 2 s later (no server needed)."""
+    """A kiosk that asks "still there?" after 1 s and gives up 2 s later (enrolled: a kiosk that is
+    not is out of service)."""
     cfg = dev_config(tmp_path_factory.mktemp("idle"), flow={"idle_timeout_s": 1, "countdown_s": 2})
-    with DevStack(cfg, server=False) as stack:
+    with DevStack(cfg) as stack:
         yield stack
 
 
@@ -283,3 +285,56 @@ def test_idle_timeout_shows_the_countdown_then_ends(qtbot, qapp, impatient: DevS
         c.assert_nothing_personal()
         record = new_record(impatient, before)
         assert (record["outcome"], record["failure_reason"]) == ("aborted", "timeout")
+
+
+def test_a_refused_number_stays_to_be_corrected_and_can_be_changed_after_the_code(at_dga: Citizen) -> None:
+    c = at_dga
+    phone = c.w.screens["phone"]
+    c.to_phone()
+    c.type("0212345678")  # a Bangkok landline: not a mobile
+    c.ok()
+    c.wait_for(lambda v: v.phone_error == "phone.invalid")
+    assert phone.digits == "0212345678" and "021 234 5678" in phone.entry.text()  # kept, error beside it
+    assert "หมายเลขไม่ถูกต้อง" in phone.problem.text()
+    for _ in range(10):
+        c.click(phone.keypad.buttons["back"])
+    c.type("0812345678")
+    c.ok()
+    c.wait(S.OTP)
+    c.wait_for(lambda v: not v.busy)
+    assert phone.change.isVisible()
+    c.click(phone.change)  # a typo noticed once the code is on its way
+    c.wait(S.PHONE)
+    assert phone.digits == "0812345678"  # the number typed, ready to correct
+    for _ in range(4):
+        c.click(phone.keypad.buttons["back"])
+    c.type("9999")
+    c.click(phone.ok)
+    # the server sends at most one code every 30 s per session: it may ask to wait, and says so
+    view = c.wait_for(lambda v: v.state == S.OTP or (v.phone_error == "otp.wait_resend" and not v.busy))
+    if view.state == S.PHONE:
+        assert "รอ" in phone.problem.text() and phone.digits == "0812349999"
+    else:
+        assert view.masked_phone == "08x-xxx-9999"
+    c.finish_by_cancel()
+
+
+def test_cancel_asks_first_and_keep_going_loses_nothing(at_dga: Citizen) -> None:
+    c = at_dga
+    before = len(records(c.stack))
+    c.to_phone()
+    c.click(c.w.footer.cancel)
+    c.wait_for(lambda v: v.confirm_cancel)
+    overlay = c.w.confirm_cancel
+    assert overlay.isVisible() and "ยกเลิก" in overlay.title.text()
+    c.click(overlay.keep)
+    c.wait_for(lambda v: not v.confirm_cancel)
+    assert c.state() == S.PHONE and not overlay.isVisible() and len(records(c.stack)) == before
+    c.click(c.w.footer.cancel)
+    c.wait_for(lambda v: v.confirm_cancel)
+    c.click(overlay.confirm)
+    c.wait(S.TAKE_CARD, S.THANK_YOU)
+    c.finish()
+    c.assert_nothing_personal()
+    record = new_record(c.stack, before)
+    assert (record["outcome"], record["failure_reason"]) == ("aborted", "cancelled")

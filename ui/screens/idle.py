@@ -1,5 +1,6 @@
-"""The attract screen (IDLE): a touch anywhere, or inserting a card, starts a session. When the
-kiosk is out of service the same screen says so (the flow then ignores the touch)."""
+"""The attract screen (IDLE): a touch anywhere, or inserting a card, starts a session. It says
+what to bring and what works less well today; when no session could finish (out of service) it
+says so instead (the journey then ignores the touch)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class IdleScreen(Screen):
         self.column.addWidget(self.art, 3)
         self.bring = self.label(metrics.body_px, colour=theme.BLUE)
         self.column.addWidget(self.bring)
+        self.degraded = self.label(metrics.small_px + 2, colour=theme.AMBER)
+        self.column.addWidget(self.degraded)
         self.column.addStretch(1)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
@@ -32,5 +35,8 @@ class IdleScreen(Screen):
         self.art.setVisible(not view.out_of_service)
         self.bring.setText(text(view, view.bring))
         self.bring.setVisible(bool(view.bring))
+        # What works less well today (no SMS link, no receipt): said before anyone starts.
+        self.degraded.setText("\n".join(text(view, code) for code in view.notices))
+        self.degraded.setVisible(bool(view.notices))
         colour = theme.RED if view.out_of_service else theme.INK
         self.title.setStyleSheet(f"color: {colour}; background: transparent;")

@@ -33,6 +33,8 @@ class PhoneScreen(Screen):
         super().__init__(metrics, send)
         self.state: StateName | None = None
         self.digits = ""
+        self.number = ""
+        """The number last sent: shown again when the citizen goes back to change it."""
         # Portrait: everything in one column. Landscape: the keypad to the right of the entry.
         direction = QBoxLayout.Direction.TopToBottom if metrics.portrait else QBoxLayout.Direction.LeftToRight
         split = QBoxLayout(direction)
@@ -49,6 +51,8 @@ class PhoneScreen(Screen):
         left.addWidget(self.entry)
         self.problem = self.label(metrics.small_px, colour=theme.RED)
         left.addWidget(self.problem)
+        self.info = self.label(metrics.small_px, colour=theme.BLUE)
+        left.addWidget(self.info)
         self.busy = BusyIndicator(metrics.touch if metrics.portrait else metrics.touch // 2)
         left.addWidget(self.busy)
         self.keypad = NumericKeypad(metrics)
@@ -57,7 +61,10 @@ class PhoneScreen(Screen):
             split.addStretch(1)
         split.addWidget(self.keypad, 0 if metrics.portrait else 1)
         row = QHBoxLayout()
-        self.resend = BigButton(metrics, "secondary", px=metrics.small_px)
+        self.change = BigButton(metrics, "secondary", px=metrics.small_px, pad=12)
+        self.change.clicked.connect(lambda: self.send(events.ChangeNumber()))
+        row.addWidget(self.change)
+        self.resend = BigButton(metrics, "secondary", px=metrics.small_px, pad=12)
         self.resend.clicked.connect(lambda: self.send(events.ResendOtp()))
         self.ok = BigButton(metrics, "primary")
         self.ok.clicked.connect(self.submit)
@@ -91,21 +98,30 @@ class PhoneScreen(Screen):
         self.entry.setText(shown)
 
     def submit(self) -> None:
-        digits, self.digits = self.digits, ""
-        self._show_entry()
-        self.ok.setEnabled(False)
         if self.state == StateName.OTP:
+            digits, self.digits = self.digits, ""  # a code is typed afresh
+            self._show_entry()
+            self.ok.setEnabled(False)
             self.send(events.OtpEntered(digits))
         else:
-            self.send(events.PhoneEntered(digits))
+            # The number stays on screen: if it is refused, the citizen corrects it, not retypes it.
+            self.number = self.digits
+            self.ok.setEnabled(False)
+            self.send(events.PhoneEntered(self.digits))
 
     def show_view(self, view: View) -> None:
         if view.state != self.state:
-            self.digits = ""
+            # Back from the code to the number: the number typed before, ready to correct.
+            self.digits = self.number if view.state == StateName.PHONE and self.state == StateName.OTP else ""
             self.state = view.state
         super().show_view(view)
         otp = view.state == StateName.OTP
         self.problem.setText(text(view, view.otp_error if otp else view.phone_error))
+        self.info.setText(text(view, view.otp_info) if otp else "")
+        self.info.setVisible(otp and bool(view.otp_info))
+        self.change.setText(text(view, "otp.change_number"))
+        self.change.setVisible(otp)
+        self.change.setEnabled(otp and not view.busy)
         self.keypad.set_language(view.language)
         self.keypad.setEnabled(not view.busy)
         self.busy.setVisible(view.busy)
@@ -121,5 +137,6 @@ class PhoneScreen(Screen):
 
     def clear(self) -> None:
         self.digits = ""
+        self.number = ""
         self.state = None
         super().clear()

@@ -42,7 +42,22 @@ def reader(j: Journey, e: ev.ReaderFault | ev.ReaderRecovered) -> Move:
 
 
 def cancel(j: Journey, e: ev.Cancel) -> Move:
-    return End(Ending.CANCELLED) if j.state in CANCELLABLE else STAY
+    """Before consent nothing is lost: the session ends at once. After it, the citizen is asked
+    first (a slip of the finger must not throw away a card read and a face check)."""
+    if j.state not in CANCELLABLE:
+        return STAY
+    s = j.session
+    if s is None or s.evidence.consent_at is None:
+        return End(Ending.CANCELLED)
+    j.confirming_cancel = True
+    return STAY
+
+
+def confirm_cancel(j: Journey, e: ev.ConfirmCancel) -> Move:
+    if not j.confirming_cancel:
+        return STAY
+    j.confirming_cancel = False
+    return End(Ending.CANCELLED) if e.confirmed and j.state in CANCELLABLE else STAY
 
 
 def toggle_language(j: Journey, e: ev.ToggleLanguage) -> Move:

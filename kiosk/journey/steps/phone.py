@@ -41,8 +41,10 @@ def otp_sent(j: Journey, e: ev.OtpSent) -> Move:
     s.otp_id = e.otp_id
     s.otp_resend_at = j.now + e.resend_after_s
     s.otp_error = None
-    if j.state != S.PHONE:  # a code sent again: the OTP screen stays as it is
+    if j.state != S.PHONE:  # a code sent again: the earlier one no longer works, and the screen says so
+        s.otp_info = "otp.resent"
         return STAY
+    s.otp_info = None
     s.otp_wrong = 0
     s.otp_attempts_left = MAX_WRONG_CODES
     return Go(S.OTP)
@@ -116,6 +118,16 @@ def rejected(j: Journey, e: ev.OtpRejected) -> Move:
             s.otp_error = "otp.wrong"
             return STAY
     return End(Ending.OTP_FAILED)
+
+
+def change_number(j: Journey, e: ev.ChangeNumber) -> Move:
+    """Back to the number (a mistyped one can be fixed): the code already sent is dropped."""
+    s = j.require_session()
+    if s.busy:
+        return STAY
+    s.otp_id = None
+    s.otp_error = s.otp_info = s.phone_error = None
+    return Go(S.PHONE)
 
 
 def resend(j: Journey, e: ev.ResendOtp) -> Move:

@@ -51,12 +51,10 @@ def issued(j: Journey, e: ev.Issued) -> Move:
     s.record_id = e.record_id
     s.reference_code = e.reference_code
     j.printing = True
-    qr = e.qr
-    receipt = fx.PrintReceipt(j.draft(Ending.VERIFIED), e.record_id, qr.text if qr else None,
-                              qr.expires_at if qr else None)
-    if qr is None:
+    receipt = fx.PrintReceipt(j.draft(Ending.VERIFIED), e.record_id)
+    if e.qr is None:
         return Go(S.RESULT_SMS, (receipt,))
-    _show_qr(j, qr)
+    _show_qr(j, e.qr)
     return Go(S.RESULT_QR, (receipt,))
 
 

@@ -36,3 +36,38 @@ def test_demo_writes_screens_receipt_qr_and_a_masked_record(tmp_path: Path, caps
     assert record["card"]["name_th"]["first"].endswith("…")
     text = (out / "record.json").read_text() + (out / "timeline.json").read_text()
     assert "1101700123456" not in text and "+66812345678" not in text
+
+
+@pytest.mark.parametrize(("args", "last", "receipt", "ending"), [
+    (["--card", "expired"], "error", True, ("failed", "card_expired")),
+    (["--scenario", "impostor"], "error", True, ("failed", "face_mismatch")),
+    (["--scenario", "printed-photo"], "error", True, ("failed", "liveness_failed")),
+    (["--scenario", "no-face"], "error", False, ("failed", "timeout")),  # nobody there: nothing printed
+    (["--scenario", "paper-out"], "result_qr", False, ("verified", None)),
+    (["--scenario", "offline"], "error", True, ("failed", "offline")),
+    (["--scenario", "card-removed"], "error", False, ("aborted", "card_removed")),
+    (["--scenario", "timeout"], "error", False, ("aborted", "timeout")),
+    (["--scenario", "cancel"], "take_card", False, ("aborted", "cancelled")),
+], ids=lambda a: a[-1] if isinstance(a, list) else None)
+def test_demo_writes_the_screens_of_every_ending(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   args: list[str], last: str, receipt: bool,
+                                                   ending: tuple[str, str | None]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), *args]) == 0
+    assert "ended with" in capsys.readouterr().out
+    states = [p.stem.split("-", 1)[1] for p in sorted((out / "screens").glob("*.png"))]
+    assert states[0] == "idle" and last in states and states[-1] in ("thank_you", "take_card", "error")
+    assert (out / "receipt.png").exists() == receipt
+    record = json.loads((out / "record.json").read_text())
+    assert (record["outcome"], record["failure_reason"]) == ending
+    if ending[0] != "verified":
+        assert set(record["card"]) == {"cid", "atr"} and not (out / "qr.txt").exists()
+    if "paper-out" in args:
+        assert record["receipt"] == {"printed": False, "printer_state": "paper_out"}
+
+
+def test_an_unknown_scenario_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--out", str(tmp_path / "d"), "--scenario", "earthquake"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: unknown scenario 'earthquake' (one of verified, impostor, printed-photo, no-face, "
+                   "paper-out, offline, card-removed, timeout, cancel)"]

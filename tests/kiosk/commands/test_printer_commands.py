@@ -13,8 +13,6 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.commands.printer import SAMPLE_QR
-
 KIOSK = [sys.executable, "-m", "kiosk"]
 
 
@@ -33,7 +31,7 @@ def test_receipt_render_needs_no_printer(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     img = Image.open(out)
     assert img.width == 384
-    assert [x.text for x in zxingcpp.read_barcodes(img.convert("L"))] == [SAMPLE_QR]
+    assert zxingcpp.read_barcodes(img.convert("L")) == []  # receipts carry no QR code (a token lives 2 min)
 
 
 @pytest.mark.daemon

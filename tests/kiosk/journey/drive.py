@@ -66,6 +66,13 @@ class Drive:
         check_view(self.flow.view)
         return out
 
+    def cancel(self) -> list[fx.Effect]:
+        """Cancel, and yes when asked (after consent the kiosk asks before throwing a session away)."""
+        out = self.send(ev.Cancel())
+        if self.flow.view.confirm_cancel:
+            out += self.send(ev.ConfirmCancel(True))
+        return out
+
     def advance(self, seconds: float, step: float = 0.25) -> list[fx.Effect]:
         out: list[fx.Effect] = []
         end = self.t + seconds

@@ -320,7 +320,7 @@ def test_issue_failure_ends_with_a_failed_record(reason: str) -> None:
 @pytest.mark.parametrize("state", sorted(CANCELLABLE - {S.CHOOSE_SERVICE}))
 def test_cancel_ends_politely_with_an_aborted_record(state: S) -> None:
     d = Drive().to(state)
-    d.send(ev.Cancel())
+    d.cancel()
     [record] = d.records()
     assert (record.outcome, record.failure_reason) == ("aborted", "cancelled")
     assert d.state == (S.TAKE_CARD if d.flow.card_present else S.THANK_YOU)
@@ -329,7 +329,7 @@ def test_cancel_ends_politely_with_an_aborted_record(state: S) -> None:
 
 def test_cancel_on_choose_service_returns_to_idle_without_a_record(drive: Drive) -> None:
     drive.to(S.CHOOSE_SERVICE)
-    drive.send(ev.Cancel())
+    drive.cancel()
     assert drive.state == S.IDLE and drive.records() == []
 
 
@@ -340,7 +340,7 @@ def test_no_cancel_once_issuing_started(state: S) -> None:
         d.send(ev.Done())
         d.send(ev.ReceiptPrinted(True, "ok"))
     assert not d.view.can_cancel
-    assert d.send(ev.Cancel()) == [] and d.state == state
+    assert d.cancel() == [] and d.state == state
 
 
 # ---------------------------------------------------------------- card reader fault

@@ -55,7 +55,7 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     assert draft.continuation == "qr" and draft.consent_version == "2026-01" and draft.evidence.card is drive.card
     printed = drive.send(ev.Issued(drive.record_id, "K7Q-4MX", drive.qr()))
     assert kinds(printed) == [fx.PrintReceipt]
-    assert printed[0].qr_text == "TRK1:ABC" and printed[0].record_id == drive.record_id  # type: ignore[union-attr]
+    assert printed[0].record_id == drive.record_id  # type: ignore[union-attr]
     v = drive.view
     assert v.state == S.RESULT_QR and v.qr_text == "TRK1:ABC" and v.display_code == 47
     assert v.qr_seconds_left == 120 and v.reference_code == "K7Q-4MX" and v.printing
@@ -113,7 +113,7 @@ def test_language_toggles_live_and_resets_for_the_next_citizen(drive: Drive) -> 
     drive.to(S.FACE)
     drive.send(ev.ToggleLanguage())
     assert drive.view.language == "en" and drive.view.first_name == "Somchai"
-    drive.send(ev.Cancel())
+    drive.cancel()
     drive.send(ev.CardRemoved())
     drive.advance(6)
     assert drive.state == S.IDLE and drive.view.language == "th"

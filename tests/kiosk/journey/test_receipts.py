@@ -28,7 +28,6 @@ def assert_failure_receipt(d: Drive, reason: str, error: str, action: str) -> No
     assert d.effects.index(write) < d.effects.index(receipt)  # the record is queued first
     assert receipt.record_id == write.record_id is not None  # its reference code is the record's
     assert receipt.draft is write.draft and receipt.draft.failure_reason == reason
-    assert receipt.qr_text is None and receipt.qr_expires_at is None
     assert (receipt.error, receipt.action) == (error, action) == (d.view.error, d.view.error_action)
     assert receipt.report is False
     assert d.state == S.ERROR and not d.view.printing  # the error screen does not wait for paper
@@ -93,7 +92,7 @@ def test_aborted_sessions_print_nothing(how: str) -> None:
     if how == "card_removed":
         d.send(ev.CardRemoved())
     elif how == "cancel":
-        d.send(ev.Cancel())
+        d.cancel()
     elif how == "inactivity":
         d.advance(d.flow.cfg.flow.idle_timeout_s + d.flow.cfg.flow.countdown_s + 1)
     else:
@@ -102,8 +101,19 @@ def test_aborted_sessions_print_nothing(how: str) -> None:
     assert record.outcome == "aborted" and failure_receipt(d) is None
 
 
-def test_verified_session_receipt_is_reported_back_with_its_qr() -> None:
+def test_verified_session_receipt_is_reported_back() -> None:
     d = Drive().to(S.RESULT_QR)
     receipt = failure_receipt(d)
     assert receipt is not None and receipt.report and receipt.error is None
-    assert receipt.qr_text == "TRK1:ABC" and receipt.record_id == d.record_id
+    assert receipt.record_id == d.record_id and receipt.draft.continuation == "qr"
+
+
+@pytest.mark.parametrize("state", [S.FACE, S.OTP])
+def test_a_time_limit_the_citizen_walked_away_from_prints_nothing(state: S) -> None:
+    """Nobody is at the kiosk when the face step or the SMS code runs out of time: a slip left in
+    the tray would name that citizen to the next one."""
+    d = Drive().to(state)
+    seconds = d.flow.cfg.flow.face_timeout_s if state == S.FACE else d.flow.cfg.flow.otp_timeout_s
+    d.advance(seconds + 1)
+    [record] = d.records()
+    assert record.failure_reason == "timeout" and failure_receipt(d) is None and d.state in (S.ERROR, S.TAKE_CARD)

@@ -44,6 +44,7 @@ def piloted(stack: DevStack) -> Iterator[Autopilot]:
         if rt.view.state == S.IDLE:
             break
         rt.send(ev.Cancel())
+        rt.send(ev.ConfirmCancel(True))  # yes, when asked
         rt.send(ev.Done())
         time.sleep(0.1)
     pilot.wait_state(S.IDLE, timeout_s=20)

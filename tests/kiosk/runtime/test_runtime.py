@@ -160,7 +160,8 @@ def test_late_answers_never_reach_the_next_session(stack: DevStack, pilot: Autop
     assert rt is not None
     post = rt._poster()  # noqa: SLF001 - a job of the current (idle) generation
     rt.send(ev.Begin())
-    rt.send(ev.Cancel())  # ends that generation
+    rt.send(ev.Cancel())
+    rt.send(ev.ConfirmCancel(True))  # ends that generation (no question before consent)
     pilot.wait_state(S.IDLE)
     rt.send(ev.Begin())
     rt.send(ev.ChooseService("ial_upgrade"))

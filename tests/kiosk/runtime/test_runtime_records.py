@@ -158,6 +158,7 @@ def test_aborted_session_prints_nothing(stack: DevStack, pilot: Autopilot) -> No
     view = start_session(stack, pilot, "normal", until=(S.FACE, S.ERROR))
     assert view.state == S.FACE  # the card text was read
     stack.runtime.send(ev.Cancel())
+    stack.runtime.send(ev.ConfirmCancel(True))  # yes, when asked
     pilot.wait_state(S.TAKE_CARD, S.THANK_YOU, S.ERROR)
     assert stack.runtime.flush_storage()
     time.sleep(0.5)  # a receipt would be under way by now
