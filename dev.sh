@@ -32,6 +32,10 @@ APT_PACKAGES=(
   libasound2-dev espeak-ng
   # systemd-analyze for unit checks; cage, the compositor kiosk.service starts (verify needs it)
   systemd cage
+  # the device key in a TPM 2.0: the TSS libraries tpm2-pytss builds against (and pkg-config to
+  # find them), and the software TPM the tests start themselves (swtpm, reached through the TSS's
+  # swtpm TCTI, libtss2-tcti-swtpm0)
+  libtss2-dev pkg-config libtss2-tcti-swtpm0 swtpm
 )
 
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }

@@ -66,6 +66,16 @@ def service_logging(args: argparse.Namespace, cfg: Config) -> None:
         logs.setup(cfg.logging.level)
 
 
+def record_action(cfg: Config, action: str, detail: str = "") -> None:
+    """A command's entry in the technician audit trail (`kiosk.audit`); a warning line if it cannot
+    be stored (the action itself was done)."""
+    from kiosk.audit import record_from_cli
+
+    problem = record_from_cli(cfg, action, detail)
+    if problem is not None:
+        print(f"warning: the audit trail could not record this action ({problem})", file=sys.stderr)
+
+
 def describe_error(exc: BaseException) -> str:
     """One line naming the cause of an error, for a technician; never a traceback."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

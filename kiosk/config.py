@@ -239,6 +239,17 @@ class SyncSection(Section):
     """Longest wait between retries, seconds."""
 
 
+class DeviceKeySection(Section):
+    store: Literal["auto", "tpm", "file"] = "auto"
+    """Where `kiosk keys init` (and `kiosk enroll`, when there is no key yet) makes the device key:
+    `auto` = inside the TPM 2.0 when the machine has one (`tpm_tcti`), else a 0600 file in the state
+    folder; `tpm` = only in the TPM (fails without one); `file` = the 0600 file. An existing key is
+    used wherever it is; `kiosk doctor` says which is in use."""
+    tpm_tcti: str = "device:/dev/tpmrm0"
+    """How to reach the TPM (a TSS2 TCTI string): the kernel's resource manager by default;
+    e.g. `swtpm:host=127.0.0.1,port=2321` for a software TPM."""
+
+
 class StorageSection(Section):
     state_dir: str = "/var/lib/kiosk"
     """Folder of the outbox, keys and device state (0700, owned by the kiosk user)."""
@@ -268,8 +279,11 @@ class UiSection(Section):
     """Screen layout: portrait 1080x1920 or landscape 1920x1080."""
     dpi: PositiveInt = 96
     """Screen dots per inch, used to size touch targets (at least 20 mm)."""
-    technician_pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] = "2580"
-    """PIN of the hidden technician screen (4-12 digits)."""
+    technician_pin: Annotated[str, Field(pattern=r"^([0-9]{4,12})?$")] = ""
+    """Development mode only: a plain-text PIN (4-12 digits) for the hidden technician screen; empty =
+    the documented development PIN 2580. In production mode only the salted hash that
+    `kiosk technician set-pin` stores in the state folder is used, and a PIN here is an error
+    (`kiosk config check`, `kiosk doctor`)."""
     privacy_notice_url: Annotated[str, Field(pattern=r"^(https://\S+)?$")] = ""
     """Where the agency publishes the full privacy notice (https://...): the consent screen shows
     it as a QR code beside the short text. Empty: no QR."""
@@ -287,6 +301,7 @@ class Config(Section):
     flow: FlowSection = FlowSection()
     sync: SyncSection = SyncSection()
     storage: StorageSection = StorageSection()
+    device_key: DeviceKeySection = DeviceKeySection()
     qr: QrSection = QrSection()
     ui: UiSection = UiSection()
     logging: LoggingSection = LoggingSection()

@@ -1,7 +1,8 @@
 """Where the kiosk's state lives, and opening it from the config.
 
 `<storage.state_dir>` (default `/var/lib/kiosk`, mode 0700) holds:
-- `device-key.pem`  the P-256 device key (0600), see `sync.keys`;
+- `device-key.tpm`  the P-256 device key inside the TPM (its TSS2 PRIVATE KEY blob, 0600), or
+  `device-key.pem`  the file fallback (0600), see `sync.keys`;
 - `outbox.sqlite` (+ `-wal`, `-shm`)  the encrypted outbox (0600), see `sync.outbox`;
 - `outbox.kek`  the outbox's key-encryption key (0600, 32 bytes);
 - `outbox.sqlite.corrupt-*`  outbox files that failed their integrity check, kept for recovery.
@@ -57,5 +58,11 @@ def out_of_service(outbox: Outbox, cfg: Config) -> bool:
 
 
 def device_key(cfg: Config) -> DeviceKey:
-    """The device key (raises `sync.keys.KeyMissing` until `kiosk keys init`)."""
-    return DeviceKey.load(cfg.state_dir)
+    """The device key, in the TPM or the file (raises `sync.keys.KeyMissing` until `kiosk keys
+    init`); close it when done (a TPM key holds a connection)."""
+    return DeviceKey.load(cfg.state_dir, tcti=cfg.device_key.tpm_tcti)
+
+
+def create_device_key(cfg: Config) -> DeviceKey:
+    """A new device key where `device_key.store` says (refuses to replace one)."""
+    return DeviceKey.create(cfg.state_dir, store=cfg.device_key.store, tcti=cfg.device_key.tpm_tcti)

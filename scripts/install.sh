@@ -18,6 +18,9 @@
 #   /etc/kiosk/config.toml                        from config.example.toml, only if there is none
 #   /usr/local/share/kiosk/prompts/en/            the English voice prompts (espeak-ng, at install);
 #                                                 a recorded Thai pack goes beside it in th/
+#   /var/lib/kiosk/technician-pin                 this kiosk's own technician PIN, generated and
+#                                                 printed once (only its salted hash is stored);
+#                                                 kept when one is set
 # then creates the user and the state dir and enables both services (an upgrade restarts the ones
 # that are running).
 #
@@ -85,11 +88,14 @@ APT_PACKAGES=(
   libfribidi0 libthai0
   # sound: ALSA (the cues and voice prompts)
   libasound2
+  # the device key in a TPM 2.0 (tpm2-pytss): the TSS libraries it links, the TCTI of the kernel's
+  # resource manager (/dev/tpmrm0), and tpm-udev (the `tss` group that may open /dev/tpmrm0)
+  libtss2-esys-3.0.2-0 libtss2-tctildr0 libtss2-rc0 libtss2-mu0 libtss2-fapi1 libtss2-tcti-device0 tpm-udev
 )
-# Needed only while installing (pyscard and pyalsaaudio are built from their source
+# Needed only while installing (pyscard, pyalsaaudio and tpm2-pytss are built from their source
 # distributions; espeak-ng generates the English voice prompts): installed when missing, then
 # removed again so the kiosk carries no compiler.
-BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libasound2-dev espeak-ng)
+BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libasound2-dev espeak-ng libtss2-dev pkg-config)
 build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -194,6 +200,20 @@ build_prompts() {  # the English pack; prompts whose text did not change are kep
   say "English voice prompts in ${prompts_dir#"$root"}/en (record the Thai ones: docs/prompts/README.md)"
 }
 
+technician_pin() {  # a PIN of this kiosk's own (no shared default), shown once to the installer
+  if [ "$live" = 0 ] || [ "$deps" = 0 ]; then
+    say "technician PIN not set here: on the kiosk run 'sudo -u kiosk kiosk technician set-pin --generate'"
+    return 0
+  fi
+  if grep -Eq '^[[:space:]]*technician_pin[[:space:]]*=[[:space:]]*"[0-9]+"' "$etc_dir/config.toml"; then
+    say "WARNING: /etc/kiosk/config.toml sets ui.technician_pin in plain text: production refuses it; delete that line"
+  fi
+  if ! runuser -u kiosk -- "$prefix/bin/kiosk" --config "$etc_dir/config.toml" \
+      technician set-pin --generate --if-unset; then
+    say "WARNING: the technician PIN could not be set: run 'sudo -u kiosk kiosk technician set-pin --generate'"
+  fi
+}
+
 enable_units() {
   if [ "$live" = 1 ]; then
     systemctl daemon-reload
@@ -247,6 +267,7 @@ do_install() {
     say "installed ${etc_dir#"$root"}/config.toml from config.example.toml: edit it, then enroll"
   fi
 
+  technician_pin
   enable_units
   say "done: kiosk-sync.service and kiosk.service are enabled"
   [ "$live" = 1 ] && say "next: edit /etc/kiosk/config.toml, enroll ('sudo -u kiosk kiosk enroll ...'), check ('sudo -u kiosk kiosk doctor'), reboot"

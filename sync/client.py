@@ -181,6 +181,11 @@ class CentralClient:
         return self._key_id
 
     @property
+    def key(self) -> SigningKey | None:
+        """The device key that signs the requests (also the heartbeat's audit events)."""
+        return self._key
+
+    @property
     def signed(self) -> bool:
         return self._key is not None and self._key_id is not None
 

@@ -16,12 +16,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
 from sync import client as central
 from sync import files
-from sync.keys import DeviceKey
+from sync.keys import DEFAULT_TCTI, DeviceKey, Store
 
 FILE_NAME = "enrollment.json"
 
@@ -104,8 +105,18 @@ def enroll(
     timeout_s: float = 10.0,
     ca_bundle: str | None = None,
     transport: httpx.BaseTransport | None = None,
+    key_store: Store | Literal["auto"] = "file",
+    tcti: str = DEFAULT_TCTI,
 ) -> Enrollment:
-    key = DeviceKey.load_or_create(Path(state_dir))
+    """Enroll with the key in `state_dir`, made first (`key_store`: `auto` = in the TPM if any) if absent."""
+    with DeviceKey.load_or_create(Path(state_dir), store=key_store, tcti=tcti) as key:
+        return _enroll(server_url, token, kiosk_id, Path(state_dir), key, model=model, site_name=site_name,
+                       site_province=site_province, timeout_s=timeout_s, ca_bundle=ca_bundle, transport=transport)
+
+
+def _enroll(server_url: str, token: str, kiosk_id: str, state_dir: Path, key: DeviceKey, *, model: str,
+            site_name: str, site_province: str, timeout_s: float, ca_bundle: str | None,
+            transport: httpx.BaseTransport | None) -> Enrollment:
     body: dict[str, object] = {"token": token.strip(), "kiosk_id": kiosk_id, "public_key_pem": key.public_pem()}
     if model:
         body["model"] = model

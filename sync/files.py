@@ -2,7 +2,9 @@
 
 `create_private(path, data) -> bool` writes a new secret (the device key, the outbox KEK): mode
 0600 from the first byte, file and folder fsynced, and never replacing an existing file (returns
-False and leaves it alone). `read_private(path) -> bytes` reads one back, tightening a file that
+False and leaves it alone). `replace_private(path, data)` swaps in a new version of a private file
+(the technician PIN's hash, the PIN lockout): 0600 from the first byte, fsynced, renamed over the
+old one. `read_private(path) -> bytes` reads one back, tightening a file that
 others can read to 0600 (logged once, with the mode it had). `replace(path, text)` swaps in a new version of a non-secret file
 (enrollment, device states): a reader sees the old file or the new one, never a mix.
 
@@ -55,6 +57,30 @@ def create_private(path: Path, data: bytes) -> bool:
         tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
     return True
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically (mode 0600 from the first byte, folder created 0700):
+    a reader sees the old file or the new one, never a mix, and never a moment of wider access.
+    Written by root (a technician's sudo), the file belongs to the folder's owner (the kiosk user),
+    so the service can still read and replace it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        try:
+            if os.geteuid() == 0:
+                owner = path.parent.stat()
+                os.fchown(fd, owner.st_uid, owner.st_gid)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
 
 
 def read_private(path: Path) -> bytes:

@@ -1,12 +1,19 @@
-"""The kiosk's device key: a P-256 key that signs QR tokens and HTTP requests.
+"""The kiosk's device key: a P-256 key that signs QR tokens, HTTP requests and audit events.
 
-The private key lives in `<state_dir>/device-key.pem` (PKCS#8 PEM, file mode 0600, written
-atomically so a crash never leaves half a key). The key id is the first 8 bytes of SHA-256 of the
-public key's SubjectPublicKeyInfo DER: `kid` (bytes, the QR's COSE header) and `key_id` (16
-lowercase hex digits, the enrollment API's form). A TPM-backed key can later implement the same
-surface (`private_key`, `public_pem()`, `key_id`, `kid`).
+Two stores, one surface (`private_key`, `public_key`, `public_pem()`, `key_id`, `kid`, `store`):
+- `tpm`: the key lives in the machine's TPM 2.0 (`sync.tpm`): generated inside, never readable
+  out. `<state_dir>/device-key.tpm` (0600) holds its TSS2 PRIVATE KEY PEM, the public part and
+  the private part wrapped by that TPM's storage key: a copy of the disk cannot sign anywhere else.
+- `file`: the fallback where there is no TPM: `<state_dir>/device-key.pem` (PKCS#8 PEM, 0600,
+  written atomically so a crash never leaves half a key).
+`create(state_dir, store="auto")` makes the TPM key when the TPM named by the TCTI is present
+and the file key otherwise; `load` takes whichever exists (the TPM one first). A TPM key holds a
+connection to the TPM: `close()` it (or use the key as a context manager).
 
-Errors: `DeviceKeyError` > `KeyMissing`, `KeyUnreadable`.
+The key id is the first 8 bytes of SHA-256 of the public key's SubjectPublicKeyInfo DER: `kid`
+(bytes, the QR's COSE header) and `key_id` (16 lowercase hex digits, the enrollment API's form).
+
+Errors: `DeviceKeyError` > `KeyMissing`, `KeyUnreadable` (a TPM key this TPM cannot load included).
 """
 
 from __future__ import annotations
@@ -14,15 +21,19 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from sync import files
+from sync import files, tpm
 
 log = logging.getLogger("kiosk.keys")
 
 KEY_FILE = "device-key.pem"
+TPM_KEY_FILE = "device-key.tpm"
+DEFAULT_TCTI = tpm.DEFAULT_TCTI
+Store = Literal["tpm", "file"]
 
 
 class DeviceKeyError(Exception):
@@ -63,11 +74,24 @@ def load_public_pem(pem: str | bytes) -> ec.EllipticCurvePublicKey:
 class DeviceKey:
     """A loaded device key."""
 
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey, path: Path | None = None) -> None:
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey, path: Path | None = None,
+                 store: Store = "file") -> None:
         if not isinstance(private_key.curve, ec.SECP256R1):
             raise KeyUnreadable("device key is not on curve P-256")
         self._private_key = private_key
         self.path = path
+        self.store: Store = store
+
+    def __enter__(self) -> DeviceKey:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the key (a TPM key's connection); a file key holds nothing open."""
+        if isinstance(self._private_key, tpm.TpmPrivateKey):
+            self._private_key.close()
 
     @property
     def private_key(self) -> ec.EllipticCurvePrivateKey:
@@ -94,18 +118,29 @@ class DeviceKey:
     def path_in(state_dir: Path) -> Path:
         return Path(state_dir) / KEY_FILE
 
+    @staticmethod
+    def tpm_path_in(state_dir: Path) -> Path:
+        return Path(state_dir) / TPM_KEY_FILE
+
+    @classmethod
+    def exists(cls, state_dir: Path) -> bool:
+        return cls.tpm_path_in(state_dir).exists() or cls.path_in(state_dir).exists()
+
     @classmethod
     def generate(cls) -> DeviceKey:
         """A fresh key that is not stored anywhere (tests, vectors)."""
         return cls(ec.generate_private_key(ec.SECP256R1()))
 
     @classmethod
-    def load(cls, state_dir: Path) -> DeviceKey:
+    def load(cls, state_dir: Path, *, tcti: str = DEFAULT_TCTI) -> DeviceKey:
+        tpm_path = cls.tpm_path_in(state_dir)
+        if tpm_path.exists():
+            return cls._load_tpm(tpm_path, tcti)
         path = cls.path_in(state_dir)
         try:
             data = files.read_private(path)
         except FileNotFoundError:
-            raise KeyMissing(f"no device key at {path} (run `kiosk keys init`)") from None
+            raise KeyMissing(f"no device key in {Path(state_dir)} (run `kiosk keys init`)") from None
         except OSError as e:
             raise KeyUnreadable(f"device key {path} cannot be read ({e.strerror})") from None
         try:
@@ -117,12 +152,40 @@ class DeviceKey:
         return cls(key, path)
 
     @classmethod
-    def create(cls, state_dir: Path) -> DeviceKey:
-        """Create and store a new key; refuses to overwrite an existing one."""
+    def _load_tpm(cls, path: Path, tcti: str) -> DeviceKey:
         try:
-            return cls._create(state_dir)
+            pem = files.read_private(path)
+        except OSError as e:
+            raise KeyUnreadable(f"device key {path} cannot be read ({e.strerror})") from None
+        try:
+            return cls(tpm.load(pem, tcti), path, "tpm")
+        except tpm.TpmError as e:
+            raise KeyUnreadable(f"TPM device key {path}: {e}") from None
+
+    @classmethod
+    def create(cls, state_dir: Path, *, store: Store | Literal["auto"] = "file",
+               tcti: str = DEFAULT_TCTI) -> DeviceKey:
+        """Create and store a new key (`auto`: in the TPM when there is one); refuses to replace one."""
+        if cls.exists(state_dir):
+            raise DeviceKeyError(f"a device key already exists in {Path(state_dir)}")
+        chosen: Store = ("tpm" if tpm.present(tcti) else "file") if store == "auto" else store
+        try:
+            return cls._create_tpm(state_dir, tcti) if chosen == "tpm" else cls._create(state_dir)
         except OSError as e:
             raise DeviceKeyError(f"cannot write the device key in {state_dir} ({e.strerror})") from None
+
+    @classmethod
+    def _create_tpm(cls, state_dir: Path, tcti: str) -> DeviceKey:
+        try:
+            pem = tpm.create(tcti)
+        except tpm.TpmError as e:
+            raise DeviceKeyError(f"no device key made in the TPM: {e}") from None
+        path = cls.tpm_path_in(state_dir)
+        if not files.create_private(path, pem):
+            raise DeviceKeyError(f"a device key already exists at {path}")
+        key = cls._load_tpm(path, tcti)
+        log.info("device key created in the TPM", extra={"fields": {"key_id": key.key_id}})
+        return key
 
     @classmethod
     def _create(cls, state_dir: Path) -> DeviceKey:
@@ -137,8 +200,9 @@ class DeviceKey:
         return cls(key, path)
 
     @classmethod
-    def load_or_create(cls, state_dir: Path) -> DeviceKey:
+    def load_or_create(cls, state_dir: Path, *, store: Store | Literal["auto"] = "file",
+                       tcti: str = DEFAULT_TCTI) -> DeviceKey:
         try:
-            return cls.load(state_dir)
+            return cls.load(state_dir, tcti=tcti)
         except KeyMissing:
-            return cls.create(state_dir)
+            return cls.create(state_dir, store=store, tcti=tcti)

@@ -19,7 +19,8 @@ server and reports the kiosk's health. It never parks a record for a fault that 
   says to re-enroll. `--once` (`until_empty`) and `exit_on_fault` exit with `EXIT_UNAUTHORIZED`.
 - Every wait is full jitter, capped, and never under `min_wait_s` (`Retry-After: 0` included).
 - A heartbeat every `heartbeat_interval_s` with the device states the kiosk process publishes
-  (`sync.device_states`), the sync link's own state, and the queue statistics.
+  (`sync.device_states`), the sync link's own state, the queue statistics, and the technician audit
+  events not sent yet (`sync.audit`: `audit.<seq>` entries, marked sent once the server answered).
 - Every state change of the link is logged once and written to `<state_dir>/sync-status.json`
   (`sync.link`) for `kiosk queue status`, the doctor and the technician screen.
 - `stop()` (SIGTERM) ends the loop between steps; records in hand go back to pending.
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sync import device_states, lease
+from sync import audit, device_states, lease
 from sync.client import CentralClient, Offline, Rejected, SyncError, Unauthorized
 from sync.link import (
     PERSISTENT_401_S,
@@ -115,8 +116,10 @@ class SyncWorker:
         reload_client: Callable[[], CentralClient | None] | None = None,
         on_iteration: Callable[[], object] | None = None,
         owner: str | None = None,
+        audit_log: audit.AuditLog | None = None,
     ) -> None:
         self.outbox = outbox
+        self.audit_log = audit_log
         self.client = client
         self.settings = settings
         self._clock = clock
@@ -347,6 +350,11 @@ class SyncWorker:
         }
         state, line = summary(self._status_dict())
         devices["sync"] = {"state": state, "detail": line}
+        if self.audit_log is not None:
+            try:
+                devices.update(audit.heartbeat_entries(self.audit_log.unsent(self.client.key)))
+            except audit.AuditError as e:  # the heartbeat still goes; the events wait for the next one
+                log.error("audit events not read", extra={"fields": {"error": str(e)}})
         queue: dict[str, int] = {"pending": stats.pending + stats.in_flight + stats.open, "dead": stats.dead}
         if stats.oldest_pending_age_s is not None:
             queue["oldest_pending_age_s"] = int(stats.oldest_pending_age_s)
@@ -371,8 +379,9 @@ class SyncWorker:
                 "retry_at": iso(st.retry_at) if st.retry_at else None}
 
     def send_heartbeat(self) -> bool:
+        payload = self.heartbeat_payload()
         try:
-            self.client.heartbeat(self.heartbeat_payload())
+            self.client.heartbeat(payload)
         except Unauthorized as e:
             self._unauthorized(e.code)
             return False
@@ -382,4 +391,9 @@ class SyncWorker:
         except SyncError as e:
             log.info("heartbeat not delivered", extra={"fields": {"error": type(e).__name__}})
             return False
+        if self.audit_log is not None:
+            try:
+                self.audit_log.mark_sent(audit.sent_seqs(payload["devices"]))
+            except audit.AuditError as e:  # sent again with the next heartbeat: central dedupes by seq
+                log.error("audit events not marked sent", extra={"fields": {"error": str(e)}})
         return True

@@ -2,6 +2,7 @@
 
 - `pcscd`: a real pcscd with the vpcd driver for the module's tests (marker `daemon`).
 - `xvfb`: a real X server for tests that want the xcb platform (marker `display`).
+- `swtpm`: Debian's software TPM 2.0 for the test (marker `daemon`); `swtpm.tcti` reaches it.
 Qt tests use the offscreen platform unless they ask for Xvfb.
 
 A missing prerequisite never skips silently: under CI it fails the test naming what is missing;
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import swtpm as swtpm_harness
 from tests.harness.display import Xvfb
 from tests.harness.pcscd import Pcscd, prerequisites
 
@@ -36,6 +38,15 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
         yield daemon
     finally:
         daemon.release()
+
+
+@pytest.fixture
+def swtpm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[swtpm_harness.Swtpm]:
+    missing = swtpm_harness.prerequisites()
+    if missing:
+        pytest.fail("software TPM unavailable: " + "; ".join(missing), pytrace=False)
+    with swtpm_harness.Swtpm(tmp_path_factory.mktemp("swtpm")) as tpm:
+        yield tpm
 
 
 @pytest.fixture

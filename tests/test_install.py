@@ -58,6 +58,14 @@ def test_installs_units_system_files_and_config(root: Path) -> None:
 
     config = root / "etc/kiosk/config.toml"
     assert config.read_bytes() == (ROOT / "config.example.toml").read_bytes()
+    # no technician PIN reaches a production kiosk with its config: each kiosk gets its own
+    from kiosk import config as config_mod
+    from kiosk import technician_pin
+
+    installed = config_mod.load(config)
+    assert installed.kiosk.mode == "production" and installed.ui.technician_pin == ""
+    assert technician_pin.config_problems(installed) == []
+    assert not (root / "var/lib/kiosk/technician-pin").exists()  # staged: set on the kiosk itself
     st = config.stat()
     assert stat.S_IMODE(st.st_mode) == 0o640 and st.st_uid == 0 and st.st_gid == ids(root, "group", "kiosk")[0]
 
@@ -112,6 +120,7 @@ def test_second_install_is_idempotent_and_keeps_local_changes(root: Path) -> Non
     assert "creating the virtual environment" not in again.stderr
     assert "installed /etc/" not in again.stderr  # nothing changed, nothing rewritten
     assert "kept the existing /etc/kiosk/config.toml" in again.stderr
+    assert "technician PIN not set here: on the kiosk run 'sudo -u kiosk kiosk technician set-pin" in again.stderr
     assert config.read_text().endswith("# edited on site\n")
     assert (root / "var/lib/kiosk/outbox.sqlite").read_bytes() == b"records"
     assert (root / "etc/passwd").read_text() == passwd

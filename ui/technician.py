@@ -1,25 +1,35 @@
 """The hidden technician screen: PIN prompt, then device states, queue figures, a printer test,
 "leave to maintenance" and "back in service".
 
-Opened by the corner gesture (`ui.gesture`); the PIN (`ui.technician_pin`) is checked by
-`check_pin` (the runtime's technician controls). Three wrong PINs
-close the prompt. The screen shows what it is given (`set_status`) and asks for actions through
-signals; it does no I/O itself. Technician-facing, so English, and every state names its cause.
+Opened by the corner gesture (`ui.gesture`). The typed PIN is handed out (`pin_submitted`) and
+checked off the GUI thread by the runtime's technician controls (a slow hash); their answer comes
+back through `show_verdict`. Three wrong PINs in a row lock the prompt (30 s, doubling, kept by the
+runtime across reopening and restarts): while locked it takes no digits and counts down, and it
+opens locked (`open_prompt(locked_s)`). Whatever the prompt shows stays on this overlay: closing it
+leaves the attract screen exactly as it was. Two minutes without a touch close the screen (an
+unlocked screen is never left open for the next citizen); leaving an unlocked screen is reported
+(`left`, for the audit trail). The screen shows what it is given (`set_status`) and asks for
+actions through signals; it does no I/O itself. Technician-facing, so English, and every state
+names its cause.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.runtime.api import PinVerdict
 from ui import theme
 from ui.widgets.buttons import BigButton
 from ui.widgets.chrome import wrapped_label
 from ui.widgets.keypad import NumericKeypad, apply_key
 
-MAX_PIN_TRIES = 3
+IDLE_S = 120
+"""Seconds without a touch after which the technician screen closes by itself."""
 
 
 def _age(seconds: float) -> str:
@@ -61,21 +71,32 @@ def queue_summary(queue: Mapping[str, object]) -> str:
 class TechnicianScreen(QWidget):
     closed = Signal()
     unlocked = Signal()
+    pin_submitted = Signal(str)
+    left = Signal(str)
+    """An unlocked screen closed: `closed` (by the technician) or `idle`."""
     printer_test_requested = Signal()
     maintenance_requested = Signal()
     service_requested = Signal()
     refresh_requested = Signal()
 
-    def __init__(self, metrics: theme.Metrics, check_pin: Callable[[str], bool],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, metrics: theme.Metrics, parent: QWidget | None = None, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.setObjectName("technician")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#technician {{ background: {theme.PAPER}; }}")
-        self._check_pin = check_pin
         self._entry = ""
-        self._tries = 0
+        self._checking = False
+        self._locked_until = 0.0
+        self._clock = clock
         self._m = metrics
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setInterval(1000)
+        self.lock_timer.timeout.connect(self.tick)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(IDLE_S * 1000)
+        self.idle_timer.timeout.connect(lambda: self.close_screen("idle"))
         self.pages = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
@@ -103,7 +124,7 @@ class TechnicianScreen(QWidget):
         row = QHBoxLayout()
         self.pin_cancel = BigButton(m, "secondary")
         self.pin_cancel.setText("Close")
-        self.pin_cancel.clicked.connect(self.close_screen)
+        self.pin_cancel.clicked.connect(lambda: self.close_screen())
         self.pin_ok = BigButton(m, "primary")
         self.pin_ok.setText("Unlock")
         self.pin_ok.clicked.connect(self.submit_pin)
@@ -114,6 +135,9 @@ class TechnicianScreen(QWidget):
         return page
 
     def _key(self, key: str) -> None:
+        self.touched()
+        if not self.takes_pin:
+            return
         self._entry = apply_key(self._entry, key, 12)
         self.pin_dots.setText("●" * len(self._entry))
 
@@ -121,22 +145,68 @@ class TechnicianScreen(QWidget):
         for d in digits:
             self._key(d)
 
+    @property
+    def takes_pin(self) -> bool:
+        """Digits are taken: not locked, not waiting for the answer to the last PIN."""
+        return not self._checking and self.locked_s() == 0
+
+    def locked_s(self) -> int:
+        return max(0, math.ceil(self._locked_until - self._clock()))
+
     def submit_pin(self) -> None:
-        ok = bool(self._entry) and self._check_pin(self._entry)
-        self._entry = ""
+        self.touched()
+        pin, self._entry = self._entry, ""
         self.pin_dots.setText("")
-        if ok:
-            self._tries = 0
+        if not pin or not self.takes_pin:
+            return
+        self._checking = True
+        self._enable_entry(False)
+        self.prompt_error.setText("Checking the PIN...")
+        self.pin_submitted.emit(pin)
+
+    def show_verdict(self, verdict: PinVerdict) -> None:
+        """The runtime's answer to the PIN last submitted."""
+        self._checking = False
+        if verdict.result == "ok":
             self.prompt_error.setText("")
+            self._enable_entry(True)
             self.pages.setCurrentIndex(1)
             self.unlocked.emit()
             self.refresh_requested.emit()
+        elif verdict.result == "locked":
+            self._lock(verdict.locked_s)
+        elif verdict.result == "wrong":
+            self._enable_entry(True)
+            n = verdict.tries_left
+            self.prompt_error.setText(f"Wrong PIN: {n} more wrong PIN{'s' if n != 1 else ''} lock this prompt")
+        else:
+            self.prompt_error.setText(verdict.message or "No technician PIN can be checked on this kiosk")
+
+    def _lock(self, seconds: int) -> None:
+        self._locked_until = self._clock() + seconds
+        self._enable_entry(False)
+        self.lock_timer.start()
+        self.tick()
+
+    def tick(self) -> None:
+        """Once a second while locked: the time left, then the prompt takes a PIN again."""
+        left = self.locked_s()
+        if left:
+            self.prompt_error.setText(f"Too many wrong PINs: locked. Try again in {left} s.")
             return
-        self._tries += 1
-        if self._tries >= MAX_PIN_TRIES:
-            self.close_screen()
-            return
-        self.prompt_error.setText(f"Wrong PIN ({MAX_PIN_TRIES - self._tries} tries left)")
+        self.lock_timer.stop()
+        if not self._checking:
+            self.prompt_error.setText("")
+            self._enable_entry(True)
+
+    def _enable_entry(self, on: bool) -> None:
+        self.pin_keypad.setEnabled(on)
+        self.pin_ok.setEnabled(on)
+
+    def touched(self) -> None:
+        """A touch on the screen: the idle timer starts again."""
+        if self.isVisible():
+            self.idle_timer.start()
 
     @property
     def is_unlocked(self) -> bool:
@@ -183,9 +253,10 @@ class TechnicianScreen(QWidget):
         self.back_in_service.clicked.connect(self.service_requested)
         self.close_button = BigButton(m, "secondary")
         self.close_button.setText("Back to the kiosk")
-        self.close_button.clicked.connect(self.close_screen)
+        self.close_button.clicked.connect(lambda: self.close_screen())
         for b in (self.refresh, self.printer_test, self.maintenance, self.back_in_service, self.close_button):
             actions.addWidget(b)
+            b.pressed.connect(self.touched)
         return page
 
     def set_status(self, devices: Mapping[str, tuple[str, str]], queue: Mapping[str, object]) -> None:
@@ -208,19 +279,31 @@ class TechnicianScreen(QWidget):
     def set_action_result(self, text: str) -> None:
         self.action_result.setText(text)
 
-    def open_prompt(self) -> None:
+    def open_prompt(self, locked_s: int = 0) -> None:
+        """Show the PIN prompt; `locked_s` > 0 opens it locked (the runtime's lockout)."""
         self._entry = ""
-        self._tries = 0
+        self._checking = False
+        self._locked_until = 0.0
         self.pin_dots.setText("")
         self.prompt_error.setText("")
         self.action_result.setText("")
+        self._enable_entry(True)
         self.pages.setCurrentIndex(0)
         self.show()
         self.raise_()
+        self.idle_timer.start()
+        if locked_s > 0:
+            self._lock(locked_s)
 
-    def close_screen(self) -> None:
+    def close_screen(self, reason: str = "closed") -> None:
+        was_unlocked = self.isVisible() and self.is_unlocked
         self._entry = ""
         self.pin_dots.setText("")
+        self.prompt_error.setText("")
+        self.lock_timer.stop()
+        self.idle_timer.stop()
         self.pages.setCurrentIndex(0)
         self.hide()
+        if was_unlocked:
+            self.left.emit(reason)
         self.closed.emit()

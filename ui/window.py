@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 from kiosk.journey import events
 from kiosk.journey.states import STATES, STEP_NAMES, StateName
 from kiosk.journey.view import View
-from kiosk.runtime.api import SimulationControls, TechnicianControls
+from kiosk.runtime.api import PinVerdict, SimulationControls, TechnicianControls
 from ui import lockdown, theme
 from ui.background import Background
 from ui.gesture import CornerGesture
@@ -109,8 +109,10 @@ class KioskWindow(QWidget):
         self.confirm_cancel.hide()
 
         self.technician_controls = technician
-        self.technician = TechnicianScreen(m, self._check_pin, self)
+        self.technician = TechnicianScreen(m, self)
         self.technician.hide()
+        self.technician.pin_submitted.connect(self._check_pin)
+        self.technician.left.connect(self._technician_left)
         self.technician.refresh_requested.connect(self._refresh_technician)
         self.technician.printer_test_requested.connect(self._printer_test)
         self.technician.maintenance_requested.connect(self._maintenance)
@@ -232,12 +234,31 @@ class KioskWindow(QWidget):
             self.simulator.raise_()
 
     def open_technician(self) -> None:
-        if self.technician_controls is None:
+        tech = self.technician_controls
+        if tech is None:
             return
-        self.technician.open_prompt()
+        try:
+            locked_s = tech.lockout_remaining_s()  # a small file read: the prompt opens locked
+        except Exception:  # a fault of the lockout store must not keep a technician out for good
+            locked_s = 0
+        self.technician.open_prompt(locked_s)
 
-    def _check_pin(self, pin: str) -> bool:
-        return self.technician_controls is not None and self.technician_controls.check_pin(pin)
+    def _check_pin(self, pin: str) -> None:
+        tech = self.technician_controls
+        if tech is None:
+            return
+
+        def done(result: Any) -> None:
+            if isinstance(result, Exception):
+                result = PinVerdict("unset", message=f"The PIN could not be checked: {type(result).__name__}")
+            self.technician.show_verdict(result)
+
+        self.background.run(lambda: tech.check_pin(pin), done)
+
+    def _technician_left(self, reason: str) -> None:
+        tech = self.technician_controls
+        if tech is not None:
+            self.background.run(lambda: tech.leave(reason), lambda _result: None)
 
     def _refresh_technician(self) -> None:
         tech = self.technician_controls

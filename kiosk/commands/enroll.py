@@ -1,5 +1,5 @@
 """`kiosk enroll --server URL --token TOKEN --kiosk-id ID`: register this kiosk with the central
-server (creates the device key if absent). `--token -` reads the token from stdin (keeps it out
+server (creates the device key if absent: in the TPM where there is one). `--token -` reads the token from stdin (keeps it out
 of the shell history)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli import Subcommands, load_config
+from kiosk.cli import Subcommands, load_config, record_action
 
 
 def register(sub: Subcommands) -> None:
@@ -26,8 +26,10 @@ def _enroll(args: argparse.Namespace) -> int:
     token = sys.stdin.readline().strip() if args.token == "-" else args.token
     result = enroll(args.server, token, args.kiosk_id, cfg.state_dir, model=args.model or cfg.kiosk.profile,
                     site_name=cfg.kiosk.site_name, site_province=cfg.kiosk.site_province,
-                    timeout_s=cfg.sync.timeout_s, ca_bundle=cfg.sync.ca_bundle or None)
+                    timeout_s=cfg.sync.timeout_s, ca_bundle=cfg.sync.ca_bundle or None,
+                    key_store=cfg.device_key.store, tcti=cfg.device_key.tpm_tcti)
     print(f"enrolled kiosk {result.kiosk_id} with key {result.key_id} at {args.server}")
+    record_action(cfg, "enrolled", f"kiosk_id={result.kiosk_id} key_id={result.key_id} server={args.server}")
     if args.server.rstrip("/") != cfg.sync.server_url.rstrip("/"):
         print(f"note: sync.server_url in the config is {cfg.sync.server_url}; set it to {args.server}",
               file=sys.stderr)

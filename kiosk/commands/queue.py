@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from kiosk.cli import Subcommands, load_config
+from kiosk.cli import Subcommands, load_config, record_action
 
 
 def register(sub: Subcommands) -> None:
@@ -111,4 +111,5 @@ def _retry(args: argparse.Namespace) -> int:
         print("no dead records to retry", file=sys.stderr)
         return 1
     print(f"{n} record(s) back in the queue")
+    record_action(cfg, "queue_retry", f"records={n} which={'all_dead' if args.all_dead else args.record_id}")
     return 0

@@ -31,16 +31,17 @@ def register(sub: Subcommands) -> None:
 
 def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
     """A signed client for the enrolled key; raises a clear error when the kiosk is not enrolled."""
+    from kiosk import storage
     from sync.client import CentralClient
     from sync.enroll import load_enrollment
-    from sync.keys import DeviceKey
 
     enrollment = load_enrollment(state_dir)
     if enrollment is None:
         raise RuntimeError(f"this kiosk is not enrolled (no {state_dir}/enrollment.json): "
                            "run `kiosk enroll --server URL --token TOKEN --kiosk-id ID`")
-    key = DeviceKey.load(state_dir)
+    key = storage.device_key(cfg)
     if key.key_id != enrollment.key_id:
+        key.close()
         raise RuntimeError("the device key differs from the enrolled one: run `kiosk enroll` again")
     client = CentralClient(cfg.sync.server_url, key=key, key_id=enrollment.key_id, timeout_s=cfg.sync.timeout_s,
                            ca_bundle=cfg.sync.ca_bundle or None)
@@ -49,7 +50,9 @@ def make_client(cfg: Config, state_dir: Path) -> tuple[CentralClient, str]:
 
 def _sync(args: argparse.Namespace) -> int:
     from kiosk import storage
+    from sync.audit import AuditLog
     from sync.enroll import load_enrollment
+    from sync.keys import DeviceKey
     from sync.worker import EXIT_UNAUTHORIZED, SyncSettings, SyncWorker
 
     cfg = load_config(args)
@@ -78,6 +81,7 @@ def _sync(args: argparse.Namespace) -> int:
             outbox, client, settings, reload_client=reload,
             sleep=(lambda s: watchdog.wait(s, stop)) if watchdog else None,
             on_iteration=watchdog.kick_if_due if watchdog else None,
+            audit_log=AuditLog(state_dir),  # technician events ride the heartbeats
         )
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -91,6 +95,8 @@ def _sync(args: argparse.Namespace) -> int:
         code = worker.run(until_empty=args.once)
         notify.stopping()
         worker.client.close()
+        if isinstance(worker.client.key, DeviceKey):
+            worker.client.key.close()  # a TPM key's connection
         stats = outbox.stats()
     log.info("sync service stopped", extra={"fields": {"pending": stats.pending, "in_flight": stats.in_flight,
                                                         "sent": worker.status.sent}})

@@ -122,9 +122,9 @@ class DevStack:
         """The sync service, as `kiosk-sync.service` runs it beside the kiosk: its own outbox
         connection and client (through the same network switch), on a thread of its own."""
         from kiosk import __version__, storage
+        from sync.audit import AuditLog
         from sync.client import CentralClient
         from sync.enroll import load_enrollment
-        from sync.keys import DeviceKey
         from sync.worker import SyncSettings, SyncWorker
 
         cfg = self.cfg
@@ -133,14 +133,16 @@ class DevStack:
             raise DevStackError("the development kiosk is not enrolled: the sync service cannot start")
         outbox = storage.open_outbox(cfg)
         self._sync_closers.append(outbox.close)
-        client = CentralClient(url, key=DeviceKey.load(cfg.state_dir), key_id=enrollment.key_id,
+        key = storage.device_key(cfg)
+        self._sync_closers.append(key.close)
+        client = CentralClient(url, key=key, key_id=enrollment.key_id,
                                timeout_s=cfg.sync.timeout_s, transport=self.network)
         self._sync_closers.append(client.close)
         settings = SyncSettings(kiosk_id=enrollment.kiosk_id, state_dir=cfg.state_dir, version=__version__,
                                 batch_size=cfg.sync.batch_size, lease_s=cfg.storage.lease_s,
                                 heartbeat_interval_s=cfg.sync.heartbeat_interval_s,
                                 backoff_base_s=cfg.sync.backoff_base_s, backoff_cap_s=cfg.sync.backoff_cap_s)
-        self.sync_worker = SyncWorker(outbox, client, settings)
+        self.sync_worker = SyncWorker(outbox, client, settings, audit_log=AuditLog(cfg.state_dir))
         self._sync_thread = threading.Thread(target=self.sync_worker.run, name="dev-sync", daemon=True)
         self._sync_thread.start()
         log.info("development sync service started", extra={"fields": {"url": url}})

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from kiosk import storage
 from kiosk.doctor import Check, DoctorContext, Status, guarded
-from sync.keys import DeviceKey, KeyMissing
+from sync import tpm
+from sync.keys import KeyMissing
 from sync.outbox import Outbox, OutboxCorrupt, OutboxStats, corrupt_files
 
 AREA = "storage"
@@ -25,10 +26,19 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
 
     def key() -> tuple[Status, str]:
         try:
-            k = DeviceKey.load(state_dir)
+            k = storage.device_key(cfg)
         except KeyMissing:
             return "fail", f"no device key in {state_dir} (run `kiosk keys init`)"
-        return "ok", f"key id {k.key_id}"
+        with k:
+            if k.store == "tpm":
+                return "ok", f"in the TPM (key id {k.key_id}; generated inside, cannot be read out)"
+        where = f"a 0600 file, {k.path} (key id {k.key_id})"
+        if cfg.device_key.store == "tpm":
+            return "fail", f"{where}, but device_key.store = \"tpm\": see the README, moving the key into the TPM"
+        if tpm.present(cfg.device_key.tpm_tcti):
+            return "warn", f"{where}, although this machine has a TPM ({cfg.device_key.tpm_tcti}): " \
+                           "see the README, moving the key into the TPM"
+        return "ok", f"{where}; no TPM on this machine"
 
     yield guarded(AREA, "device-key", key)
 

@@ -13,9 +13,10 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 
+from kiosk import storage
 from kiosk.doctor import Check, DoctorContext, Status, guarded
 from sync.client import CentralClient, Rejected, SyncError, Unauthorized
-from sync.enroll import EnrollmentError, load_enrollment
+from sync.enroll import Enrollment, EnrollmentError, load_enrollment
 from sync.keys import DeviceKey, DeviceKeyError
 from sync.link import read_status, summary
 from sync.signing import WINDOW_S
@@ -67,9 +68,13 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         if enrolled is None:
             return "fail", "not enrolled: run `kiosk enroll --server URL --token TOKEN --kiosk-id ID`"
         try:
-            key = DeviceKey.load(cfg.state_dir)
+            key = storage.device_key(cfg)
         except DeviceKeyError as e:
             return "fail", f"{e}"
+        with key:
+            return confirm(enrolled, key)
+
+    def confirm(enrolled: Enrollment, key: DeviceKey) -> tuple[Status, str]:
         if key.key_id != enrolled.key_id:
             return "fail", "the device key is not the enrolled one: run `kiosk enroll` again"
         if "server_time" not in health:

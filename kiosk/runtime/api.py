@@ -10,17 +10,18 @@ Threading contract:
   the session ends.
 - `start()` returns at once (the devices open on the runtime's own thread); `stop()` joins the
   runtime's threads (up to a few seconds), at shutdown only.
-- Simulation calls, `check_pin` and the maintenance switches are thread-safe and return quickly;
-  their effects reach the screen as views through `on_view`. `device_states()`, `queue_stats()`
-  and `print_test()` wait on the printer or the outbox (up to the printer's timeout, seconds):
-  call them off the GUI thread.
+- Simulation calls, `lockout_remaining_s` and the maintenance switches are thread-safe and return
+  quickly; their effects reach the screen as views through `on_view`. `device_states()`,
+  `queue_stats()` and `print_test()` wait on the printer or the outbox (up to the printer's timeout,
+  seconds), and `check_pin()` computes a slow hash (~0.1 s): call them off the GUI thread.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kiosk.journey.events import Event
 from kiosk.journey.view import View
@@ -74,6 +75,20 @@ class SimulationControls(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PinVerdict:
+    """The answer to a PIN typed on the technician prompt."""
+
+    result: Literal["ok", "wrong", "locked", "unset"]
+    locked_s: int = 0
+    """`locked`: seconds until the prompt takes a PIN again (this PIN was not checked, or it
+    started the lock)."""
+    tries_left: int = 0
+    """`wrong`: wrong PINs still allowed before the prompt locks."""
+    message: str = ""
+    """`unset`: why no PIN can open the screen (for the technician: what to run)."""
+
+
 class TechnicianControls(Protocol):
     """The hidden technician screen's back end (`SessionRuntime.technician`)."""
 
@@ -89,7 +104,18 @@ class TechnicianControls(Protocol):
         """Print a test receipt; returns the printer state afterwards (`ok`, `paper_out`, ...)."""
         ...
 
-    def check_pin(self, pin: str) -> bool: ...
+    def check_pin(self, pin: str) -> PinVerdict:
+        """Check a typed PIN against the kiosk's (refused unchecked while the prompt is locked);
+        counts wrong PINs, locks the prompt after three in a row, records the entry in the audit trail."""
+        ...
+
+    def lockout_remaining_s(self) -> int:
+        """Seconds the PIN prompt stays locked (0: it takes a PIN now)."""
+        ...
+
+    def leave(self, reason: str) -> None:
+        """The technician screen closed after an entry (`closed`, `idle`): the audit trail's `left`."""
+        ...
 
     def enter_maintenance(self) -> None:
         """Stop taking sessions (the kiosk shows out-of-service) until `leave_maintenance()`."""

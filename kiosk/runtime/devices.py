@@ -102,7 +102,6 @@ def _open_printer(devices: Devices) -> None:
 
 def _open_storage(devices: Devices) -> None:
     from kiosk import storage
-    from sync.keys import DeviceKey
 
     cfg = devices.cfg
     try:
@@ -113,7 +112,8 @@ def _open_storage(devices: Devices) -> None:
     except Exception as e:
         _fault(devices, "outbox", e)
     try:
-        devices.key = DeviceKey.load(cfg.state_dir)
+        devices.key = storage.device_key(cfg)
+        devices.closers.append(devices.key.close)
     except Exception as e:  # KeyMissing: `kiosk enroll` has not run
         _fault(devices, "key", e)
 

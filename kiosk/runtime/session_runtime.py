@@ -104,6 +104,7 @@ class SessionRuntime:
         self.health = Health(cfg, lambda: self._devices, lambda: self.send(ev.Tick()))
         self.voice = Voice(cfg.devices.audio)
         """Cues, voice prompts and the card-left alarm, following the published views."""
+        self.technician = Technician(self)  # one: it knows whether a technician is in
         self._next_states = self._next_readiness = 0.0
         self.face_ready = threading.Event()
         """Set once the face models are loaded (or failed to load) on the camera thread."""
@@ -201,10 +202,6 @@ class SessionRuntime:
     @property
     def simulation(self) -> SimulationControls | None:
         return self._simulation
-
-    @property
-    def technician(self) -> Technician:
-        return Technician(self)
 
     @property
     def devices(self) -> Devices:

@@ -1,27 +1,40 @@
-"""The hidden technician screen's back end (`SessionRuntime.technician`): device states, outbox
-figures, a printer test, maintenance. Calls may block briefly on a device (printer status): the
-UI runs them off the GUI thread. No personal data is ever returned."""
+"""The hidden technician screen's back end (`SessionRuntime.technician`): the PIN with its lockout,
+device states, outbox figures, a printer test, maintenance, and the audit trail of all of it.
+Calls may block briefly on a device (printer status) or on the PIN's slow hash: the UI runs them
+off the GUI thread. No personal data, and never a PIN digit, is returned or logged.
+
+The PIN is checked against the kiosk's own (`kiosk.technician_pin`); three wrong ones in a row lock
+the prompt for 30 s, doubling with each further wrong PIN (`kiosk.technician_lockout`, kept in the
+state folder). Entering, leaving, maintenance on and off, the printer test and a lockout are each
+an event in the audit trail (`kiosk.audit`), signed with the device key; the lockout's totals are
+the `technician` device of the heartbeat.
+"""
 
 from __future__ import annotations
 
-import hmac
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from kiosk import logs
+from kiosk import audit, logs, technician_pin
 from kiosk.config import Config
+from kiosk.runtime.api import PinVerdict
 from kiosk.runtime.devices import Devices
 from kiosk.runtime.health import Health
+from kiosk.technician_lockout import FREE_TRIES, Lockout
+from sync.audit import Via
 
 if TYPE_CHECKING:
     from kiosk.audio.voice import Voice
 
-log = logs.get("flow")
+log = logs.get("technician")
 
 TEST_CID = "1101700203451"  # a valid check digit; printed masked like any receipt
 HEARTBEAT_STATE: dict[str, Literal["ok", "degraded", "fault"]] = {"ok": "ok", "degraded": "degraded", "fault": "fault"}
+NO_PIN = "no technician PIN is set on this kiosk: run `sudo -u kiosk kiosk technician set-pin`"
 
 
 class Kiosk(Protocol):
@@ -38,8 +51,10 @@ class Kiosk(Protocol):
 
 
 class Technician:
-    def __init__(self, runtime: Kiosk) -> None:
+    def __init__(self, runtime: Kiosk, *, clock: Callable[[], float] = time.time) -> None:
         self._rt = runtime
+        self.lockout = Lockout(runtime.cfg.state_dir, clock=clock)
+        self._entered = False
 
     def device_states(self) -> dict[str, tuple[str, str]]:
         d = self._rt.devices
@@ -74,6 +89,7 @@ class Technician:
                                 + " unavailable")
         else:
             out["readiness"] = ("ok", "ready for citizens")
+        out["technician"] = self.lockout.heartbeat_state()  # wrong PINs and lockouts, for the heartbeat
         return out
 
     def queue_stats(self) -> dict[str, Any]:
@@ -95,10 +111,53 @@ class Technician:
         outcome = print_receipt(d.printer, content)
         log.info("technician printer test", extra={"fields": {"printed": outcome.printed,
                                                               "printer_state": outcome.printer_state}})
-        return outcome.printer_state if outcome.printed else (outcome.printer_state or "unknown")
+        state = outcome.printer_state if outcome.printed else (outcome.printer_state or "unknown")
+        self._audit("printer_test", f"printed={str(outcome.printed).lower()} printer_state={state}")
+        return state
 
-    def check_pin(self, pin: str) -> bool:
-        return hmac.compare_digest(pin.encode(), self._rt.cfg.ui.technician_pin.encode())
+    # -- the PIN ------------------------------------------------------------------------------
+    def lockout_remaining_s(self) -> int:
+        return self.lockout.remaining_s()
+
+    def check_pin(self, pin: str) -> PinVerdict:
+        left = self.lockout.remaining_s()
+        if left:
+            log.info("technician PIN refused: the prompt is locked", extra={"fields": {"locked_s": left}})
+            return PinVerdict("locked", locked_s=left)
+        try:
+            setting = technician_pin.setting(self._rt.cfg)
+        except technician_pin.PinError as e:
+            log.error("technician PIN unusable", extra={"fields": {"error": str(e)}})
+            return PinVerdict("unset", message=str(e))
+        if setting.kind == "none":
+            log.error("technician PIN refused: " + NO_PIN)
+            return PinVerdict("unset", message=NO_PIN)
+        if setting.matches(pin):
+            self.lockout.success()
+            self._entered = True
+            log.warning("technician entered", extra={"fields": {"pin": setting.kind}})
+            self._audit("technician_entered", f"pin={setting.kind}")
+            return PinVerdict("ok")
+        state, lock_s = self.lockout.failure()
+        if lock_s:
+            self._audit("pin_locked", f"failures_in_a_row={state.failures} lock_s={lock_s}")
+            return PinVerdict("locked", locked_s=lock_s)
+        return PinVerdict("wrong", tries_left=FREE_TRIES - state.failures)
+
+    def leave(self, reason: str) -> None:
+        if not self._entered:
+            return
+        self._entered = False
+        log.warning("technician left", extra={"fields": {"reason": reason}})
+        self._audit("technician_left", f"reason={reason}")
+
+    def _audit(self, action: str, detail: str = "", via: Via = "screen") -> None:
+        try:
+            d = self._rt.devices
+        except RuntimeError:  # devices not open: the event is signed by the sync service later
+            audit.record(self._rt.cfg, action, via=via, detail=detail)
+            return
+        audit.record(d.cfg, action, via=via, detail=detail, key=d.key, kiosk=d.kiosk_id or None)
 
     def publish_device_states(self) -> None:
         """The device states for the heartbeat (`kiosk sync` reads the file); never raises."""
@@ -114,7 +173,9 @@ class Technician:
     def enter_maintenance(self) -> None:
         log.warning("maintenance mode: no new sessions")
         self._rt.set_maintenance(True)
+        self._audit("maintenance_on")
 
     def leave_maintenance(self) -> None:
         log.warning("maintenance mode ended")
         self._rt.set_maintenance(False)
+        self._audit("maintenance_off")

@@ -57,3 +57,26 @@ def test_read_private_tightens_a_file_others_can_read(tmp_path: Path, caplog: py
     assert path.stat().st_mode & 0o777 == 0o600
     (logged,) = caplog.records  # once: the second read found it tight
     assert logged.fields["mode"] == "0o644"
+
+
+def test_replace_private_swaps_a_file_others_could_read_for_a_0600_one(tmp_path: Path) -> None:
+    path = tmp_path / "lockout.json"
+    path.write_text("old")
+    path.chmod(0o644)
+    files.replace_private(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path) == ["lockout.json"]
+    files.replace_private(tmp_path / "made" / "pin", b"x")  # a new file, in a new 0700 folder
+    assert (tmp_path / "made").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "made" / "pin").stat().st_mode & 0o777 == 0o600
+
+
+def test_replace_private_by_root_leaves_the_file_to_the_folder_owner(tmp_path: Path) -> None:
+    assert os.geteuid() == 0, "run as root, as ./dev.sh test and CI do (only root can give a file away)"
+    folder = tmp_path / "state"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 12345, 12346)  # the kiosk user's state folder
+    files.replace_private(folder / "technician-lockout.json", b"{}")
+    st = (folder / "technician-lockout.json").stat()
+    assert (st.st_uid, st.st_gid) == (12345, 12346) and st.st_mode & 0o777 == 0o600

@@ -238,6 +238,32 @@ def test_heartbeat_reports_devices_and_queue(server: ServerThread, kiosk: Kiosk,
     assert body["kiosk_id"] == kiosk.kiosk_id and body["disk_free_bytes"] > 0
 
 
+def test_audit_events_ride_the_heartbeat_until_the_server_has_it(server: ServerThread, kiosk: Kiosk,
+                                                                  outbox: Outbox, clock: Clock) -> None:
+    """Technician audit events go as `audit.<seq>` device entries (the contract has no record kind
+    for them), signed with the device key; an unsigned one is signed on the way; they are marked
+    sent only once the server answered, so a lost heartbeat carries them again."""
+    from sync.audit import AuditLog, verify
+
+    log = AuditLog(kiosk.state_dir, clock=clock)
+    log.record("maintenance_on", kiosk_id=kiosk.kiosk_id, via="screen", key=kiosk.key)
+    log.record("pin_set", kiosk_id=kiosk.kiosk_id, via="cli", detail="generated")  # before a key existed
+    worker, _ = make_worker(kiosk, server.url, outbox, clock, audit_log=log)
+    server.faults.add("/v1/heartbeat", "status", status=503, retry_after_s=1)
+    assert not worker.send_heartbeat()
+    assert log.counts() == (2, 2)  # not answered: still to send
+    assert worker.send_heartbeat()
+    assert log.counts() == (0, 2)
+    (row,) = server.query("SELECT * FROM heartbeats")
+    devices = json.loads(row["body"])["devices"]
+    events = [verify(devices[name]["detail"], kiosk.key.public_key) for name in ("audit.00000001", "audit.00000002")]
+    assert [(e.seq, e.action, e.via, e.iss) for e in events] == [
+        (1, "maintenance_on", "screen", kiosk.kiosk_id), (2, "pin_set", "cli", kiosk.kiosk_id)]
+    assert worker.send_heartbeat()
+    (_, later) = server.query("SELECT * FROM heartbeats")
+    assert not [n for n in json.loads(later["body"])["devices"] if n.startswith("audit.")]
+
+
 def test_heartbeat_every_interval_while_running(server: ServerThread, kiosk: Kiosk, outbox: Outbox,
                                                 clock: Clock) -> None:
     worker, sleeps = make_worker(kiosk, server.url, outbox, clock, heartbeat_interval_s=60)

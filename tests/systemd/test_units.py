@@ -98,6 +98,15 @@ def test_sandboxing_keeps_pcscd_reachable(name: str) -> None:
     assert "StateDirectory" not in svc  # /var/lib/kiosk comes from tmpfiles.d, shared by both
 
 
+def test_sync_unit_reaches_the_tpm_and_no_other_device() -> None:
+    svc = unit("kiosk-sync.service")["Service"]
+    # PrivateDevices= would hide /dev/tpmrm0, where a TPM-held device key signs every request
+    assert svc.get("PrivateDevices", "no") == "no"
+    assert svc["DevicePolicy"] == "closed" and svc["DeviceAllow"] == "/dev/tpmrm0 rw"
+    sysusers = (UNIT_DIR / "kiosk.sysusers").read_text().splitlines()
+    assert "m kiosk tss" in sysusers
+
+
 def test_ui_unit_keeps_device_nodes() -> None:
     svc = unit("kiosk.service")["Service"]
     # Each of these closes /dev (camera, printer, GPU, input) for the UI.

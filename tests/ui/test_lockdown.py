@@ -104,14 +104,14 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     for _ in range(5):
         qtbot.mouseClick(w.header, Qt.MouseButton.LeftButton, pos=w.header.mapFrom(w, corner))
     assert w.technician.isVisible() and not w.technician.is_unlocked
-    for _ in range(3):
-        w.technician.enter_pin("1111")
-        w.technician.submit_pin()
-    assert not w.technician.isVisible()  # three wrong PINs close the prompt
+    w.technician.enter_pin("1111")
+    w.technician.submit_pin()  # checked off the GUI thread; the answer comes back as a verdict
+    qtbot.waitUntil(lambda: "Wrong PIN: 2 more" in w.technician.prompt_error.text())
+    w.technician.close_screen()
     w.open_technician()
     w.technician.enter_pin("2580")
     w.technician.submit_pin()
-    assert w.technician.is_unlocked
+    qtbot.waitUntil(lambda: w.technician.is_unlocked)
     qtbot.waitUntil(lambda: "printer" in " ".join(x.text() for x in w.technician.findChildren(QLabel)))
     assert "3 pending" in w.technician.queue_label.text()  # figures in words (no raw floats)
     w.technician.printer_test.click()
@@ -123,6 +123,7 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
     qtbot.waitUntil(lambda: not tech.maintenance)
     w.technician.close_button.click()
     assert not w.technician.isVisible()
+    qtbot.waitUntil(lambda: tech.left == ["closed"])  # leaving is reported (the audit trail's `left`)
 
 
 class FakeSimulation:

@@ -98,6 +98,7 @@ def config_path(tmp_path_factory: pytest.TempPathFactory, printer_port: VirtualP
     assert printer_port.link is not None
     cfg = write_config(tmp / "config.toml", tmp / "state", central.thread.url, printer_port.link)
     assert cli.main(["keys", "init", "--config", str(cfg)]) == 0
+    assert cli.main(["technician", "set-pin", "--generate", "--config", str(cfg)]) == 0  # as install does
     token = mint_token(central.thread.db_path, "site-doctor")
     enroll(central.thread.url, token, "KIOSK-DOCTOR-01", tmp / "state", model="dga-smart-kiosk",
            site_name="Test site", site_province="Bangkok")
@@ -135,7 +136,8 @@ def test_healthy_kiosk(pcscd: Pcscd, printer_port: VirtualPrinterPort, doctor: C
         d = doctor()
     for area, name in [("system", "config"), ("card", "pcscd"), ("card", "readers"), ("card", "card-present"),
                        ("card", "test-read"), ("printer", "status"), ("storage", "device-key"),
-                       ("server", "reachable"), ("server", "clock-skew"), ("server", "enrollment")]:
+                       ("server", "reachable"), ("server", "clock-skew"), ("server", "enrollment"),
+                       ("technician", "pin"), ("technician", "lockout")]:
         assert d.status(area, name) == "ok", (area, name, d.checks.get((area, name)))
     assert "APDUs" in d.detail("card", "test-read")
     assert d.status("camera", "frames") == "warn" and "SIMULATED" in d.detail("camera", "frames")
