@@ -108,8 +108,8 @@ class Registry:
         max_checks_per_minute: int = 10,
     ) -> None:
         self._lock = threading.Lock()
-        self.abnormal = NumberSet("citizen id", 13, abnormal)
-        self.abnormal_requests = NumberSet("request number", 20, abnormal_requests)
+        self._abnormal = NumberSet("citizen id", 13, abnormal)
+        self._abnormal_requests = NumberSet("request number", 20, abnormal_requests)
         self._down = bool(down)
         self._latency_s = 0.0
         self.latency_s = latency_s
@@ -118,6 +118,16 @@ class Registry:
         self._max_checks = 10
         self.max_checks_per_minute = max_checks_per_minute
         self._queries = 0
+
+    @property
+    def abnormal(self) -> NumberSet:
+        """Citizen ids whose cards are abnormal (change it in place: `.add`, `.discard`, `.clear`)."""
+        return self._abnormal
+
+    @property
+    def abnormal_requests(self) -> NumberSet:
+        """Request numbers of single cards that are abnormal (changed in place, like `abnormal`)."""
+        return self._abnormal_requests
 
     @property
     def down(self) -> bool:

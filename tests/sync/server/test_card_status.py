@@ -219,3 +219,5 @@ def test_registry_settings_are_checked() -> None:
         registry.max_checks_per_minute = 0
     registry.abnormal.clear()
     assert CID not in registry.abnormal
+    with pytest.raises(AttributeError):  # changed in place only: a plain set would not be shared safely
+        registry.abnormal = {CID}  # type: ignore[misc]
