@@ -97,6 +97,13 @@ def test_demo_writes_the_screens_of_every_ending(tmp_path: Path, capsys: pytest.
         assert record["referral"]["reason"] == "asked_for_help" and record["card_status"]["status"] == "normal"
 
 
+def test_the_help_names_every_scenario() -> None:
+    from kiosk.commands.demo import SCENARIO_NAMES
+    from kiosk.devkit.scenarios import SCENARIOS
+
+    assert SCENARIO_NAMES == tuple(SCENARIOS)
+
+
 def test_an_unknown_scenario_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--out", str(tmp_path / "d"), "--scenario", "earthquake"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
