@@ -52,6 +52,11 @@ class KioskSection(Section):
     """`production` locks the UI down; `development` allows a window and shortcuts."""
     simulation: bool = False
     """Must be true for simulated devices to be accepted in production mode (shown as SIMULATION)."""
+    counter_th: str = "เคาน์เตอร์บริการของหน่วยงานนี้"
+    """Where a citizen the kiosk could not serve gets help from staff, in Thai (shown on screen and
+    printed on the referral slip), e.g. `ช่องบริการ 3 ชั้น 1 สำนักงานเขตบางรัก`."""
+    counter_en: str = "the service counter of this office"
+    """The same place in English, e.g. `counter 3, ground floor, Bang Rak District Office`."""
 
 
 class CardSection(Section):
@@ -218,6 +223,12 @@ class FlowSection(Section):
     and the card left named on the technician screen, in the heartbeat and in the log."""
     offline_policy: Literal["end", "continue_without_phone"] = "end"
     """When the server is unreachable for OTP: end the session, or continue without phone verification."""
+    card_status: Literal["check", "skip"] = "check"
+    """Ask the national registry (DOPA, through the central server) whether the card is still valid
+    (not reported lost, cancelled or replaced): `check`, or `skip` (the record says `skipped`)."""
+    card_status_offline_policy: Literal["end", "continue_unchecked"] = "end"
+    """When the registry or the server cannot answer the card-status check: end the session, or
+    continue and record the status as `unchecked`."""
     consent_version: str = "2026-01"
     """Version of the PDPA and biometric consent text shown to citizens."""
 

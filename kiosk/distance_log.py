@@ -12,8 +12,6 @@ the chip photo from the card's issue date) and a bin 0.05 wide. Written by the s
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,10 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk import logs
+from kiosk.count_file import CountFile
 from kiosk.face import stats
 
 FILE = "face-distances.json"
-VERSION = 1
 log = logs.get("report")
 
 
@@ -43,27 +41,10 @@ def path_in(state_dir: Path) -> Path:
 
 def read(state_dir: Path) -> Counter[Cell]:
     """Every count in the log (empty when there is none yet)."""
-    file = path_in(state_dir)
-    if not file.is_file():
-        return Counter()
-    data = json.loads(file.read_text(encoding="utf-8"))
     out: Counter[Cell] = Counter()
-    for key, n in data.get("counts", {}).items():
-        day, outcome, band, low = key.split("|")
-        out[Cell(date.fromisoformat(day), outcome, band, float(low))] += int(n)
+    for (day, outcome, band, low), n in CountFile(path_in(state_dir)).read().items():
+        out[Cell(date.fromisoformat(day), outcome, band, float(low))] += n
     return out
-
-
-def _write(state_dir: Path, counts: Counter[Cell]) -> None:
-    file = path_in(state_dir)
-    tmp = file.with_suffix(".tmp")
-    data = {"version": VERSION, "counts": {f"{c.day.isoformat()}|{c.outcome}|{c.band}|{c.bin:.2f}": n for c, n in sorted(counts.items())}}
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, file)
 
 
 def cell_of(record: dict[str, Any], tz: ZoneInfo) -> Cell | None:
@@ -83,9 +64,7 @@ def note_record(state_dir: Path, record: dict[str, Any], tz: ZoneInfo) -> None:
         cell = cell_of(record, tz)
         if cell is None:
             return
-        counts = read(state_dir)
-        counts[cell] += 1
-        _write(state_dir, counts)
+        CountFile(path_in(state_dir)).add((cell.day.isoformat(), cell.outcome, cell.band, f"{cell.bin:.2f}"))
     except (OSError, ValueError, KeyError) as e:
         log.warning("face distance not counted", extra={"fields": {"error": type(e).__name__}})
 

@@ -20,7 +20,6 @@ The rendering is in `kiosk.receipt_render`.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
@@ -30,14 +29,17 @@ from drivers.printer import Printer, PrinterError
 from kiosk import logs
 from kiosk.journey.endings import Ending
 from kiosk.messages import Message, msg
+from kiosk.reference import reference_code
+
+__all__ = ["ReceiptContent", "ReceiptOutcome", "mask_cid", "print_receipt", "receipt_for", "reference_code",
+           "referral_slip_for",
+           "short_name", "thai_datetime", "thai_time"]
 
 Purpose = Literal["ial_upgrade", "register"]
 Continuation = Literal["qr", "sms", "none"]
 KioskProfile = Literal["dga-smart-kiosk", "boonterm"]
 THAILAND = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Thailand
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-# Crockford base 32: no I, L, O, U, so a code read over the phone is not misheard.
-_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 log = logs.get("printer")
 
 
@@ -47,13 +49,16 @@ class ReceiptContent:
     site_name: str
     purpose: Purpose
     time: datetime
-    masked_cid: str
-    display_name: str
+    masked_cid: str | None
+    """None on a referral slip, which names nobody."""
+    display_name: str | None
     reference: str
     continue_with: Message | None
     """A verified session: how the citizen goes on (the QR on screen, the SMS link, the help line)."""
     failure: Message | None
     action: Message | None
+    counter: Message | None = None
+    """A referral slip: where staff help (the site's counter)."""
 
     @property
     def service(self) -> Message:
@@ -69,13 +74,6 @@ class ReceiptOutcome:
     printed: bool
     printer_state: str
     error: str | None
-
-
-def reference_code(record_id: UUID) -> str:
-    """Six Crockford base-32 characters from a hash of the record id, as `XXX-XXX`."""
-    n = int.from_bytes(hashlib.sha256(record_id.bytes).digest()[:4], "big") >> 2  # 30 bits
-    chars = "".join(_CODE_ALPHABET[(n >> (5 * i)) & 31] for i in reversed(range(6)))
-    return f"{chars[:3]}-{chars[3:]}"
 
 
 def thai_datetime(dt: datetime) -> str:
@@ -100,6 +98,17 @@ def short_name(first_name: str, last_name: str) -> str:
     """First name and the first letter of the last name (`สมชาย ใ.`)."""
     initial = last_name.strip()[:1]
     return f"{first_name.strip()} {initial}." if initial else first_name.strip()
+
+
+def referral_slip_for(*, profile: KioskProfile, site_name: str, purpose: Purpose, time: datetime,
+                      record_id: UUID, ending: Ending, counter: Message) -> ReceiptContent:
+    """The slip of a citizen sent to staff: what could not be done, the reference, where to go;
+    no name and no citizen id (the citizen shows the card at the counter)."""
+    thai_datetime(time)
+    return ReceiptContent(profile=profile, site_name=site_name, purpose=purpose, time=time, masked_cid=None,
+                          display_name=None, reference=reference_code(record_id), continue_with=None,
+                          failure=msg(ending.error or "referral.asked"), action=msg(ending.action or "action.see_staff"),
+                          counter=counter)
 
 
 def receipt_for(

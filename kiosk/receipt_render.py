@@ -163,11 +163,20 @@ def render_parts(content: ReceiptContent, width_dots: int) -> tuple[Image.Image,
     body.message(content.service, 24, center=True)
     body.rule()
     body.labelled("วันที่", "Date", thai_datetime(content.time))
-    body.labelled("เลขประจำตัวประชาชน", "Citizen ID", content.masked_cid)
-    body.labelled("ชื่อ", "Name", content.display_name)
+    if content.masked_cid is not None:
+        body.labelled("เลขประจำตัวประชาชน", "Citizen ID", content.masked_cid)
+    if content.display_name is not None:
+        body.labelled("ชื่อ", "Name", content.display_name)
     body.labelled("เลขที่อ้างอิง", "Reference", content.reference)
     body.rule()
-    if content.failure is not None:
+    if content.counter is not None:  # a referral slip
+        body.text(msg("referral.slip").th, 30, bold=True, fixed=True)
+        body.text(msg("referral.slip").en, 22, fixed=True)
+        body.message(content.failure or msg("referral.asked"), 26)
+        body.space(6)
+        body.message(msg("referral.where"), 24, bold=True)
+        body.message(content.counter, 26)
+    elif content.failure is not None:
         body.text("ทำรายการไม่สำเร็จ", 30, bold=True, fixed=True)
         body.text("Not completed", 22, fixed=True)
         body.message(content.failure, 26)

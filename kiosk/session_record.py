@@ -37,6 +37,7 @@ from uuid import UUID
 from drivers.card.model import CardText, Name
 from kiosk.face.result import FaceResult
 from kiosk.journey.effects import RecordDraft
+from kiosk.reference import reference_code
 from sync.outbox import Outbox, RecordGone
 from sync.qrtoken import IssuedToken
 from sync.records import Record, validate_record
@@ -146,6 +147,13 @@ def build_record(
         data["receipt"] = receipt
     if draft.consent_version is not None and evidence.consent_at is not None:
         data["consent"] = {"version": draft.consent_version, "accepted_at": _iso(evidence.consent_at)}
+    if evidence.card_status is not None:
+        status: dict[str, Any] = {"status": evidence.card_status}
+        if evidence.card_status_at is not None:
+            status["checked_at"] = _iso(evidence.card_status_at)
+        data["card_status"] = status
+    if draft.ending.referral is not None:
+        data["referral"] = {"reference": reference_code(record_id), "reason": draft.ending.referral}
     return validate_record(data)
 
 
@@ -176,6 +184,18 @@ def note_receipt(outbox: Outbox, record_id: UUID, printed: bool, printer_state: 
     """Write the receipt's outcome onto the queued record. False when the record is already final
     (it then has no receipt part)."""
     return _update_pending(outbox, record_id, lambda record: with_receipt(record, printed, printer_state))
+
+
+def with_rating(record: Record, score: int) -> Record:
+    """The same record carrying the citizen's rating of the service (1-5)."""
+    data = record.to_json()
+    data["rating"] = {"score": int(score)}
+    return validate_record(data)
+
+
+def note_rating(outbox: Outbox, record_id: UUID, score: int) -> bool:
+    """Write the rating onto the queued record. False when the record is already final."""
+    return _update_pending(outbox, record_id, lambda record: with_rating(record, score))
 
 
 def _update_pending(outbox: Outbox, record_id: UUID, change: Callable[[Record], Record]) -> bool:

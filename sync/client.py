@@ -7,7 +7,8 @@ module: each failure kind has its own exception.
 Errors: `SyncError` >
 - `Offline` — no connection (refused, DNS, TLS, connection dropped before an answer);
 - `Timeout` — the server did not answer within `timeout_s`;
-- `RateLimited(retry_after_s)` — 429 or 503 with its `Retry-After`;
+- `RateLimited(retry_after_s, code, message, status)` — 429 or 503 (`status` says which) with its
+  `Retry-After`;
 - `Unauthorized(code)` — 401: bad signature, unknown or revoked key, clock skew;
 - `Rejected(code, message, status)` — any other 4xx, with the server's `error.code`;
 - `ServerError(status)` — 5xx other than 503, or an answer that is not the spec's JSON.
@@ -72,10 +73,12 @@ class Timeout(SyncError):
 class RateLimited(SyncError):
     """The server asks to come back later (429/503)."""
 
-    def __init__(self, retry_after_s: float, code: str = "rate_limited", message: str = "") -> None:
+    def __init__(self, retry_after_s: float, code: str = "rate_limited", message: str = "",
+                 status: int = 429) -> None:
         super().__init__(f"{code}: retry after {retry_after_s:g} s" + (f" ({message})" if message else ""))
         self.retry_after_s = retry_after_s
         self.code = code
+        self.status = status
 
 
 class Unauthorized(SyncError):
@@ -223,7 +226,7 @@ class CentralClient:
             return resp
         code, message = _error_of(resp)
         if status in (429, 503):
-            raise RateLimited(_retry_after(resp.headers.get("Retry-After")), code, message)
+            raise RateLimited(_retry_after(resp.headers.get("Retry-After")), code, message, status)
         if status == 401:
             raise Unauthorized(code, message)
         if 400 <= status < 500:

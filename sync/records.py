@@ -7,6 +7,13 @@ rule the schema states: failed and aborted sessions carry no names and no birth 
 record ever has an address, photo or face template: unknown keys are refused). `Record.to_json()`
 gives the wire form (absent optional parts are left out; the schema's nullable ones stay `null`).
 
+Contract 1.1.0 parts and the rules that keep them coherent: `card_status` (`normal`/`abnormal`
+carry the registry's `checked_at`, `unchecked`/`skipped` none; an abnormal card is never
+verified; `failure_reason` `card_status_abnormal` needs it `abnormal`), `referral` (never on a
+verified record), `rating` (1-5), and `continuation.method` `app_scan`, which goes with
+`continuation.app_request`, the app's `TRA1:` text and nothing else read by the camera
+(`is_app_request(text)` checks it where it is read).
+
 The messages of `RecordInvalid` name fields and rules, never the values (they may be personal).
 
 Errors: `RecordInvalid(field, message)`.
@@ -15,6 +22,7 @@ Errors: `RecordInvalid(field, message)`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
@@ -29,6 +37,7 @@ FAILURE_REASONS = (
     "liveness_failed",
     "card_expired",
     "card_invalid",
+    "card_status_abnormal",
     "card_removed",
     "otp_failed",
     "timeout",
@@ -112,10 +121,36 @@ class Phone(_Part):
     method: Literal["otp", "none"] | None = None
 
 
+APP_REQUEST_PATTERN = r"^TRA1:[A-Za-z0-9_-]{22}$"
+"""What an app's binding-request QR says (`POST /v1/binding-requests`): `TRA1:` + base64url of 16 bytes."""
+
+
+def is_app_request(text: str) -> bool:
+    """Whether text read from a QR is an app's binding request (the only scanned text a record may carry)."""
+    return re.fullmatch(APP_REQUEST_PATTERN, text) is not None
+
+
 class Continuation(_Part):
-    method: Literal["qr", "sms", "none"] | None = None
+    NULLABLE = frozenset({"app_request"})
+    method: Literal["qr", "sms", "app_scan", "none"] | None = None
+    app_request: Annotated[str, Field(pattern=APP_REQUEST_PATTERN)] | None = None
     qr_cti: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{22}$")] | None = None
     qr_expires_at: AwareDatetime | None = None
+
+
+class CardStatus(_Part):
+    NULLABLE = frozenset({"checked_at"})
+    status: Literal["normal", "abnormal", "unchecked", "skipped"]
+    checked_at: AwareDatetime | None = None
+
+
+class Referral(_Part):
+    reference: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class Rating(_Part):
+    score: Annotated[int, Field(ge=1, le=5)]
 
 
 class Receipt(_Part):
@@ -129,7 +164,7 @@ class Consent(_Part):
 
 
 class Record(_Part):
-    NULLABLE = frozenset({"failure_reason"})
+    NULLABLE = frozenset({"failure_reason", "referral", "rating"})
     record_id: UUID
     kiosk_id: Annotated[str, Field(min_length=1)]
     created_at: AwareDatetime
@@ -138,6 +173,9 @@ class Record(_Part):
     outcome: Outcome
     ial: Literal["2.3", "none"] | None = None
     failure_reason: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")] | None = None
+    card_status: CardStatus | None = None
+    referral: Referral | None = None
+    rating: Rating | None = None
     card: Card | None = None
     face: Face | None = None
     phone: Phone | None = None
@@ -165,7 +203,25 @@ class Record(_Part):
         if self.continuation is not None and self.continuation.method == "sms":
             if self.phone is None or self.phone.number is None:
                 raise ValueError("continuation.method: sms needs phone.number")
+        if self.continuation is not None and (self.continuation.method == "app_scan") != (
+                self.continuation.app_request is not None):
+            raise ValueError("continuation.app_request: the app's request goes with method app_scan, and only with it")
+        self._coherent_card_status()
+        if self.outcome == "verified" and self.referral is not None:
+            raise ValueError("referral: a verified session was not sent to a counter")
         return self
+
+    def _coherent_card_status(self) -> None:
+        status = self.card_status
+        if status is not None:
+            checked = status.status in ("normal", "abnormal")
+            if checked != (status.checked_at is not None):
+                raise ValueError("card_status.checked_at: the registry's time goes with normal or abnormal, "
+                                 "and only with them")
+            if status.status == "abnormal" and self.outcome == "verified":
+                raise ValueError("card_status.status: a card the registry reports abnormal cannot be verified")
+        if self.failure_reason == "card_status_abnormal" and (status is None or status.status != "abnormal"):
+            raise ValueError("failure_reason: card_status_abnormal needs card_status.status abnormal")
 
 
 def validate_record(data: Any) -> Record:

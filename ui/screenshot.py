@@ -74,9 +74,11 @@ class Screenshotter:
             face.pull_frame()  # type: ignore[attr-defined]
         for art in w.findChildren(self._art_type):
             art.set_phase(0.35)
-        qr = w.screens["result"].qr  # type: ignore[attr-defined]
+        from ui.widgets.qr import QrView
+
+        codes = [q for q in w.findChildren(QrView) if q.isVisibleTo(w)]  # the result's, the notice's
         deadline = time.monotonic() + 5.0
-        while not qr.ready and time.monotonic() < deadline:  # encoded on a worker thread
+        while not all(q.ready for q in codes) and time.monotonic() < deadline:  # encoded on a worker thread
             self._app.processEvents()
             time.sleep(0.002)
         self._app.processEvents()

@@ -1,5 +1,6 @@
 """The simulator panel (only with simulated devices): insert or remove a card by profile, pick the
-camera scenario, set the printer state, cut the network. Marked SIMULATION in large letters.
+camera scenario, set the printer state, cut the network, make the card registry answer "abnormal"
+or be down. Marked SIMULATION in large letters.
 
 It calls the runtime's `SimulationControls` (thread-safe, quick); what they cause reaches the
 screen as views, like real device events.
@@ -57,6 +58,7 @@ class SimulatorPanel(QWidget):
         self.camera_buttons = self._choices("Camera", controls.camera_scenarios(), self._camera)
         self.printer_buttons = self._choices("Printer", controls.printer_states(), self._printer)
         self.network_buttons = self._choices("Network", ["online", "cut"], self._network)
+        self.registry_buttons = self._choices("Card registry", controls.registry_states(), self._registry)
         self.grid.addStretch(1)
         self.refresh()
 
@@ -100,6 +102,10 @@ class SimulatorPanel(QWidget):
         self.controls.set_network(choice == "online")
         self.refresh()
 
+    def _registry(self, state: str) -> None:
+        self.controls.set_registry_state(state)
+        self.refresh()
+
     def refresh(self) -> None:
         card = self.controls.card_inserted()
         online = self.controls.network_online()
@@ -111,9 +117,13 @@ class SimulatorPanel(QWidget):
             b.setChecked(name == self.controls.printer_state())
         self.network_buttons["online"].setChecked(online)
         self.network_buttons["cut"].setChecked(not online)
+        registry = self.controls.registry_state()
+        for name, b in self.registry_buttons.items():
+            b.setChecked(name == registry)
         self.status.setText(
             f"card: {card or 'none'} · camera: {self.controls.camera_scenario()} · "
             f"printer: {self.controls.printer_state()} · network: {'online' if online else 'cut'}"
+            + (f" · card registry: {registry}" if self.registry_buttons else "")
         )
 
     def _close(self) -> None:

@@ -84,6 +84,7 @@ class KioskWindow(QWidget):
         col.addWidget(self.stack, 1)
         self.footer = Footer(m)
         self.footer.cancel_clicked.connect(lambda: self.send(events.Cancel()))
+        self.footer.help_clicked.connect(lambda: self.send(events.AskForHelp()))
         self.footer.language_clicked.connect(lambda: self.send(events.ToggleLanguage()))
         self.footer.sound.repeat_clicked.connect(lambda: self.send(events.RepeatPrompt()))
         self.footer.sound.volume_clicked.connect(lambda step: self.send(events.ChangeVolume(1 if step > 0 else -1)))
@@ -207,11 +208,12 @@ class KioskWindow(QWidget):
         ring = view.countdown_s if (view.countdown_s is not None and not view.still_there) else None
         self.header.countdown.set_time(ring, view.countdown_total_s, text(view, "unit.seconds"))
         self.footer.set_texts(text(view, "button.cancel") if view.can_cancel else None,
-                              text(view, view.help_line), text(view, "button.language"))
+                              text(view, view.help_line), text(view, "button.language"),
+                              text(view, "button.help") if view.can_cancel else None)
         self.footer.sound.setVisible(view.sound and view.state != StateName.IDLE)
         self.footer.sound.set_texts(text(view, "button.repeat"), text(view, "button.softer"),
                                     text(view, "button.louder"), view.volume)
-        asking = view.confirm_cancel and not view.still_there
+        asking = (view.confirm_cancel or view.confirm_help) and not view.still_there
         if asking:
             self.confirm_cancel.show_view(view)
         self.confirm_cancel.setVisible(asking)

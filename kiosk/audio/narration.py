@@ -61,6 +61,8 @@ def _overlay(view: View) -> tuple[str, ...]:
         return ("still_there.title", "still_there.body")
     if view.confirm_cancel:
         return ("cancel.title", "cancel.body")
+    if view.confirm_help:
+        return ("ask_help.title", "ask_help.body")
     return ()
 
 

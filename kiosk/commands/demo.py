@@ -44,7 +44,9 @@ log = logs.get("cli")
 THINK_S = 0.6
 """Seconds the simulated citizen waits before each touch."""
 SCENARIO_NAMES = ("verified", "impostor", "printed-photo", "no-face", "paper-out", "offline", "card-removed",
-                  "timeout", "cancel")
+                  "timeout", "cancel", "card-abnormal", "ask-help")
+"""`kiosk.devkit.scenarios.SCENARIOS`' names, here so that `--help` need not load the journey (a test
+keeps them equal)."""
 
 
 def register(sub: Subcommands) -> None:
@@ -101,7 +103,7 @@ def _demo(args: argparse.Namespace) -> int:
         ended = str(result.error or result.state)
         qr_text = result.qr_text
         verified = result.state in (StateName.RESULT_QR, StateName.RESULT_SMS)
-        pilot.finish()
+        pilot.finish(rating=scenario.rating)
         runtime.flush_storage()  # the receipt's outcome (and the last QR's cti) reach the record
         record_id = runtime.last_record_id
         outbox = stack.devices.outbox if stack.devices is not None else None
@@ -176,7 +178,8 @@ def _screens(captured: list[tuple[View, Any]]) -> list[tuple[View, Any]]:
     chosen: list[tuple[View, Any]] = []
     seen: set[tuple[object, ...]] = set()
     for view, frame in captured:
-        key = (view.state, view.challenge, view.still_there, view.notices, view.body, view.busy)
+        key = (view.state, view.challenge, view.still_there, view.confirm_cancel, view.confirm_help, view.notices,
+               view.body, view.busy)
         if view.state == StateName.FACE and frame is None:
             continue  # the preview has not started yet
         if key in seen:

@@ -1,5 +1,6 @@
-"""`kiosk report [--csv | --distances] [--since DATE] [--until DATE] [--tz ZONE]`: session counts per
-day, or the face distance histogram per photo-age band (`kiosk.distance_log`)."""
+"""`kiosk report [--csv | --distances | --ratings] [--since DATE] [--until DATE] [--tz ZONE]`: session
+counts per day, the face distance histogram per photo-age band (`kiosk.distance_log`), or the
+citizens' ratings per day and outcome (`kiosk.rating_log`; `--csv` for a CSV of them)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (inclusive)")
     p.add_argument("--distances", action="store_true",
                    help="print the face distance histogram of verified and failed sessions per photo-age band instead")
+    p.add_argument("--ratings", action="store_true",
+                   help="print the citizens' 1-5 ratings (and skips) per day and session outcome instead")
     p.add_argument("--tz", metavar="ZONE", default=report.DEFAULT_TZ,
                    help=f"time zone of the days (default {report.DEFAULT_TZ})")
 
@@ -39,6 +42,12 @@ def _report(args: argparse.Namespace) -> int:
 
         hist = distance_log.histogram(distance_log.read(cfg.state_dir), since, until)
         print(distance_log.to_text(hist, cfg.face.match_threshold))
+        return 0
+    if args.ratings:
+        from kiosk import rating_log
+
+        table = rating_log.rows(cfg.state_dir, since, until)
+        print(rating_log.to_csv(table) if args.csv else rating_log.to_text(table), end="" if args.csv else "\n")
         return 0
     if not storage.outbox_path(cfg).is_file():  # a new kiosk: an empty report, not an error
         if args.csv:

@@ -121,19 +121,22 @@ class Autopilot:
             self.act(ev.OtpEntered(code))
         return self.wait_state(S.RESULT_QR, S.RESULT_SMS, S.ERROR)
 
-    def finish(self, *, wait_print: bool = True) -> View:
-        """Done on the result (or error) screen, take the card, back to idle."""
+    def finish(self, *, wait_print: bool = True, rating: int | None = None) -> View:
+        """Done on the result (or error) screen, take the card, rate the service (`rating`, 1-5)
+        or skip it, back to idle."""
         if wait_print:
             self.wait(lambda v: not v.printing, "the receipt to print")
-        if self.view.state != S.THANK_YOU:
+        if self.view.state not in (S.THANK_YOU, S.RATING):
             self.act(ev.Done())
-        view = self.wait_state(S.TAKE_CARD, S.THANK_YOU, S.IDLE)
+        view = self.wait_state(S.TAKE_CARD, S.THANK_YOU, S.RATING, S.IDLE)
         sim = self.rt.simulation
         if view.state == S.TAKE_CARD and sim is not None:
             if self.think_s:
                 time.sleep(self.think_s)
             sim.remove_card()
-            view = self.wait_state(S.THANK_YOU, S.IDLE)
-        if view.state == S.THANK_YOU:
+            view = self.wait_state(S.THANK_YOU, S.RATING, S.IDLE)
+        if view.state == S.RATING:
+            self.act(ev.Rate(rating) if rating is not None else ev.Done())
+        elif view.state == S.THANK_YOU:
             self.act(ev.Done())
         return self.wait_state(S.IDLE)

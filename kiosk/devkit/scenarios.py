@@ -64,6 +64,21 @@ def _cancel(pilot: Autopilot, sim: Simulator, card: str) -> View:
     return pilot.wait_state(S.TAKE_CARD, S.THANK_YOU)
 
 
+def _card_abnormal(pilot: Autopilot, sim: Simulator, card: str) -> View:
+    sim.set_registry_state("abnormal")  # the registry reports every simulated card lost
+    pilot.start_session(profile=card)
+    return pilot.wait_state(S.ERROR, timeout_s=60)
+
+
+def _ask_help(pilot: Autopilot, sim: Simulator, card: str) -> View:
+    pilot.start_session(profile=card)
+    pilot.wait_state(S.FACE, timeout_s=30)
+    pilot.act(ev.AskForHelp())  # the citizen would rather see staff than the camera
+    pilot.wait(lambda v: v.confirm_help, "get help from staff?")
+    pilot.act(ev.ConfirmHelp(True))
+    return pilot.wait_state(S.ERROR)
+
+
 @dataclass(frozen=True)
 class Scenario:
     summary: str
@@ -74,10 +89,13 @@ class Scenario:
     """Config sections changed for the demo (shortened waits), said in the demo's output."""
     receipt: bool = True
     qr: bool = False
+    rating: int | None = None
+    """What the citizen gives on the rating screen (None: skips it)."""
 
 
 SCENARIOS: dict[str, Scenario] = {
-    "verified": Scenario("a citizen verified, QR or SMS link, receipt", _verified, qr=True),
+    "verified": Scenario("a citizen verified, QR or SMS link, receipt, rates the service 5", _verified, qr=True,
+                         rating=5),
     "impostor": Scenario("someone else's face: face mismatch, failure receipt", _face_fails, camera="impostor"),
     "printed-photo": Scenario("a printed photo held up: liveness fails, failure receipt", _face_fails,
                               camera="printed_photo"),
@@ -91,6 +109,10 @@ SCENARIOS: dict[str, Scenario] = {
     "timeout": Scenario("the citizen walks away at the phone step: asked, then the session ends",
                         _timeout, receipt=False, config={"flow": {"idle_timeout_s": 4, "countdown_s": 5}}),
     "cancel": Scenario("the citizen cancels at the phone step, and confirms", _cancel, receipt=False),
+    "card-abnormal": Scenario("the registry reports the card lost: where to go, no receipt naming anyone",
+                              _card_abnormal, receipt=False),
+    "ask-help": Scenario("the citizen asks for staff at the face step: the counter, a referral slip",
+                         _ask_help),
 }
 
 

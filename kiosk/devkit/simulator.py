@@ -20,10 +20,23 @@ if TYPE_CHECKING:
     from drivers.camera import CapturingCamera, SimulatedCamera
     from drivers.card import CardReader, SimulatedCardReader
     from drivers.printer import Printer, SimulatedPrinter
+    from sync.server.registry import Registry
 
 log = logs.get("flow")
 
 PRINTER_STATES = ["ok", "near-end", "out", "cover-open", "offline"]
+REGISTRY_STATES = ["normal", "abnormal", "down"]
+
+
+def _profile_citizen_ids() -> set[str]:
+    """The citizen ids the simulated cards carry (those that are 13 digits at all)."""
+    from drivers.card import list_profiles, load_profile
+    from drivers.card.layout import FIELDS
+
+    offset, length = FIELDS["cid"]
+    ids = {bytes(load_profile(p).chip.image[offset : offset + length]).decode("ascii", "replace")
+           for p in list_profiles()}
+    return {cid for cid in ids if len(cid) == 13 and cid.isdigit()}
 
 
 class NetworkSwitch(httpx.BaseTransport):
@@ -46,7 +59,7 @@ class Simulator:
 
     def __init__(self, *, reader: CardReader | None = None, camera: CapturingCamera | None = None,
                  printer: Printer | None = None, network: NetworkSwitch | None = None,
-                 last_sms: Callable[[], str | None] | None = None) -> None:
+                 last_sms: Callable[[], str | None] | None = None, registry: Registry | None = None) -> None:
         from drivers.camera import SimulatedCamera
         from drivers.card import SimulatedCardReader
         from drivers.printer import SimulatedPrinter
@@ -60,6 +73,8 @@ class Simulator:
         self._profile: str | None = None
         self._scenario = "genuine"
         self._printer_state = "ok"
+        self._registry = registry
+        self._registry_state = "normal"
 
     # -- card
     def card_profiles(self) -> list[str]:
@@ -126,6 +141,25 @@ class Simulator:
 
     def network_online(self) -> bool:
         return self._network.online if self._network is not None else True
+
+    # -- the card registry behind the central server
+    def registry_states(self) -> list[str]:
+        return list(REGISTRY_STATES) if self._registry is not None else []
+
+    def set_registry_state(self, state: str) -> None:
+        if self._registry is None:
+            raise RuntimeError("there is no simulated card registry (no embedded reference server)")
+        if state not in REGISTRY_STATES:
+            raise ValueError(f"unknown registry state {state!r} (one of {', '.join(REGISTRY_STATES)})")
+        self._registry.down = state == "down"
+        self._registry.abnormal.clear()
+        if state == "abnormal":  # every simulated card reported lost, cancelled or replaced
+            self._registry.abnormal.update(_profile_citizen_ids())
+        self._registry_state = state
+        log.warning("SIMULATION: card registry", extra={"fields": {"registry": state}})
+
+    def registry_state(self) -> str:
+        return self._registry_state
 
     def last_sms(self) -> str | None:
         """The text of the last SMS the embedded reference server "sent" (development only), so

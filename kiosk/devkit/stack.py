@@ -38,6 +38,7 @@ log = logs.get("flow")
 DEV_STATE_DIR = Path(".kiosk-dev")
 SERVER_DB = "central-dev.sqlite"
 DEV_SITE = "DEV-SITE"
+DEV_REGISTRY_CHECKS_PER_MINUTE = 100_000
 
 
 class DevStackError(Exception):
@@ -112,7 +113,8 @@ class DevStack:
         self.devices = open_devices(self.cfg, transport=self.network, server_url=url)
         self.simulator = Simulator(reader=self.devices.reader, camera=self.devices.camera,
                                    printer=self.devices.printer, network=self.network,
-                                   last_sms=self.last_sms if self._with_server else None)
+                                   last_sms=self.last_sms if self._with_server else None,
+                                   registry=self.server.registry if self.server is not None else None)
         self.runtime = SessionRuntime(self.cfg, devices=self.devices, simulation=self.simulator)
         if self._with_sync and url is not None:
             self._start_sync(url)
@@ -150,12 +152,16 @@ class DevStack:
     def _start_server(self, state_dir: Path) -> str:
         from sync.enroll import EnrollmentError, enroll
         from sync.server import ServerStartError, ServerThread, mint_token
+        from sync.server.registry import Registry
 
         db = state_dir / SERVER_DB
         for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
             leftover.unlink(missing_ok=True)
         try:
-            self.server = ServerThread(db, dev=True, audience=self.cfg.qr.audience).start()
+            # a development kiosk (and the tests and benchmarks on it) runs many sessions a minute:
+            # the simulated registry's per-kiosk limit is raised far above a real kiosk's pace
+            registry = Registry(max_checks_per_minute=DEV_REGISTRY_CHECKS_PER_MINUTE)
+            self.server = ServerThread(db, dev=True, audience=self.cfg.qr.audience, registry=registry).start()
         except ServerStartError as e:
             raise DevStackError(f"the embedded reference server did not start: {e}") from None
         try:

@@ -10,9 +10,10 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from uuid import UUID
 
 from kiosk.config import Config
-from kiosk.journey.effects import Continuation, RecordDraft
+from kiosk.journey.effects import Continuation, Effect, IssueRecord, RecordDraft
 from kiosk.journey.endings import Ending
 from kiosk.journey.session import Session
 from kiosk.journey.states import StateName
@@ -56,6 +57,14 @@ class Journey:
         self.reader_fault = False
         self.confirming_cancel = False
         """Cancel was touched after consent: the screen asks whether to throw the session away."""
+        self.confirming_help = False
+        """"Get help" was touched after consent: the screen asks whether to end it and see staff."""
+        self.rating_record: UUID | None = None
+        """The record of the session that just ended, kept open for the citizen's rating (RATING)."""
+        self.ended_reference: str | None = None
+        """The reference of a session that ended with a referral (shown with where to go)."""
+        self.rating: int | None = None
+        """The score given on the rating screen (None: skipped, or not asked)."""
         self.last_ending: Ending | None = None
         """How the last session ended (what "take your card" and the receipt reminder show)."""
         self.simulated = cfg.kiosk.simulation or bool(simulated_devices(cfg))
@@ -76,6 +85,14 @@ class Journey:
         if code not in self.notices:
             self.notices.append(code)
 
+    def issue_when_ready(self) -> list[Effect]:
+        """ISSUING signs the result once both the card's re-read id and the registry's answer are
+        in (whichever comes second asks for it; each comes once)."""
+        s = self.session
+        if s is None or self.state != StateName.ISSUING or not s.rechecked or s.card_status_pending:
+            return []
+        return [IssueRecord(self.draft(Ending.VERIFIED))]
+
     def continuation(self) -> Continuation:
         if self.cfg.kiosk.profile == "dga-smart-kiosk":
             return "qr"
@@ -95,20 +112,27 @@ class Journey:
         )
 
     def after_session(self) -> StateName:
-        """Where a finished session goes: remind to take the card, else thank you / the attract
-        screen (straight back when it ended on the choice of service, before any data)."""
+        """Where a finished session goes: remind to take the card, else the rating (a session that
+        reached the card) or thank you / the attract screen (straight back when it ended on the
+        choice of service, before any data)."""
         if self.card_present:
             return StateName.TAKE_CARD
         if self.state in (StateName.CHOOSE_SERVICE, StateName.IDLE):
             return StateName.IDLE
-        return StateName.THANK_YOU
+        return self.after_card_taken()
+
+    def after_card_taken(self) -> StateName:
+        return StateName.RATING if self.rating_record is not None else StateName.THANK_YOU
 
 
 def failure_receipt_possible(draft: RecordDraft) -> bool:
     """A failed session prints a receipt (what failed, what to do, its reference; never a QR)
     once the card text was read: the receipt names the citizen by masked id and first name.
+    A referral (the citizen is sent to staff) always prints its slip, which names nobody.
     Aborted sessions (card removed or swapped, cancel, inactivity, consent declined) print none:
     the citizen has left or chose to stop, and a receipt left in the tray would show the next
     person someone else's masked id and name."""
+    if draft.ending.referral is not None:
+        return draft.ending.receipt
     card = draft.evidence.card
     return draft.ending.receipt and card is not None and _CID.match(card.cid) is not None

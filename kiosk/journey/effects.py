@@ -2,11 +2,15 @@
 them; the `SessionRuntime` executes each on the owner thread of its device and reports the outcome
 back as an event (see `kiosk.journey.events`). Tests assert on them directly.
 
-  ReadCard()                        card thread: text (CardTextRead), then photo (ChipPhotoRead)
+  ReadCard(chip_ids)                card thread: text (CardTextRead; with the laser and chip ids when
+                                    the card-status check needs them), then photo (ChipPhotoRead)
   RecheckCard()                     card thread: cid + ATR again (CardRechecked)
   StartFace()                       camera thread: start the camera and the preview
   SetFaceReference(photo)           camera thread: begin verification against the chip photo
   StopFace()                        camera thread: stop, wipe frames and the verifier
+  CheckCardStatus(session_id, cid, request_number, laser_id, chip_id)
+                                    network thread: the registry's card status (CardStatusAnswered |
+                                    CardStatusUnavailable), while the citizen goes on to the face
   SendOtp(session_id, phone_e164)   network thread (OtpSent | OtpSendFailed)
   VerifyOtp(otp_id, code)           network thread (OtpVerified | OtpRejected)
   IssueRecord(draft)                storage thread: QR token (dga) + record into the outbox in one
@@ -16,7 +20,11 @@ back as an event (see `kiosk.journey.events`). Tests assert on them directly.
                                     printer thread; then the outcome onto the pending record
                                     (storage thread) and, when `report`, ReceiptPrinted to the flow
   WriteRecord(draft, record_id)     storage thread: a failed/aborted record (no event back)
-  SessionEnded(ending, recorded)    log line + device wipe; the journey has already wiped its data
+  SessionEnded(ending, recorded, final)
+                                    log line + device wipe; the journey has already wiped its data;
+                                    `final`: the record is made final now (else at CloseRecord)
+  CloseRecord(record_id, rating)    storage thread, after the rating screen: the citizen's rating (or
+                                    None: skipped) onto the record, which is then made final
   CardLeft(left)                    the card stayed in the reader long after the session (True: staff
                                     are alerted: log, technician screen, heartbeat) or was taken (False)
 """
@@ -62,7 +70,8 @@ class RecordDraft:
 
 @dataclass(frozen=True, slots=True)
 class ReadCard:
-    pass
+    chip_ids: bool = False
+    """Also read the laser id and chip id (the card-status check sends them; 2-4 more exchanges)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,15 @@ class SetFaceReference:
 @dataclass(frozen=True, slots=True)
 class StopFace:
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class CheckCardStatus:
+    session_id: UUID
+    cid: str = field(repr=False)
+    request_number: str = field(repr=False)
+    laser_id: str | None = field(default=None, repr=False)
+    chip_id: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +162,14 @@ class SessionEnded:
     ending: Ending
     recorded: bool
     """False when the session ended before it had any data (no record was written)."""
+    final: bool = True
+    """False while the rating screen may still add to the record (then `CloseRecord` makes it final)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRecord:
+    record_id: UUID
+    rating: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +179,6 @@ class CardLeft:
 
 
 Effect = (
-    ReadCard | RecheckCard | StartFace | SetFaceReference | StopFace | SendOtp | VerifyOtp
-    | IssueRecord | RefreshQr | PrintReceipt | WriteRecord | SessionEnded | CardLeft
+    ReadCard | RecheckCard | StartFace | SetFaceReference | StopFace | CheckCardStatus | SendOtp | VerifyOtp
+    | IssueRecord | RefreshQr | PrintReceipt | WriteRecord | SessionEnded | CloseRecord | CardLeft
 )

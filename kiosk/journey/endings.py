@@ -8,6 +8,9 @@ Each ending says:
 - `receipt`: whether a failed session whose card was read prints a receipt (it says `error` and
   `action`, with the record's reference); never for a time limit the citizen most likely walked
   away from (the face step, the SMS code): a slip nobody takes names a citizen to the next one;
+  never for a card the registry reports abnormal (no name on paper for a card that may be lost);
+- `referral` (`REFERRALS`): the endings that send the citizen to a staffed counter; their receipt
+  is a referral slip with no names (what could not be done, the reference, where to go);
 - `farewell`: the thank-you screen's text, where the ending has one of its own;
 - `label`: the technician's words for it (the `session ended` log line).
 
@@ -36,12 +39,16 @@ class Ending(Enum):
     CARD_UNREADABLE =    ("failed",   "card_unreadable", "error.card_unreadable", "action.retry_card",   True,  "card unreadable")
     CARD_READ_TIMEOUT =  ("failed",   "timeout",         "error.card_unreadable", "action.retry_card",   True,  "card read took too long")
     CARD_EXPIRED =       ("failed",   "card_expired",    "error.card_expired",    "action.renew_card",   True,  "card expired")
+    CARD_STATUS_ABNORMAL = ("failed", "card_status_abnormal", "error.card_status_abnormal", "action.district_office", False, "card not valid in the registry")
+    CARD_STATUS_UNAVAILABLE = ("failed", "card_status_unavailable", "error.card_status_unavailable", "action.try_later", True, "card registry unreachable")
     CHIP_PHOTO_NO_FACE = ("failed",   "card_invalid",    "error.chip_photo",      "action.call_help",    True,  "no face in the chip photo")
-    FACE_MISMATCH =      ("failed",   "face_mismatch",   "error.face_mismatch",   "action.face_retry",   True,  "face did not match the chip photo")
-    LIVENESS_FAILED =    ("failed",   "liveness_failed", "error.liveness_failed", "action.face_retry",   True,  "liveness challenge failed")
-    FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.face_retry",   False, "face step took too long")
+    FACE_MISMATCH =      ("failed",   "face_mismatch",   "error.face_mismatch",   "action.counter",      True,  "face did not match the chip photo")
+    LIVENESS_FAILED =    ("failed",   "liveness_failed", "error.liveness_failed", "action.counter",      True,  "liveness challenge failed")
+    FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.counter",      False, "face step took too long")
     OTP_FAILED =         ("failed",   "otp_failed",      "error.otp_failed",      "action.call_help",    True,  "SMS code not confirmed")
     OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    False, "SMS code not entered in time")
+    NO_MOBILE_PHONE =    ("aborted",  "no_mobile_phone", "referral.no_phone",     "action.see_staff",    True,  "no mobile phone: referred to staff")
+    ASKED_FOR_HELP =     ("aborted",  "asked_for_help",  "referral.asked",        "action.see_staff",    True,  "asked for help: referred to staff")
     OFFLINE =            ("failed",   "offline",         "error.offline",         "action.try_later",    True,  "central server unreachable")
     DEVICE_FAULT =       ("failed",   "device_fault",    "error.device_fault",    "action.try_later",    True,  "device fault")
     OUTBOX_FULL =        ("failed",   "device_fault",    "error.issue_failed",    "action.try_later",    True,  "outbox full: result not issued")
@@ -58,6 +65,12 @@ class Ending(Enum):
         self.label = label
 
     @property
+    def referral(self) -> str | None:
+        """Why the citizen is sent to a staffed counter (the record's `referral.reason`), or None:
+        biometrics are never the only way through, and nobody is left at a dead end."""
+        return REFERRALS.get(self)
+
+    @property
     def farewell(self) -> str | None:
         """The thank-you screen's text for this ending (None: the plain thank-you)."""
         return "thank_you.declined" if self is Ending.CONSENT_DECLINED else None
@@ -66,3 +79,13 @@ class Ending(Enum):
     def code(self) -> str:
         """The ending's stable name in logs and tests, e.g. `face_mismatch`."""
         return self.name.lower()
+
+
+REFERRALS: dict[Ending, str] = {
+    Ending.FACE_MISMATCH: "face_mismatch",
+    Ending.LIVENESS_FAILED: "liveness_failed",
+    Ending.FACE_TIMEOUT: "face_quality",  # the face step never got a usable picture in time
+    Ending.NO_MOBILE_PHONE: "no_mobile_phone",
+    Ending.ASKED_FOR_HELP: "asked_for_help",
+}
+"""The endings that send the citizen to a staffed counter, and the reason the record gives."""

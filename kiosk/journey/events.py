@@ -16,6 +16,10 @@ User events (the UI sends these):
   ChangeNumber()                  on the OTP screen: back to the number (the code sent is dropped)
   ConfirmCancel(confirmed)        the answer to "cancel this session?" (asked once consent is given)
   ToggleLanguage()
+  AskForHelp()                    "Get help": see staff at the counter (asked first once consent is given)
+  ConfirmHelp(confirmed)          the answer to "get help from staff?"
+  NoPhone()                       on the phone screen: "I have no mobile phone" (staff take it from here)
+  Rate(score)                     after the session: 1 (very unsatisfied) to 5 (very satisfied)
   RepeatPrompt()                  "say it again": the screen's voice prompts once more
   ChangeVolume(step)              +1 louder / -1 softer (5 levels; back to the default each session)
   Done()                          "Done" on the result / error / thank-you screens
@@ -26,6 +30,8 @@ Device and result events (the runtime sends these; tests send them directly):
   FaceProgressed(phase, hint, challenge, seconds_left), FaceFinished(result), FaceFailed(reason)
   OtpSent(otp_id, resend_after_s), OtpSendFailed(reason), OtpVerified(), OtpRejected(reason, attempts_left)
   CardRechecked(cid, atr)         the card's id read again just before issuing (None = no card)
+  CardStatusAnswered(status, checked_at)   the registry: `normal` or `abnormal`
+  CardStatusUnavailable(reason)   the registry or the server could not answer (`offline`, ...)
   Issued(record_id, reference_code, qr), IssueFailed(reason), QrRefreshed(qr)
   ReceiptPrinted(printed, printer_state)
   Tick()                          the runtime's timer (4 per second); deadlines are checked here
@@ -38,6 +44,7 @@ Raised by the flow itself (never sent from outside):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -112,6 +119,26 @@ class ToggleLanguage:
 
 
 @dataclass(frozen=True, slots=True)
+class AskForHelp:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmHelp:
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoPhone:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class RepeatPrompt:
     pass
 
@@ -175,6 +202,20 @@ class CardRechecked:
 
     def __repr__(self) -> str:
         return f"CardRechecked(present={self.cid is not None})"
+
+
+@dataclass(frozen=True, slots=True)
+class CardStatusAnswered:
+    status: Literal["normal", "abnormal"]
+    checked_at: datetime
+
+
+CardStatusProblem = Literal["offline", "not_supported", "rate_limited", "rejected", "not_checkable"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardStatusUnavailable:
+    reason: CardStatusProblem
 
 
 # ---- face ----
@@ -273,12 +314,13 @@ class DeadlinePassed:
 
 UserEvent = (
     Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
-    | ResendOtp | ChangeNumber | ConfirmCancel | ToggleLanguage | RepeatPrompt | ChangeVolume | Done
+    | ResendOtp | ChangeNumber | ConfirmCancel | AskForHelp | ConfirmHelp | NoPhone | Rate | ToggleLanguage
+    | RepeatPrompt | ChangeVolume | Done
 )
 DeviceEvent = (
     CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead
-    | CardReadFailed | CardRechecked | FaceProgressed | FaceFinished | FaceFailed | OtpSent
-    | OtpSendFailed | OtpVerified | OtpRejected | Issued | IssueFailed | QrRefreshed | ReceiptPrinted
+    | CardReadFailed | CardRechecked | CardStatusAnswered | CardStatusUnavailable | FaceProgressed
+    | FaceFinished | FaceFailed | OtpSent | OtpSendFailed | OtpVerified | OtpRejected | Issued | IssueFailed | QrRefreshed | ReceiptPrinted
     | Tick | DeadlinePassed
 )
 Event = UserEvent | DeviceEvent

@@ -34,6 +34,7 @@ from kiosk.journey.moves import End, Go, Move, Stay
 from kiosk.journey.states import INTERACTIVE, STATES, StateName
 from kiosk.journey.steps import anytime, card, face, phone, result, start
 from kiosk.journey.view import View
+from kiosk.reference import reference_code
 
 log = logs.get("flow")
 
@@ -55,6 +56,7 @@ TRANSITIONS: dict[StateName, dict[type, tuple[Handler, tuple[StateName | str, ..
                        ev.FaceFailed:     (face.failed,            (END,)),
                        ev.CardReadFailed: (card.read_failed,       (END,))},
     S.PHONE:          {ev.PhoneEntered:   (phone.phone_entered,    ()),
+                       ev.NoPhone:        (phone.no_phone,         (END,)),
                        ev.OtpSent:        (phone.otp_sent,         (S.OTP,)),
                        ev.OtpSendFailed:  (phone.send_failed,      (S.ISSUING, END)),
                        ev.CardReadFailed: (card.read_failed,       (END,))},
@@ -75,7 +77,9 @@ TRANSITIONS: dict[StateName, dict[type, tuple[Handler, tuple[StateName | str, ..
     S.TAKE_CARD:      {ev.DeadlinePassed: (result.take_card_reminder, ())},
     S.THANK_YOU:      {ev.Done:           (result.to_idle,         (S.IDLE,)),
                        ev.Begin:          (result.to_idle,         (S.IDLE,))},
-    S.ERROR:          {ev.Done:           (result.error_done,      (S.TAKE_CARD, S.IDLE))},
+    S.RATING:         {ev.Rate:           (result.rate,            (S.IDLE,)),
+                       ev.Done:           (result.skip_rating,     (S.IDLE,))},
+    S.ERROR:          {ev.Done:           (result.error_done,      (S.TAKE_CARD, S.RATING, S.IDLE))},
 }
 
 # Answered the same way whatever the state (before the table above is looked at).
@@ -85,6 +89,10 @@ ANYTIME: dict[type, Handler] = {
     ev.ReaderRecovered: anytime.reader,
     ev.Cancel: anytime.cancel,
     ev.ConfirmCancel: anytime.confirm_cancel,
+    ev.AskForHelp: anytime.ask_for_help,
+    ev.ConfirmHelp: anytime.confirm_help,
+    ev.CardStatusAnswered: card.status_answered,
+    ev.CardStatusUnavailable: card.status_unavailable,
     ev.ToggleLanguage: anytime.toggle_language,
     ev.RepeatPrompt: anytime.repeat_prompt,
     ev.ChangeVolume: anytime.change_volume,
@@ -115,6 +123,9 @@ class Flow(Journey):
             return []
         if isinstance(event, ev.CardInserted):
             anytime.card_inserted(self, event)
+        if isinstance(event, ev.CardInserted | ev.Begin) and self.state == S.RATING:
+            # the next citizen: the last one's rating is skipped, and their session begins
+            return self.enter(S.IDLE) + self._dispatch(event)
         shared = ANYTIME.get(type(event))
         if shared is not None:
             return self.apply(shared(self, event))
@@ -145,7 +156,12 @@ class Flow(Journey):
         self.deadline = None if seconds is None else self.now + seconds
         self.last_touch = self.now
         self.still_there_until = None
+        out: list[Effect] = []
         if state == S.IDLE:  # the attract screen keeps nothing of the last session
+            if self.rating_record is not None:  # its rating (or none) onto the record, made final
+                out.append(fx.CloseRecord(self.rating_record, self.rating))
+            self.rating_record = self.rating = None
+            self.confirming_help = False
             self.language = self.cfg.ui.language
             self.notices = []
             self.error = self.error_action = self.thank_you_body = None
@@ -155,16 +171,18 @@ class Flow(Journey):
         elif state == S.TAKE_CARD:
             self.reminder = self.card_left = False
         entry = ON_ENTER.get(state)
-        return entry(self) if entry is not None else []
+        return out + (entry(self) if entry is not None else [])
 
     # ---------------------------------------------------------------- how a session ends
     def end(self, ending: Ending) -> list[Effect]:
         """End the session by any path: record, stop the face worker, wipe, then the next screen."""
         out: list[Effect] = []
         s = self.session
+        self.ended_reference = None
         if s is not None:
             if s.face_started:
                 out.append(fx.StopFace())
+            record_id = s.record_id
             if ending is not Ending.VERIFIED:
                 draft = self.draft(ending)
                 record_id = uuid.uuid4()
@@ -173,13 +191,18 @@ class Flow(Journey):
                     # after WriteRecord: the storage thread writes the record before the
                     # receipt's outcome is noted on it (one FIFO owner thread)
                     out.append(fx.PrintReceipt(draft, record_id, report=False))
+                if ending.referral is not None:
+                    self.ended_reference = reference_code(record_id)
+            if s.evidence.card is not None and record_id is not None:  # reached the card: rated
+                self.rating_record = record_id
             s.wipe()
             self.session = None
-        out.append(fx.SessionEnded(ending, recorded=s is not None))
-        self.confirming_cancel = False
+        out.append(fx.SessionEnded(ending, recorded=s is not None, final=self.rating_record is None))
+        self.confirming_cancel = self.confirming_help = False
         self.last_ending = ending
-        # Before the citizen chose a service there is nothing to report: no error screen.
-        error = ending.error if s is not None else None
+        # Before the citizen chose a service there is nothing to report: no error screen, unless
+        # the citizen asked for staff (where to go is shown all the same).
+        error = ending.error if s is not None or ending.referral is not None else None
         self.error, self.error_action = (error, ending.action) if error is not None else (None, None)
         self.thank_you_body = ending.farewell
         if error is not None:

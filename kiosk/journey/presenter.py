@@ -12,6 +12,7 @@ from kiosk.journey.endings import Ending
 from kiosk.journey.session import Session
 from kiosk.journey.states import STATES, STEPS, StateName
 from kiosk.journey.view import View, mask_phone
+from kiosk.messages import Message
 
 S = StateName
 
@@ -36,7 +37,7 @@ def present(j: Journey) -> View:
     countdown = total = None
     if still_there:
         countdown, total = j.seconds_until(j.still_there_until), j.cfg.flow.countdown_s
-    elif state in (S.ERROR, S.THANK_YOU):
+    elif state in (S.ERROR, S.THANK_YOU, S.RATING):
         countdown, seconds = j.seconds_until(j.deadline), row.seconds(j.cfg.flow)
         total = round(seconds) if seconds is not None else None
     face = s if state == S.FACE else None
@@ -72,6 +73,9 @@ def present(j: Journey) -> View:
         otp_attempts_left=s.otp_attempts_left if s is not None and state == S.OTP else None,
         otp_info=s.otp_info if s is not None and state == S.OTP else None,
         confirm_cancel=j.confirming_cancel and row.cancel,
+        confirm_help=j.confirming_help and row.cancel,
+        counter=(_counter(j) if state == S.ERROR and j.last_ending is not None and j.last_ending.referral
+                 else None),
         otp_resend_in_s=_resend_in(j, s),
         busy=bool(s is not None and s.busy) or state == S.ISSUING,
         qr_text=qr.text if qr is not None else None,
@@ -82,7 +86,8 @@ def present(j: Journey) -> View:
         result_total_s=j.cfg.flow.result_timeout_s if result else None,
         face_guide=(oval.cx, oval.cy, oval.w, oval.h) if oval is not None else None,
         bring=f"idle.bring.{j.cfg.kiosk.profile}" if state == S.IDLE and not out_of_service else None,
-        reference_code=s.reference_code if s is not None else None,
+        reference_code=(s.reference_code if s is not None
+                        else j.ended_reference if state == S.ERROR else None),
         printing=j.printing,
         notices=tuple(j.degraded) if state == S.IDLE and not out_of_service else tuple(j.notices),
         error=j.error if state == S.ERROR else None,
@@ -97,6 +102,11 @@ def present(j: Journey) -> View:
         simulation=j.simulated,
         help_line=f"help.{j.cfg.kiosk.profile}",
     )
+
+
+def _counter(j: Journey) -> Message:
+    kiosk = j.cfg.kiosk
+    return Message("kiosk.counter", kiosk.counter_th, kiosk.counter_en)
 
 
 def first_name(s: Session | None, language: str) -> str | None:

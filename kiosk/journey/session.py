@@ -26,6 +26,7 @@ from kiosk.messages import Message
 
 Purpose = Literal["ial_upgrade", "register"]
 PhoneMethod = Literal["otp", "none"]
+CardStatus = Literal["normal", "abnormal", "unchecked", "skipped"]
 
 
 @dataclass(repr=False)
@@ -38,6 +39,10 @@ class Evidence:
     phone_e164: str | None = None
     phone_verified: bool = False
     consent_at: datetime | None = None
+    card_status: CardStatus | None = None
+    """The registry's answer (`normal`, `abnormal`), `unchecked` (it could not answer and the policy
+    let the session go on) or `skipped` (the kiosk does not check); None before the card was read."""
+    card_status_at: datetime | None = None
 
     def __repr__(self) -> str:  # never show personal data in a traceback or log
         return f"Evidence(card={self.card is not None}, face={self.face is not None})"
@@ -75,6 +80,8 @@ class Session:
     phone_error: str | None = None
     busy: bool = False
     rechecked: bool = False
+    card_status_pending: bool = False
+    """The card-status check is under way: issuing waits for it."""
     record_id: UUID | None = None
     reference_code: str | None = None
     qr: QrToken | None = None

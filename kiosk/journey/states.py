@@ -22,6 +22,8 @@ from kiosk.journey.endings import Ending
 
 THANK_YOU_S = 6.0
 """Seconds the thank-you screen stays before the attract screen returns."""
+RATING_S = 20.0
+"""Seconds the rating is offered (then skipped, as if the citizen touched Skip)."""
 PRINT_WAIT_S = 30.0
 """Longest wait for the receipt printer once the citizen has left the result screen."""
 ISSUE_WAIT_S = 20.0
@@ -43,6 +45,7 @@ class StateName(StrEnum):
     PRINTING = "printing"
     TAKE_CARD = "take_card"
     THANK_YOU = "thank_you"
+    RATING = "rating"  # thank you, and an optional 1-5 rating of the service
     ERROR = "error"
 
 
@@ -93,6 +96,7 @@ STATES: dict[StateName, State] = {
     S.PRINTING:       State("result",   "printing.title",       None,                 6, PRINT_WAIT_S,          ev.DeadlinePassed),
     S.TAKE_CARD:      State("farewell", "take_card.title",      None,                 6, "take_card_reminder_s", ev.DeadlinePassed),
     S.THANK_YOU:      State("farewell", "thank_you.title",      None,                 0, THANK_YOU_S,           ev.Done),
+    S.RATING:         State("farewell", "rating.title",         "rating.body",        0, RATING_S,              ev.Done),
     S.ERROR:          State("error",    "error.title",          None,                 0, "countdown_s",         ev.Done),
 }
 

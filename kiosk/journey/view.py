@@ -58,6 +58,10 @@ class View:
     """Message code of news about the code (`otp.resent`: a new one was sent, the old one is void)."""
     confirm_cancel: bool = False
     """Ask "cancel this session?" over the current screen (Cancel was touched after consent)."""
+    confirm_help: bool = False
+    """Ask "get help from staff?" over the current screen ("Get help" was touched after consent)."""
+    counter: Message | None = None
+    """ERROR after a referral: where staff help (the site's counter, `kiosk.counter_th/en`)."""
     otp_attempts_left: int | None = None
     otp_resend_in_s: int | None = None
     """Seconds until "send again" is allowed (OTP screen; 0 = allowed now), or until a new code may
@@ -79,7 +83,8 @@ class View:
     bring: str | None = None
     """IDLE: message code of what the citizen needs to bring (per kiosk profile)."""
     reference_code: str | None = None
-    """Human reference of the record (e.g. `K7Q-4MX`), printed on the receipt too."""
+    """Human reference of the record (e.g. `K7Q-4MX`), printed on the receipt too; on the error
+    screen of a referral, the reference to show staff."""
     printing: bool = False
     notices: tuple[str, ...] = ()
     """Message codes shown as notices, e.g. `notice.receipt_not_printed`."""

@@ -69,6 +69,17 @@ class SimulationControls(Protocol):
 
     def network_online(self) -> bool: ...
 
+    def registry_states(self) -> list[str]:
+        """What the simulated card registry can answer (`normal`, `abnormal`, `down`); empty when
+        there is no embedded reference server."""
+        ...
+
+    def set_registry_state(self, state: str) -> None:
+        """`abnormal`: every simulated card is reported lost; `down`: the registry cannot be reached."""
+        ...
+
+    def registry_state(self) -> str: ...
+
     def last_sms(self) -> str | None:
         """Text of the last SMS the embedded reference server "sent" (the OTP a developer types),
         or None. Development stack only; show it on the simulator panel."""

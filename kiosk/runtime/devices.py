@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from drivers.camera import CapturingCamera
     from drivers.card import CardReader
     from drivers.printer import Printer
+    from sync.card_status import CardStatusClient
     from sync.client import CentralClient
     from sync.enroll import Enrollment
     from sync.keys import DeviceKey
@@ -44,6 +45,7 @@ class Devices:
     outbox: Outbox | None = None
     key: DeviceKey | None = None
     otp: OtpClient | None = None
+    card_status: CardStatusClient | None = None
     central: CentralClient | None = None
     kiosk_id: str = ""
     clock_synced: bool = False
@@ -119,6 +121,7 @@ def _open_storage(devices: Devices) -> None:
 
 
 def _open_central(devices: Devices, transport: httpx.BaseTransport | None, server_url: str | None) -> None:
+    from sync.card_status import CardStatusClient
     from sync.client import CentralClient
     from sync.enroll import load_enrollment
     from sync.otp import OtpClient
@@ -141,6 +144,7 @@ def _open_central(devices: Devices, transport: httpx.BaseTransport | None, serve
     devices.central = central
     devices.closers.append(central.close)
     devices.otp = OtpClient(central)
+    devices.card_status = CardStatusClient(central)
 
 
 def _clock_synced() -> bool:

@@ -9,7 +9,10 @@ well today (`degraded`, message codes the attract screen says to the citizen):
   reader, the camera or the face models missing, no device key or no enrollment (no QR could be
   signed for the server, no SMS code sent), the central server refusing this kiosk's key for good,
   or the server unreachable while `flow.offline_policy = "end"` (every session would end at the
-  phone step);
+  phone step) or `flow.card_status_offline_policy = "end"` (at issuing); the server answering, in
+  the last `NOT_SUPPORTED_HOLD_S`, that it has no card-status check (a 1.0.0 server) while that
+  policy is `end` (then the next citizen's check asks again: the registry's state is only learnt
+  through a session's check, each one charged, so the kiosk does not probe it);
 - degraded: the server unreachable under `continue_without_phone` (the phone is not checked, and
   a Boonterm kiosk sends no SMS link), the printer unable to print (no receipt).
 
@@ -20,12 +23,14 @@ written one yet is not held back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.config import Config
 from kiosk.runtime.devices import Devices
 
 NO_PAPER = ("paper_out", "cover_open", "offline")
+NOT_SUPPORTED_HOLD_S = 600.0
 UNREACHABLE = ("down", "refused", "busy")
 
 
@@ -81,4 +86,13 @@ def _blocking(cfg: Config, devices: Devices, link: dict[str, Any] | None, mainte
     if state in UNREACHABLE + ("unauthorized",) and cfg.flow.offline_policy == "end":
         return (f"central server unreachable ({state} since {(link or {}).get('since', '?')}) and "
                 "flow.offline_policy = end: every session would end at the phone step")
+    registry_ends = cfg.flow.card_status == "check" and cfg.flow.card_status_offline_policy == "end"
+    if state in UNREACHABLE + ("unauthorized",) and registry_ends:
+        return (f"central server unreachable ({state} since {(link or {}).get('since', '?')}) and "
+                "flow.card_status_offline_policy = end: every session would end at issuing")
+    last = devices.card_status.last if devices.card_status is not None else None
+    if registry_ends and last is not None and last[0] == "not_supported" and \
+            (datetime.now(UTC) - last[1]).total_seconds() < NOT_SUPPORTED_HOLD_S:
+        return ("the central server has no card-status check (contract 1.0.0) and "
+                "flow.card_status_offline_policy = end: upgrade the server, or set the policy to continue_unchecked")
     return None

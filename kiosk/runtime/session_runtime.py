@@ -46,6 +46,7 @@ from kiosk.journey.endings import Ending
 from kiosk.journey.machine import Flow
 from kiosk.journey.view import View
 from kiosk.runtime import adapters as dev
+from kiosk.runtime import record_jobs as rec
 from kiosk.runtime.api import SimulationControls
 from kiosk.runtime.devices import Devices
 from kiosk.runtime.health import Health
@@ -152,7 +153,7 @@ class SessionRuntime:
             self._devices = devices
         self._workers["camera"].submit(self._warm_up_face)
         devices = self._devices
-        self._workers["storage"].submit(lambda: dev.finalize_records(devices))  # no session runs yet
+        self._workers["storage"].submit(lambda: rec.finalize_records(devices))  # no session runs yet
         self._workers["storage"].submit(self.health.check_storage)
         self._monitor = dev.start_card_monitor(devices, self.send)
         return True
@@ -296,7 +297,8 @@ class SessionRuntime:
         post = self._poster()
         w = self._workers
         if isinstance(effect, fx.ReadCard):
-            w["card"].submit(lambda: dev.read_card(d, post))
+            chip_ids = effect.chip_ids
+            w["card"].submit(lambda: dev.read_card(d, post, chip_ids))
         elif isinstance(effect, fx.RecheckCard):
             w["card"].submit(lambda: post(dev.recheck_card(d)))
         elif isinstance(effect, fx.StartFace):
@@ -310,6 +312,9 @@ class SessionRuntime:
             self._face_stop.set()
             self._face_active = False
             w["camera"].submit(self._stop_camera)
+        elif isinstance(effect, fx.CheckCardStatus):
+            check = effect
+            w["network"].submit(lambda: post(dev.check_card_status(d, check)))
         elif isinstance(effect, fx.SendOtp):
             sid, phone = effect.session_id, effect.phone_e164
             w["network"].submit(lambda: post(dev.send_otp(d, sid, phone)))
@@ -318,31 +323,38 @@ class SessionRuntime:
             w["network"].submit(lambda: post(dev.verify_otp(d, oid, code)))
         elif isinstance(effect, fx.IssueRecord):
             draft = effect.draft
-            w["storage"].submit(lambda: post(dev.issue_record(d, draft)))
+            w["storage"].submit(lambda: post(rec.issue_record(d, draft)))
         elif isinstance(effect, fx.RefreshQr):
             rid, purpose, display = effect.record_id, effect.purpose, effect.display_code
-            w["storage"].submit(lambda: self._post_some(post, dev.refresh_qr(d, rid, purpose, display)))
+            w["storage"].submit(lambda: self._post_some(post, rec.refresh_qr(d, rid, purpose, display)))
         elif isinstance(effect, fx.PrintReceipt):
             p = effect
             w["printer"].submit(lambda: self._print(p))
         elif isinstance(effect, fx.WriteRecord):
             draft, record_id = effect.draft, effect.record_id
             self.last_record_id = record_id
-            w["storage"].submit(lambda: dev.write_record(d, draft, record_id))
+            w["storage"].submit(lambda: rec.write_record(d, draft, record_id))
         elif isinstance(effect, fx.SessionEnded):
             self._generation += 1
-            # through the printer thread: after this session's receipt job, whose outcome is noted
-            # on the record first (storage FIFO), the record becomes final
-            w["printer"].submit(lambda: w["storage"].submit(lambda: dev.finalize_records(d)))
+            if effect.final:  # else the rating screen's CloseRecord makes it final
+                self._close_record(None, None)
             w["storage"].submit(self.health.check_storage)
             ending = effect.ending
             log.info("session ended", extra={"fields": {
                 "ending": ending.code, "label": ending.label,
                 "outcome": ending.outcome if effect.recorded else None,
                 "reason_code": ending.reason}})
+        elif isinstance(effect, fx.CloseRecord):
+            self._close_record(effect.record_id, effect.rating)
         elif isinstance(effect, fx.CardLeft):
             self.health.card_left(effect.left, d.kiosk_id)
             w["printer"].submit(self.technician.publish_device_states)  # the heartbeat's next beat says it
+
+    def _close_record(self, record_id: UUID | None, rating: int | None) -> None:
+        """Through the printer thread: after the session's receipt job, whose outcome is noted on
+        the record first (storage FIFO), the rating goes on and the record becomes final."""
+        d, storage = self.devices, self._workers["storage"]
+        self._workers["printer"].submit(lambda: storage.submit(lambda: rec.close_records(d, record_id, rating)))
 
     def _print(self, p: fx.PrintReceipt) -> None:
         """Printer thread: print, then the outcome onto the pending record (queued on the storage
@@ -350,9 +362,9 @@ class SessionRuntime:
         means the record has it too). The outcome belongs to the printer, not the session: it is
         never dropped as a late event."""
         d = self.devices
-        printed = dev.print_receipt(d, p.draft, p.record_id)
+        printed = rec.print_receipt(d, p.draft, p.record_id)
         record_id = p.record_id
-        self._workers["storage"].submit(lambda: dev.note_receipt(d, record_id, printed))
+        self._workers["storage"].submit(lambda: rec.note_receipt(d, record_id, printed))
         if p.report:
             self.send(printed)
 

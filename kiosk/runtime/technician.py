@@ -78,6 +78,7 @@ class Technician:
         else:
             out["central"] = ("ok", f"kiosk {d.kiosk_id}")
         out["audio"] = self._rt.voice.state()
+        out["registry"] = _registry_state(d)
         from sync.link import read_status, summary
 
         out["sync"] = summary(read_status(d.cfg.state_dir))  # the sync service's link: why uploads wait
@@ -179,3 +180,18 @@ class Technician:
         log.warning("maintenance mode ended")
         self._rt.set_maintenance(False)
         self._audit("maintenance_off")
+
+
+def _registry_state(d: Devices) -> tuple[str, str]:
+    """The card registry's link (the card-status check), as its last answer left it."""
+    flow = d.cfg.flow
+    if flow.card_status == "skip":
+        return "ok", "card status not checked (flow.card_status = skip)"
+    last = d.card_status.last if d.card_status is not None else None
+    if last is None:
+        return "ok", "no card checked since start" if d.card_status is not None else "not enrolled"
+    outcome, since = last
+    if outcome == "ok":
+        return "ok", f"answering (last check {since:%H:%M:%S} UTC)"
+    serious = "fault" if flow.card_status_offline_policy == "end" else "degraded"
+    return serious, f"{outcome} at the last check ({since:%H:%M:%S} UTC; policy {flow.card_status_offline_policy})"

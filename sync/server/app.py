@@ -1,6 +1,7 @@
 """The reference central server as a Starlette app: every path of `central-api.yaml`.
 
-`create_app(db_path, *, dev, admin_token, clock, audience)`; `dev=True` adds `GET /v1/dev/sms`
+`create_app(db_path, *, dev, admin_token, clock, audience, link_base, faults, registry)`; the
+simulated card registry is `app.state.central.registry` (`sync.server.registry`); `dev=True` adds `GET /v1/dev/sms`
 (the SMS outbox, for demos and tests) which also refuses any client that is not on loopback.
 Unknown paths, wrong methods and unexpected failures all answer with the contract's Error body.
 """
@@ -21,7 +22,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync.server import bindings_api, enrollment, otp_api, records_api, spec
+from sync.server import (
+    binding_requests_api,
+    bindings_api,
+    card_status_api,
+    enrollment,
+    otp_api,
+    records_api,
+    spec,
+)
 from sync.server.context import (
     ApiError,
     ServerState,
@@ -34,6 +43,7 @@ from sync.server.context import (
     state_of,
 )
 from sync.server.faults import FaultMiddleware, Faults
+from sync.server.registry import Registry
 from sync.server.store import Store
 
 log = logging.getLogger("kiosk.server")
@@ -137,6 +147,9 @@ def routes(dev: bool) -> list[Route]:
         Route("/v1/otp/{otp_id}/verify", otp_api.verify, methods=["POST"]),
         Route("/v1/heartbeat", heartbeat, methods=["POST"]),
         Route("/v1/bindings", bindings_api.post_binding, methods=["POST"]),
+        Route("/v1/card-status", card_status_api.check_card, methods=["POST"]),
+        Route("/v1/binding-requests", binding_requests_api.post_request, methods=["POST"]),
+        Route("/v1/binding-requests/{request_id}", binding_requests_api.get_request, methods=["GET"]),
     ]
     if dev:
         table.append(Route("/v1/dev/sms", dev_sms, methods=["GET"]))
@@ -152,6 +165,7 @@ def create_app(
     audience: str = DEFAULT_AUDIENCE,
     link_base: str = DEFAULT_LINK_BASE,
     faults: Faults | None = None,
+    registry: Registry | None = None,
 ) -> Starlette:
     """The server app over the SQLite file `db_path` (created if absent). Close it with `app.state.central.store.close()`."""
     store = Store(db_path)
@@ -164,7 +178,7 @@ def create_app(
             Exception: _unexpected,
         },
     )
-    app.state.central = ServerState(store, clock, dev, admin_token, audience, link_base)
+    app.state.central = ServerState(store, clock, dev, admin_token, audience, link_base, registry or Registry())
     app.state.faults = faults or Faults(clock)
     app.add_middleware(FaultMiddleware, faults=app.state.faults)
     return app

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 
 from sync import signing
 from sync.keys import load_public_pem
+from sync.server.registry import Registry
 from sync.server.store import Store
 
 MAX_RECORDS_BYTES = 1024 * 1024
@@ -54,6 +55,7 @@ class ServerState:
     admin_token: str | None
     audience: str
     link_base: str
+    registry: Registry = field(default_factory=Registry)
 
     def now(self) -> float:
         return self.clock()

@@ -1,6 +1,7 @@
 """`POST /v1/records`: idempotent per record, per-batch `Idempotency-Key`, conflict detection,
-validation against the YAML's `Record` schema, the SMS link for the `sms` continuation, and the
-completion of bindings that were waiting for the record (`pending` -> `bound`).
+validation against the YAML's `Record` schema, the SMS link for the `sms` continuation, the
+completion of bindings that were waiting for the record (`pending` -> `bound`), and the decision
+of the app binding request an `app_scan` record names (`sync.server.binding_requests.settle`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from sync.server import spec
+from sync.server import binding_requests, spec
 from sync.server.context import MAX_RECORDS_BYTES, ApiError, authenticate, parse_json, read_body, state_of
 from sync.server.store import sha256_hex
 
@@ -141,4 +142,5 @@ def _one(db: sqlite3.Connection, record: Any, text: str, kiosk_id: str, link_bas
                (record_id, kiosk_id, content, text, now))
     _sms_link(db, record, link_base, now)
     complete_bindings(db, record, now)
+    binding_requests.settle(db, record, now)
     return {"record_id": record_id, "status": "accepted"}

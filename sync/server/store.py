@@ -3,7 +3,9 @@ by a lock (the server is a development and test double: correctness over concurr
 
 Tables: enrollment tokens (only their SHA-256 is kept), kiosks and their keys, records,
 idempotency answers, nonces, OTPs (only a salted hash of the code), the SMS outbox, heartbeats,
-QR token ids seen, bindings.
+QR token ids seen, bindings, card-status checks (per kiosk and session: a hash of the card, the
+answer, when it was checked and charged), app binding requests (only the SHA-256 of their QR).
+Tables are created when missing, so a database of an earlier version gains the new ones.
 
 Errors: `sqlite3.Error` is translated by the callers (the app answers 500/503 with the Error body).
 """
@@ -55,6 +57,14 @@ CREATE TABLE IF NOT EXISTS bindings (
   kiosk_id TEXT NOT NULL, display_code INTEGER NOT NULL, status TEXT NOT NULL,
   created_at REAL NOT NULL, completed_at REAL);
 CREATE INDEX IF NOT EXISTS bindings_record ON bindings(record_id);
+CREATE TABLE IF NOT EXISTS card_checks (
+  kiosk_id TEXT NOT NULL, session_id TEXT NOT NULL, card_sha256 TEXT NOT NULL, status TEXT NOT NULL,
+  checked_at REAL NOT NULL, charged_at REAL NOT NULL, PRIMARY KEY (kiosk_id, session_id));
+CREATE INDEX IF NOT EXISTS card_checks_charged ON card_checks(kiosk_id, charged_at);
+CREATE TABLE IF NOT EXISTS binding_requests (
+  request_id TEXT PRIMARY KEY, qr_sha256 TEXT NOT NULL UNIQUE, account_cid TEXT NOT NULL,
+  created_at REAL NOT NULL, expires_at REAL NOT NULL, status TEXT NOT NULL DEFAULT 'waiting',
+  reason TEXT, record_id TEXT, kiosk_id TEXT, settled_at REAL);
 """
 
 

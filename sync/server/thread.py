@@ -2,8 +2,11 @@
 guard that keeps the development endpoints on loopback.
 
 `ServerThread(db_path, host="127.0.0.1", port=0, dev=True, ...)` is a context manager; `.url` is
-its base URL once started (port 0 = a free port chosen by the OS), `.faults` programs failures;
-`tls_cert`/`tls_key` (PEM files) serve HTTPS.
+its base URL once started (port 0 = a free port chosen by the OS), `.faults` programs failures,
+`.registry` is the simulated card registry (`sync.server.registry.Registry`: `abnormal.add(cid)`,
+`down = True`, `latency_s = 2.0`, ... changeable while it runs), `.binding_requests` makes and
+reads app binding requests (`create(account_cid)`, `get(request_id)`); `tls_cert`/`tls_key` (PEM
+files) serve HTTPS.
 
 Errors: `ServerStartError` (cannot bind, or `dev` on a non-loopback address).
 """
@@ -21,7 +24,9 @@ from typing import Any
 import uvicorn
 
 from sync.server.app import DEFAULT_AUDIENCE, create_app
+from sync.server.binding_requests import BindingRequests
 from sync.server.faults import Faults
+from sync.server.registry import Registry
 
 
 class ServerStartError(Exception):
@@ -69,6 +74,7 @@ class ServerThread:
         audience: str = DEFAULT_AUDIENCE,
         tls_cert: Path | None = None,
         tls_key: Path | None = None,
+        registry: Registry | None = None,
     ) -> None:
         check_dev_host(host, dev)
         self._tls = (str(tls_cert), str(tls_key)) if tls_cert and tls_key else None
@@ -76,8 +82,10 @@ class ServerThread:
         self.host = host
         self.port = port
         self.faults = Faults(clock)
+        self.registry = registry or Registry()
         self.app = create_app(self.db_path, dev=dev, admin_token=admin_token, clock=clock,
-                              audience=audience, faults=self.faults)
+                              audience=audience, faults=self.faults, registry=self.registry)
+        self.binding_requests = BindingRequests(self.app.state.central.store, clock)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None

@@ -44,6 +44,7 @@ DYNAMIC = {
     "help.": {"dga-smart-kiosk", "boonterm"},
     "idle.bring.": {"dga-smart-kiosk", "boonterm"},
     "receipt.continue.": {"qr", "sms", "none"},
+    "rating.": {"title", "body", "1", "2", "3", "4", "5"},
 }
 
 

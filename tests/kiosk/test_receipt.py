@@ -64,7 +64,7 @@ def test_failed_session_says_what_and_what_to_do_and_has_no_qr() -> None:
     c = content(ending=Ending.FACE_MISMATCH)
     assert c.continue_with is None
     assert c.failure is not None and c.failure.code == "error.face_mismatch"
-    assert c.action is not None and c.action.code == "action.face_retry"
+    assert c.action is not None and c.action.code == "action.counter"
     # every ending that prints a receipt says what went wrong and what to do
     for ending in (e for e in Ending if e.receipt):
         printed = content(ending=ending)

@@ -91,21 +91,25 @@ class Citizen:
         return self.wait_for(lambda v: v.state in (S.RESULT_QR, S.RESULT_SMS, S.ERROR)
                              or (v.state == S.OTP and bool(v.otp_error) and not v.busy))
 
-    def finish(self) -> None:
-        """Done on the result/error screen, take the card, Done on thank-you, back to idle."""
+    def finish(self, rating: int | None = 5) -> None:
+        """Done on the result/error screen, take the card, rate (a score's button, or Skip when
+        `rating` is None) or Done on thank-you, back to idle."""
         view = self.w.view
         if view.state in (S.RESULT_QR, S.RESULT_SMS):
             self.click(self.w.screens["result"].done)  # type: ignore[attr-defined]
         elif view.state == S.ERROR:
             self.click(self.w.screens["error"].ok)  # type: ignore[attr-defined]
-        view = self.wait(S.TAKE_CARD, S.THANK_YOU, S.IDLE, S.PRINTING, timeout_s=40)
+        view = self.wait(S.TAKE_CARD, S.THANK_YOU, S.RATING, S.IDLE, S.PRINTING, timeout_s=40)
         if view.state == S.PRINTING:
-            view = self.wait(S.TAKE_CARD, S.THANK_YOU, S.IDLE, timeout_s=40)
+            view = self.wait(S.TAKE_CARD, S.THANK_YOU, S.RATING, S.IDLE, timeout_s=40)
         if view.state == S.TAKE_CARD:
             self.stack.simulator.remove_card()  # type: ignore[union-attr]
-            view = self.wait(S.THANK_YOU, S.IDLE)
-        if view.state == S.THANK_YOU:
-            self.click(self.w.screens["farewell"].done)  # type: ignore[attr-defined]
+            view = self.wait(S.THANK_YOU, S.RATING, S.IDLE)
+        farewell = self.w.screens["farewell"]
+        if view.state == S.RATING and rating is not None:
+            self.click(farewell.scores[rating - 1])  # type: ignore[attr-defined]
+        elif view.state in (S.THANK_YOU, S.RATING):
+            self.click(farewell.done)  # type: ignore[attr-defined]
         self.wait(S.IDLE)
         if self.stack.simulator is not None and self.stack.simulator.card_inserted():
             self.stack.simulator.remove_card()

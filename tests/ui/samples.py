@@ -61,6 +61,16 @@ def sample_views() -> dict[str, View]:
         "take_card_reminder": _v(S.TAKE_CARD, "take_card.title", card_present=True, reminder=True),
         "thank_you": _v(S.THANK_YOU, "thank_you.title", "thank_you.declined", countdown_s=5,
                         countdown_total_s=6, notices=("notice.take_receipt",)),
+        "rating": _v(S.RATING, "rating.title", "rating.body", countdown_s=17, countdown_total_s=20),
+        "confirm_help": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, confirm_help=True),
+        "referral": _v(S.ERROR, "error.title", error="error.face_mismatch", error_action="action.counter",
+                       countdown_s=11, countdown_total_s=15, reference_code="M4X-7QK",
+                       counter=Message("kiosk.counter", "ช่องบริการ 3 ชั้น 1 สำนักงานเขตบางรัก",
+                                       "Counter 3, ground floor, Bang Rak District Office")),
+        "referral_no_phone": _v(S.ERROR, "error.title", error="referral.no_phone", error_action="action.see_staff",
+                                countdown_s=11, countdown_total_s=15, reference_code="M4X-7QK",
+                                counter=Message("kiosk.counter", "เคาน์เตอร์บริการของหน่วยงานนี้",
+                                                "the service counter of this office")),
         "still_there": _v(S.PHONE, "phone.title", "phone.body", can_cancel=True, still_there=True, countdown_s=12,
                           countdown_total_s=15),
         **{
@@ -68,8 +78,10 @@ def sample_views() -> dict[str, View]:
                                                  countdown_s=11, countdown_total_s=15)
             for code, action in (
                 ("error.card_expired", "action.renew_card"),
+                ("error.card_status_abnormal", "action.district_office"),
+                ("error.card_status_unavailable", "action.try_later"),
                 ("error.face_mismatch", "action.call_help"),
-                ("error.liveness_failed", "action.face_retry"),
+                ("error.liveness_failed", "action.counter"),
                 ("error.offline", "action.try_later"),
                 ("error.card_invalid", "action.call_help"),
                 ("error.card_swapped", "action.use_own_card"),

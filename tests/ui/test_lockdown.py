@@ -129,7 +129,7 @@ def test_corner_taps_open_the_pin_prompt_and_the_pin_unlocks(qtbot) -> None:
 class FakeSimulation:
     def __init__(self) -> None:
         self.card: str | None = None
-        self.scenario, self.printer, self.online = "genuine", "ok", True
+        self.scenario, self.printer, self.online, self.registry = "genuine", "ok", True, "normal"
 
     def card_profiles(self) -> list[str]:
         return ["bad-check-digit", "expired", "lifelong-bangkok", "normal", "old-3b67", "unknown-atr"]
@@ -167,6 +167,15 @@ class FakeSimulation:
     def network_online(self) -> bool:
         return self.online
 
+    def registry_states(self) -> list[str]:
+        return ["normal", "abnormal", "down"]
+
+    def set_registry_state(self, state: str) -> None:
+        self.registry = state
+
+    def registry_state(self) -> str:
+        return self.registry
+
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_simulator_panel_drives_the_controls_and_fits(qtbot, orientation: str) -> None:
@@ -184,8 +193,10 @@ def test_simulator_panel_drives_the_controls_and_fits(qtbot, orientation: str) -
     w.simulator.camera_buttons["printed_photo"].click()
     w.simulator.printer_buttons["out"].click()
     w.simulator.network_buttons["cut"].click()
-    assert (sim.card, sim.scenario, sim.printer, sim.online) == ("lifelong-bangkok", "printed_photo", "out", False)
-    assert "network: cut" in w.simulator.status.text()
+    w.simulator.registry_buttons["abnormal"].click()
+    assert (sim.card, sim.scenario, sim.printer, sim.online, sim.registry) == (
+        "lifelong-bangkok", "printed_photo", "out", False, "abnormal")
+    assert "network: cut" in w.simulator.status.text() and "card registry: abnormal" in w.simulator.status.text()
     qtbot.wait(50)  # let the layout settle, as a frame on screen would
     problems = [p for x in visible_texts(w.simulator) if (p := overflow(x))]
     assert not problems, problems

@@ -34,7 +34,8 @@ def dga(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
 @pytest.fixture(scope="module")
 def boonterm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
     yield from _stack(tmp_path_factory.mktemp("boonterm"), kiosk={"profile": "boonterm"},
-                      flow={"offline_policy": "continue_without_phone"})
+                      flow={"offline_policy": "continue_without_phone",
+                            "card_status_offline_policy": "continue_unchecked"})
 
 
 @pytest.fixture(scope="module")
@@ -207,25 +208,28 @@ def test_paper_out_completes_with_the_qr_and_a_notice(at_dga: Citizen) -> None:
 
 
 def test_server_unreachable_policy_end(at_dga: Citizen) -> None:
+    """The first call to the server is the registry's card-status check, behind the face step:
+    under its `end` policy the citizen is told there, not after typing a number."""
     c = at_dga
     before = len(records(c.stack))
     c.w.toggle_simulator()
     c.click(c.w.simulator.network_buttons["cut"])
     c.w.toggle_simulator()
-    c.to_phone()
-    view = c.enter_phone_and_code()
-    assert view.state == S.ERROR and view.error == "error.offline"
+    view = c.to_phone()
+    assert view.state == S.ERROR and view.error == "error.card_status_unavailable"
+    assert c.w.screens["error"].problem.text() == "ขณะนี้ตรวจสอบสถานะบัตรกับระบบทะเบียนราษฎรไม่ได้"
     c.finish()
     c.assert_nothing_personal()
     record = new_record(c.stack, before)
-    assert (record["outcome"], record["failure_reason"]) == ("failed", "offline")
+    assert (record["outcome"], record["failure_reason"]) == ("failed", "card_status_unavailable")
 
 
 def test_server_unreachable_policy_continue(at_boonterm: Citizen) -> None:
     c = at_boonterm
     before = len(records(c.stack))
     c.stack.simulator.set_network(False)
-    c.to_phone()
+    view = c.to_phone()
+    assert view.state == S.PHONE, (view.error, view.title)
     c.enter_phone_and_code()
     view = c.wait(S.RESULT_SMS, S.ERROR)
     assert view.state == S.RESULT_SMS
@@ -235,6 +239,7 @@ def test_server_unreachable_policy_continue(at_boonterm: Citizen) -> None:
     c.assert_nothing_personal()
     record = new_record(c.stack, before)
     assert record["outcome"] == "verified" and record["phone"]["verified"] is False
+    assert record["card_status"] == {"status": "unchecked"}
 
 
 def test_language_toggle_switches_the_live_session(at_dga: Citizen) -> None:

@@ -1,6 +1,7 @@
-"""The "cancel this session?" question, over the current screen: asked once consent is given, so
-that a slip of the finger does not throw away a card read and a face check. Keep going closes
-it; Cancel the session ends it. Both buttons sit low, within reach."""
+"""The "cancel this session?" and "get help from staff?" questions, over the current screen: asked
+once consent is given, so that a slip of the finger does not throw away a card read and a face
+check. Keep going closes it; the other button ends the session (cancelled, or referred to staff).
+Both buttons sit low, within reach."""
 
 from __future__ import annotations
 
@@ -35,19 +36,25 @@ class ConfirmCancelOverlay(QWidget):
         row = QHBoxLayout()
         row.setSpacing(metrics.margin // 2)
         self.confirm = BigButton(metrics, "danger")
-        self.confirm.clicked.connect(lambda: self.send(events.ConfirmCancel(True)))
+        self.confirm.clicked.connect(lambda: self.send(self._answer(True)))
         self.keep = BigButton(metrics, "primary")
-        self.keep.clicked.connect(lambda: self.send(events.ConfirmCancel(False)))
+        self.keep.clicked.connect(lambda: self.send(self._answer(False)))
+        self.asking_help = False
         row.addWidget(self.confirm)
         row.addWidget(self.keep)
         col.addLayout(row)
         outer.addWidget(card)
         outer.addStretch(1)
 
+    def _answer(self, yes: bool) -> events.ConfirmCancel | events.ConfirmHelp:
+        return events.ConfirmHelp(yes) if self.asking_help else events.ConfirmCancel(yes)
+
     def show_view(self, view: View) -> None:
-        self.title.setText(text(view, "cancel.title"))
-        self.body.setText(text(view, "cancel.body"))
-        self.confirm.setText(text(view, "cancel.confirm"))
+        self.asking_help = view.confirm_help
+        prefix = "ask_help" if view.confirm_help else "cancel"
+        self.title.setText(text(view, f"{prefix}.title"))
+        self.body.setText(text(view, f"{prefix}.body"))
+        self.confirm.setText(text(view, "ask_help.yes" if view.confirm_help else "cancel.confirm"))
         self.keep.setText(text(view, "cancel.keep"))
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)

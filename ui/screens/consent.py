@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.journey import events
 from kiosk.journey.view import View
@@ -19,14 +19,27 @@ class ConsentScreen(Screen):
         super().__init__(metrics, send)
         self.body.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.body.setFont(theme.font(metrics.small_px + 4))
-        notice = QHBoxLayout()
-        notice.setSpacing(metrics.margin // 2)
         self.notice_qr = QrView(link=True)
         self.notice_qr.setFixedSize(metrics.mm(45), metrics.mm(45))
-        notice.addWidget(self.notice_qr)
         self.notice_text = self.label(metrics.small_px, align=Qt.AlignmentFlag.AlignLeft)
-        notice.addWidget(self.notice_text, 1)
-        self.column.addLayout(notice)
+        if metrics.portrait:  # the notice's QR below the points, its words beside it
+            notice = QHBoxLayout()
+            notice.setSpacing(metrics.margin // 2)
+            notice.addWidget(self.notice_qr)
+            notice.addWidget(self.notice_text, 1)
+            self.column.addLayout(notice)
+        else:  # landscape has width to spare, not height: the notice to the right of the points
+            self.column.removeWidget(self.body)
+            side = QHBoxLayout()
+            side.setSpacing(metrics.margin)
+            side.addWidget(self.body, 1)
+            stacked = QVBoxLayout()
+            stacked.addWidget(self.notice_qr, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.notice_text.setFixedWidth(metrics.mm(70))
+            stacked.addWidget(self.notice_text)
+            stacked.addStretch(1)
+            side.addLayout(stacked)
+            self.column.addLayout(side)
         self.column.addStretch(1)
         row = QHBoxLayout()
         row.setSpacing(metrics.margin // 2)

@@ -1,4 +1,5 @@
-"""ERROR: a sign, what went wrong and what to do next, in large type, with OK."""
+"""ERROR: a sign, what went wrong and what to do next, in large type, with OK. After a referral,
+also where staff help (the site's counter) and the reference to show them."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ class ErrorScreen(Screen):
         self.column.addWidget(self.problem)
         self.action = self.label(metrics.body_px, colour=theme.BLUE)
         self.column.addWidget(self.action)
+        self.counter = self.label(metrics.body_px, bold=True)
+        self.column.addWidget(self.counter)
+        self.reference = self.label(metrics.body_px, bold=True, colour=theme.BLUE)
+        self.column.addWidget(self.reference)
         self.column.addStretch(2)
         self.ok = BigButton(metrics, "primary")
         self.ok.clicked.connect(lambda: self.send(events.Done()))
@@ -33,4 +38,9 @@ class ErrorScreen(Screen):
         self.problem.setText(text(view, view.error))
         self.action.setText(text(view, view.error_action))
         self.action.setVisible(bool(view.error_action))
+        counter = view.counter.text(view.language) if view.counter is not None else ""
+        self.counter.setText(f"{text(view, 'referral.where')}: {counter}" if counter else "")
+        self.counter.setVisible(bool(counter))
+        self.reference.setText(text(view, "result.reference") if view.reference_code else "")
+        self.reference.setVisible(bool(view.reference_code))
         self.ok.setText(text(view, "button.ok"))

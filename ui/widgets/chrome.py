@@ -1,5 +1,5 @@
 """The frame around every screen: header (step indicator, countdown, SIMULATION badge) and footer
-(language toggle, Cancel, the voice's controls, the profile's help line)."""
+(language toggle, Get help, Cancel, the voice's controls, the profile's help line)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ class Footer(QWidget):
     (within reach of a seated or short citizen), and the profile's help line."""
 
     cancel_clicked = Signal()
+    help_clicked = Signal()
     language_clicked = Signal()
 
     def __init__(self, metrics: theme.Metrics, parent: QWidget | None = None) -> None:
@@ -86,11 +87,13 @@ class Footer(QWidget):
         self.setObjectName("footer")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#footer {{ background: {theme.BAND}; }}")
-        # Landscape has height to spare on neither side: controls and help line share one row.
-        layout = QVBoxLayout(self) if metrics.portrait else QHBoxLayout(self)
+        # The controls in one row (in portrait the voice's controls in a row of their own above),
+        # the help line below them.
+        layout = QVBoxLayout(self)
         m = metrics.margin // 2
-        layout.setContentsMargins(m, m, m, m)
-        layout.setSpacing(m // 2)
+        v = m if metrics.portrait else m // 2  # landscape has little height to spare
+        layout.setContentsMargins(m, v, m, v)
+        layout.setSpacing(m // 2 if metrics.portrait else 2)
         controls = QHBoxLayout()
         controls.setSpacing(m)
         self.language = BigButton(metrics, "secondary", px=metrics.small_px, pad=12)
@@ -102,6 +105,10 @@ class Footer(QWidget):
         if not metrics.portrait:
             self.cancel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.cancel.setFixedWidth(metrics.mm(90))
+        self.help_button = BigButton(metrics, "secondary", px=metrics.small_px, pad=12)
+        self.help_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.help_button.clicked.connect(self.help_clicked)
+        controls.addWidget(self.help_button)
         controls.addWidget(self.cancel, 1)
         self.cancel.clicked.connect(self.cancel_clicked)
         self.sound = SoundControls(metrics)
@@ -113,7 +120,9 @@ class Footer(QWidget):
         self.help = wrapped_label(metrics, metrics.small_px, colour=theme.MUTED)
         layout.addWidget(self.help)
 
-    def set_texts(self, cancel: str | None, help_line: str, language: str) -> None:
+    def set_texts(self, cancel: str | None, help_line: str, language: str, get_help: str | None = None) -> None:
+        self.help_button.setVisible(get_help is not None)
+        self.help_button.setText(get_help or "")
         self.cancel.setVisible(cancel is not None)
         self.cancel.setText(cancel or "")
         self.help.setText(help_line)

@@ -31,7 +31,7 @@ def card_removed(j: Journey, e: ev.CardRemoved) -> Move:
         return End(Ending.CARD_REMOVED)
     if j.state == S.TAKE_CARD:
         alerted, j.card_left = j.card_left, False
-        return Go(S.THANK_YOU, (fx.CardLeft(False),) if alerted else ())
+        return Go(j.after_card_taken(), (fx.CardLeft(False),) if alerted else ())
     return STAY
 
 
@@ -53,7 +53,7 @@ def cancel(j: Journey, e: ev.Cancel) -> Move:
     s = j.session
     if s is None or s.evidence.consent_at is None:
         return End(Ending.CANCELLED)
-    j.confirming_cancel = True
+    j.confirming_cancel, j.confirming_help = True, False
     return STAY
 
 
@@ -62,6 +62,25 @@ def confirm_cancel(j: Journey, e: ev.ConfirmCancel) -> Move:
         return STAY
     j.confirming_cancel = False
     return End(Ending.CANCELLED) if e.confirmed and j.state in CANCELLABLE else STAY
+
+
+def ask_for_help(j: Journey, e: ev.AskForHelp) -> Move:
+    """"Get help" (offered wherever Cancel is): staff at the counter take over, with a slip that
+    has the reference. Before consent nothing is lost; after it, the citizen is asked first."""
+    if j.state not in CANCELLABLE:
+        return STAY
+    s = j.session
+    if s is None or s.evidence.consent_at is None:
+        return End(Ending.ASKED_FOR_HELP)
+    j.confirming_help, j.confirming_cancel = True, False
+    return STAY
+
+
+def confirm_help(j: Journey, e: ev.ConfirmHelp) -> Move:
+    if not j.confirming_help:
+        return STAY
+    j.confirming_help = False
+    return End(Ending.ASKED_FOR_HELP) if e.confirmed and j.state in CANCELLABLE else STAY
 
 
 def toggle_language(j: Journey, e: ev.ToggleLanguage) -> Move:

@@ -139,3 +139,10 @@ def resend(j: Journey, e: ev.ResendOtp) -> Move:
         return STAY
     s.busy = True
     return Stay((fx.SendOtp(s.id, s.evidence.phone_e164),))
+
+
+def no_phone(j: Journey, e: ev.NoPhone) -> Move:
+    """"I have no mobile phone": staff at the counter can finish what the kiosk cannot."""
+    if j.require_session().busy:
+        return STAY
+    return End(Ending.NO_MOBILE_PHONE)

@@ -12,7 +12,7 @@ result crash-safe); while it is still pending in the outbox the runtime keeps it
 re-issued token's cti and expiry are written onto it before that token is shown
 (`continuation.qr_cti`, the last one, as the spec asks), and the receipt's outcome once printed
 (`receipt.printed`, `receipt.printer_state`). Once the sync process has claimed it, it keeps the
-version it was sent with (see `kiosk.runtime.adapters.refresh_qr` / `note_receipt`).
+version it was sent with (see `kiosk.runtime.record_jobs.refresh_qr` / `note_receipt`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def rechecked(j: Journey, e: ev.CardRechecked) -> Move:
     if card is None or e.cid != card.cid or e.atr != card.atr:
         return End(Ending.CARD_SWAPPED)
     s.rechecked = True
-    return Stay((fx.IssueRecord(j.draft(Ending.VERIFIED)),))
+    return Stay(tuple(j.issue_when_ready()))  # now, or when the registry has answered
 
 
 def issued(j: Journey, e: ev.Issued) -> Move:
@@ -120,4 +120,19 @@ def to_idle(j: Journey, e: ev.Done | ev.Begin) -> Move:
 
 
 def error_done(j: Journey, e: ev.Done) -> Move:
-    return Go(S.TAKE_CARD if j.card_present else S.IDLE)
+    if j.card_present:
+        return Go(S.TAKE_CARD)
+    return Go(S.RATING if j.rating_record is not None else S.IDLE)
+
+
+def rate(j: Journey, e: ev.Rate) -> Move:
+    """A score from 1 to 5; it goes onto the record as the attract screen returns."""
+    if not 1 <= e.score <= 5:
+        return STAY
+    j.rating = e.score
+    return Go(S.IDLE)
+
+
+def skip_rating(j: Journey, e: ev.Done) -> Move:
+    """Skip, or the time is up: the record is made final without a rating."""
+    return Go(S.IDLE)

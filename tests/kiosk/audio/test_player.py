@@ -103,7 +103,7 @@ def test_if_silent_only_plays_into_silence() -> None:
     player = started(lambda: spy, heard)
     try:
         player.play([tone("speech", 2.0)])
-        while not player.busy:
+        while player.current != "speech":  # being written, not only queued
             time.sleep(0.001)
         assert player.play([tone("hint", 0.1)], interrupt=False, if_silent=True) is False
         player.silence()

@@ -58,6 +58,8 @@ class Drive:
         self.photo = bytearray(b"\xff\xd8JPEG-chip-photo\xff\xd9")
         self.effects: list[fx.Effect] = []
         self.record_id = uuid4()
+        self.answer_status = True
+        """`to()` has the registry answer `normal` as soon as the card is read."""
 
     # -- sending
     def send(self, event: ev.Event) -> list[fx.Effect]:
@@ -101,7 +103,8 @@ class Drive:
             S.CONSENT: lambda: self.send(ev.ChooseService("ial_upgrade")),
             S.INSERT_CARD: lambda: self.send(ev.ConsentAnswer(True)),
             S.READING: lambda: self.send(ev.CardInserted(self.card.atr)),
-            S.FACE: lambda: (self.send(ev.CardTextRead(self.card)), self.send(ev.ChipPhotoRead(self.photo))),
+            S.FACE: lambda: (self.send(ev.CardTextRead(self.card)), self.send(ev.ChipPhotoRead(self.photo)),
+                             self.answer_status and self.send(ev.CardStatusAnswered("normal", START))),
             S.PHONE: lambda: self.send(ev.FaceFinished(FaceOutcome())),
             S.OTP: lambda: (self.send(ev.PhoneEntered("0812345678")), self.send(ev.OtpSent("otp-1", 30.0))),
             S.ISSUING: lambda: (self.send(ev.OtpEntered("123456")), self.send(ev.OtpVerified())),
@@ -114,6 +117,18 @@ class Drive:
             steps[state]()
         assert self.state == target, f"{self.state} != {target}"
         return self
+
+    def leave(self) -> list[fx.Effect]:
+        """From the end of a session back to the attract screen: take the card, skip the rating."""
+        out: list[fx.Effect] = []
+        if self.flow.card_present:
+            out += self.send(ev.CardRemoved())
+        for _ in range(3):
+            if self.state == S.IDLE:
+                break
+            out += self.send(ev.Done())
+        assert self.state == S.IDLE, self.state
+        return out
 
     def qr(self, text: str = "TRK1:ABC", lifetime: float = 120.0, code: int = 47) -> ev.QrToken:
         return ev.QrToken(text, b"c" * 16, self.flow.wall().timestamp() + lifetime, code)
@@ -139,4 +154,5 @@ def assert_no_personal_data(view: View) -> None:
     for needle in PERSONAL:
         assert needle not in text, needle
     assert view.first_name is None and view.masked_phone is None and view.qr_text is None
-    assert view.reference_code is None and view.purpose is None
+    # a referral shows the failed record's reference (a pointer for staff, nothing personal)
+    assert (view.reference_code is None or view.counter is not None) and view.purpose is None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
+from kiosk.journey.endings import Ending
 from kiosk.journey.machine import TRANSITIONS
 from kiosk.journey.states import StateName as S
 
-from .drive import Drive, FaceOutcome, assert_no_personal_data
+from .drive import START, Drive, FaceOutcome, assert_no_personal_data
 
 
 def kinds(effects: list[fx.Effect]) -> list[type]:
@@ -28,7 +29,9 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     assert drive.state == S.INSERT_CARD
     assert kinds(drive.send(ev.CardInserted(drive.card.atr))) == [fx.ReadCard]
     assert drive.state == S.READING and drive.view.can_cancel
-    assert kinds(drive.send(ev.CardTextRead(drive.card))) == [fx.StartFace]
+    check, _ = drive.send(ev.CardTextRead(drive.card))
+    assert check == fx.CheckCardStatus(drive.flow.session.id, drive.card.cid,  # type: ignore[union-attr]
+                                       drive.card.request_number, None, None)
     assert drive.state == S.FACE and drive.view.face_preview
     assert drive.view.body == "face.waiting_photo"
     assert drive.view.first_name == "สมชาย"
@@ -38,6 +41,7 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     assert drive.view.challenge == "challenge.blink" and drive.view.face_seconds_left == 5
     assert kinds(drive.send(ev.FaceFinished(FaceOutcome()))) == [fx.StopFace]
     assert drive.state == S.PHONE
+    assert drive.send(ev.CardStatusAnswered("normal", START)) == []  # the registry, in the background
     sent = drive.send(ev.PhoneEntered("081 234 5678"))
     assert kinds(sent) == [fx.SendOtp] and sent[0].phone_e164 == "+66812345678"  # type: ignore[union-attr]
     assert drive.view.busy
@@ -62,13 +66,13 @@ def test_qr_journey_from_attract_screen_to_idle(drive: Drive) -> None:
     drive.send(ev.ReceiptPrinted(True, "ok"))
     assert not drive.view.printing and drive.view.notices == ("notice.take_receipt",)  # take the paper
     ended = drive.send(ev.Done())
-    assert kinds(ended) == [fx.SessionEnded]
+    assert ended == [fx.SessionEnded(Ending.VERIFIED, recorded=True, final=False)]  # open for the rating
     assert drive.state == S.TAKE_CARD
     assert_no_personal_data(drive.view)
     assert drive.photo == bytearray(len(drive.photo))  # zeroed
     drive.send(ev.CardRemoved())
-    assert drive.state == S.THANK_YOU
-    drive.advance(6)
+    assert drive.state == S.RATING and drive.view.title == "rating.title"
+    assert drive.send(ev.Rate(4)) == [fx.CloseRecord(drive.record_id, 4)]
     assert drive.state == S.IDLE
     assert drive.records() == []  # the verified record went with IssueRecord; nothing else
 
@@ -115,7 +119,8 @@ def test_language_toggles_live_and_resets_for_the_next_citizen(drive: Drive) -> 
     assert drive.view.language == "en" and drive.view.first_name == "Somchai"
     drive.cancel()
     drive.send(ev.CardRemoved())
-    drive.advance(6)
+    assert drive.state == S.RATING and drive.view.language == "en"  # still this citizen's
+    drive.advance(20)
     assert drive.state == S.IDLE and drive.view.language == "th"
 
 

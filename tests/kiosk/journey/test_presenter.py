@@ -22,13 +22,17 @@ def test_the_error_and_thank_you_rings_count_their_own_length() -> None:
     assert v.state == S.ERROR and (v.countdown_s, v.countdown_total_s) == (15, 15)
     d.send(ev.CardRemoved())
     d.send(ev.Done())
-    assert d.state == S.IDLE
+    assert d.state == S.RATING and (d.view.countdown_s, d.view.countdown_total_s) == (20, 20)
     d = Drive().to(S.RESULT_QR)
     d.send(ev.ReceiptPrinted(True, "ok"))
     d.send(ev.Done())
     d.send(ev.CardRemoved())
     v = d.view
-    assert v.state == S.THANK_YOU and (v.countdown_s, v.countdown_total_s) == (6, 6)  # full, not 40 %
+    assert v.state == S.RATING and (v.countdown_s, v.countdown_total_s) == (20, 20)  # full, not 40 %
+    d = Drive().to(S.CONSENT)
+    d.send(ev.ConsentAnswer(False))  # no card: thank you, no rating
+    v = d.view
+    assert v.state == S.THANK_YOU and (v.countdown_s, v.countdown_total_s) == (6, 6)
 
 
 def test_the_time_left_to_scan_is_not_restarted_by_a_fresh_qr() -> None:

@@ -40,7 +40,7 @@ def assert_failure_receipt(d: Drive, reason: str, error: str, action: str) -> No
 def test_face_failure_prints_a_receipt(failure: str | None, reason: str, error: str) -> None:
     d = Drive().to(S.FACE)
     d.send(ev.FaceFinished(FaceOutcome(match=False, failure=failure)))
-    assert_failure_receipt(d, reason, error, "action.face_retry")
+    assert_failure_receipt(d, reason, error, "action.counter")
     assert d.flow.session is None  # wiped all the same: the draft alone carries the card to the printer
 
 

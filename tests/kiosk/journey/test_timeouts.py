@@ -105,8 +105,8 @@ def test_error_screen_counts_down_to_take_card_or_idle() -> None:
     d.advance(15)
     assert d.state == S.TAKE_CARD  # the card is still in the reader
     d.send(ev.CardRemoved())
-    assert d.state == S.THANK_YOU
-    d.advance(6)
+    assert d.state == S.RATING
+    d.advance(20)
     assert d.state == S.IDLE
 
 
@@ -135,7 +135,7 @@ def test_a_card_left_in_the_reader_is_reminded_then_staff_are_alerted() -> None:
     assert d.view.card_left and d.view.reminder and d.state == S.TAKE_CARD
     assert d.advance(600) == []  # alerted once; the kiosk keeps waiting for the card
     assert d.send(ev.CardRemoved()) == [fx.CardLeft(False)]
-    assert d.state == S.THANK_YOU and not d.view.reminder and not d.view.card_left
+    assert d.state == S.RATING and not d.view.reminder and not d.view.card_left
 
 
 def test_a_card_taken_during_the_reminder_alerts_no_one() -> None:
@@ -143,7 +143,7 @@ def test_a_card_taken_during_the_reminder_alerts_no_one() -> None:
     d.advance(15)
     assert d.view.reminder
     assert d.send(ev.CardRemoved()) == []
-    assert d.state == S.THANK_YOU and not any(isinstance(e, fx.CardLeft) for e in d.effects)
+    assert d.state == S.RATING and not any(isinstance(e, fx.CardLeft) for e in d.effects)
 
 
 def test_thank_you_returns_to_idle() -> None:

@@ -55,12 +55,34 @@ def test_the_server_unreachable_depends_on_the_offline_policy() -> None:
     d = Ready().devices
     end = assess(with_overrides(Config(), flow={"offline_policy": "end"}), d, link=DOWN, printer_state="ok")
     assert not end.ready and "offline_policy = end" in str(end.reason)
-    go_on = with_overrides(Config(), flow={"offline_policy": "continue_without_phone"})
+    phone_only = with_overrides(Config(), flow={"offline_policy": "continue_without_phone"})
+    r = assess(phone_only, d, link=DOWN, printer_state="ok")  # the card-status check would still end it
+    assert not r.ready and "card_status_offline_policy = end" in str(r.reason)
+    go_on = with_overrides(phone_only, flow={"card_status_offline_policy": "continue_unchecked"})
     r = assess(go_on, d, link=DOWN, printer_state="ok")
     assert r.ready and r.degraded == ("notice.degraded.phone",)
     boonterm = with_overrides(go_on, kiosk={"profile": "boonterm"})
     assert assess(boonterm, d, link=DOWN, printer_state="ok").degraded == ("notice.degraded.sms",)
     assert not assess(go_on, d, link=LOST_KEY, printer_state="ok").ready  # a refused key is never degraded
+
+
+def test_a_server_without_the_card_status_check_holds_the_kiosk_for_ten_minutes_under_policy_end() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.runtime.readiness import NOT_SUPPORTED_HOLD_S
+
+    class Client:
+        last = ("not_supported", datetime.now(UTC))
+
+    d = Ready().devices
+    d.card_status = Client()  # type: ignore[assignment]
+    r = assess(Config(), d, link=None, printer_state="ok")
+    assert not r.ready and "no card-status check (contract 1.0.0)" in str(r.reason)
+    assert assess(with_overrides(Config(), flow={"card_status_offline_policy": "continue_unchecked"}), d,
+                  link=None, printer_state="ok").ready
+    assert assess(with_overrides(Config(), flow={"card_status": "skip"}), d, link=None, printer_state="ok").ready
+    Client.last = ("not_supported", datetime.now(UTC) - timedelta(seconds=NOT_SUPPORTED_HOLD_S + 1))
+    assert assess(Config(), d, link=None, printer_state="ok").ready  # the next citizen's check asks again
 
 
 def test_no_paper_is_degraded_not_out_of_service() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,14 +123,27 @@ def test_paper_out_still_completes_with_the_qr_and_a_notice(stack: DevStack, pil
 
 
 def test_network_cut_with_policy_end(stack: DevStack, pilot: Autopilot) -> None:
+    """The first call to the server is the card-status check, behind the face step: under its
+    `end` policy the session ends there, before the citizen types a number."""
     assert stack.simulator is not None
     before = len(records(stack))
     stack.simulator.set_network(False)
     view = pilot.verify()
-    assert view.state == S.ERROR and view.error == "error.offline"
+    assert view.state == S.ERROR and view.error == "error.card_status_unavailable"
     [record] = wait_records(stack, before + 1)[before:]
-    assert (record["outcome"], record["failure_reason"]) == ("failed", "offline")
-    assert "number" not in record.get("phone", {})
+    assert (record["outcome"], record["failure_reason"]) == ("failed", "card_status_unavailable")
+    assert "phone" not in record
+
+
+def test_network_cut_with_policy_end_at_the_phone_step(tmp_path: Path) -> None:
+    with running_stack(tmp_path, flow={"card_status": "skip"}) as s:
+        assert s.simulator is not None
+        s.simulator.set_network(False)
+        view = Autopilot(s.runtime, otp_source=s.last_otp).verify()
+        assert view.state == S.ERROR and view.error == "error.offline"
+        [record] = wait_records(s, 1)
+        assert (record["outcome"], record["failure_reason"]) == ("failed", "offline")
+        assert record["card_status"] == {"status": "skipped"} and "number" not in record.get("phone", {})
 
 
 def test_three_wrong_codes(stack: DevStack, pilot: Autopilot) -> None:

@@ -220,7 +220,7 @@ def test_the_record_is_uploadable_only_once_the_session_is_done_with_it(
     take it, so what it sends is never changed afterwards. When the session ends (after the
     receipt's outcome is on it) it becomes final; an update arriving later is skipped, once, at
     info."""
-    from kiosk.runtime import adapters as dev
+    from kiosk.runtime import record_jobs as dev
 
     rt = stack.runtime
     assert rt is not None and stack.devices is not None

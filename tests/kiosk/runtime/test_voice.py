@@ -86,7 +86,7 @@ def test_a_card_left_in_the_reader_escalates_to_staff_and_clears_when_taken(
         alert = [r for r in caplog.records if r.getMessage() == "card left in the reader: staff alerted"]
         assert alert and json.dumps(getattr(alert[0], "fields", {})).count(stack.devices.kiosk_id) == 1
         sim.remove_card()
-        pilot.wait_state(S.THANK_YOU)
+        pilot.wait_state(S.RATING)
         assert rt.health.card_left_since is None
         assert rt.technician.device_states()["card"][0] == "ok"
         n = len(rt.voice.timeline())

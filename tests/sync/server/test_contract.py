@@ -41,7 +41,9 @@ def test_routes_are_the_contracts_paths(tmp_path: Path) -> None:
 def test_packaged_yaml_is_the_contract() -> None:
     doc = spec()
     assert doc["info"]["title"].startswith("Central identity server")
+    assert doc["info"]["version"] == "1.1.0"
     assert set(doc["components"]["schemas"]) >= {"Record", "Heartbeat", "ErrorBody", "Name"}
+    assert {"/v1/card-status", "/v1/binding-requests", "/v1/binding-requests/{request_id}"} <= set(doc["paths"])
 
 
 def check_response(path: str, method: str, resp: httpx.Response) -> None:
@@ -165,3 +167,31 @@ def test_dev_mode_is_refused_off_loopback(tmp_path: Path) -> None:
     from kiosk.cli import main
 
     assert main(["central", "serve", "--db", str(tmp_path / "c.sqlite"), "--host", "0.0.0.0", "--dev"]) == 1
+
+
+def test_the_1_1_endpoints_give_every_status_the_contract_lists(live: tuple[ServerThread, Kiosk]) -> None:
+    server, kiosk = live
+    u = server.url
+    seen: dict[tuple[str, str], set[int]] = {}
+
+    def note(path: str, method: str, resp: httpx.Response) -> None:
+        check_response(path, method, resp)
+        seen.setdefault((path, method), set()).add(resp.status_code)
+
+    card = {"session_id": str(uuid.uuid4()), "cid": "1101700230708", "request_number": "1" * 20}
+    note("/v1/card-status", "post", signed(kiosk, u + "/v1/card-status", card))
+    note("/v1/card-status", "post", signed(kiosk, u + "/v1/card-status", {**card, "cid": "1"}))
+    note("/v1/card-status", "post", httpx.post(u + "/v1/card-status", json=card))
+    server.registry.down = True
+    note("/v1/card-status", "post", signed(kiosk, u + "/v1/card-status", {**card, "session_id": str(uuid.uuid4())}))
+    server.registry.down = False
+    server.registry.max_checks_per_minute = 1
+    note("/v1/card-status", "post", signed(kiosk, u + "/v1/card-status", {**card, "session_id": str(uuid.uuid4())}))
+    made = httpx.post(u + "/v1/binding-requests", json={"account_cid": "1101700230708"})
+    note("/v1/binding-requests", "post", made)
+    note("/v1/binding-requests", "post", httpx.post(u + "/v1/binding-requests", json={"account_cid": "x"}))
+    note("/v1/binding-requests/{request_id}", "get", httpx.get(u + "/v1/binding-requests/" + made.json()["request_id"]))
+    note("/v1/binding-requests/{request_id}", "get", httpx.get(u + "/v1/binding-requests/" + str(uuid.uuid4())))
+    for (path, method), statuses in seen.items():
+        assert statuses == {int(s) for s in spec()["paths"][path][method]["responses"]}, (path, method)
+    assert len(seen) == 3
