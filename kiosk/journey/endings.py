@@ -49,6 +49,7 @@ class Ending(Enum):
     OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    False, "SMS code not entered in time")
     NO_MOBILE_PHONE =    ("aborted",  "no_mobile_phone", "referral.no_phone",     "action.see_staff",    True,  "no mobile phone: referred to staff")
     ASKED_FOR_HELP =     ("aborted",  "asked_for_help",  "referral.asked",        "action.see_staff",    True,  "asked for help: referred to staff")
+    APP_SCAN_TIMEOUT =   ("aborted",  "timeout",         "error.app_scan_timeout", "action.app_scan_retry", False, "app QR not shown in time")
     OFFLINE =            ("failed",   "offline",         "error.offline",         "action.try_later",    True,  "central server unreachable")
     DEVICE_FAULT =       ("failed",   "device_fault",    "error.device_fault",    "action.try_later",    True,  "device fault")
     OUTBOX_FULL =        ("failed",   "device_fault",    "error.issue_failed",    "action.try_later",    True,  "outbox full: result not issued")
