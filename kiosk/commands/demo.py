@@ -44,7 +44,9 @@ log = logs.get("cli")
 THINK_S = 0.6
 """Seconds the simulated citizen waits before each touch."""
 SCENARIO_NAMES = ("verified", "impostor", "printed-photo", "no-face", "paper-out", "offline", "card-removed",
-                  "timeout", "cancel")
+                  "timeout", "cancel", "card-abnormal", "ask-help")
+"""`kiosk.devkit.scenarios.SCENARIOS`' names, here so that `--help` need not load the journey (a test
+keeps them equal)."""
 
 
 def register(sub: Subcommands) -> None:

@@ -52,8 +52,11 @@ def test_the_demo_timeline_lists_the_cues_and_prompts_it_played(tmp_path: Path, 
     assert "prompt:en/choose.title" in names and "prompt:en/result_qr.title" in names
     assert {e["outcome"] for e in sounds} <= {"played", "interrupted"}  # the English pack is complete
     assert any(e["outcome"] == "played" and e["sound"] == "cue:step" for e in sounds)
-    # each prompt was heard until the citizen's next touch or screen cut it short
-    assert all(e["seconds"] > 0 for e in sounds if e["sound"].startswith("prompt:en/"))
+    # each prompt was heard to its end, or until the citizen's next touch or screen cut it short
+    # (on a loaded machine a touch can come before the first chunk was written: 0 s, interrupted)
+    prompts = [e for e in sounds if e["sound"].startswith("prompt:en/")]
+    assert all(e["seconds"] > 0 for e in prompts if e["outcome"] == "played")
+    assert all(e["seconds"] >= 0 for e in prompts) and sum(e["seconds"] > 0 for e in prompts) > len(prompts) // 2
     assert [e["t_s"] for e in timeline] == sorted(e["t_s"] for e in timeline)
 
 
@@ -92,6 +95,13 @@ def test_demo_writes_the_screens_of_every_ending(tmp_path: Path, capsys: pytest.
         assert record["card_status"]["status"] == "abnormal" and "referral" not in record
     if "ask-help" in args:
         assert record["referral"]["reason"] == "asked_for_help" and record["card_status"]["status"] == "normal"
+
+
+def test_the_help_names_every_scenario() -> None:
+    from kiosk.commands.demo import SCENARIO_NAMES
+    from kiosk.devkit.scenarios import SCENARIOS
+
+    assert SCENARIO_NAMES == tuple(SCENARIOS)
 
 
 def test_an_unknown_scenario_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
