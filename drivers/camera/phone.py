@@ -64,7 +64,8 @@ class PhoneShot:
     """The text the app's QR code carries."""
     glare: float = 0.0
     """Radius of the saturated reflection on the glass, as a share of the code's width (0: none;
-    0.15 a small highlight; 0.4 and above wipes out a large part of the code)."""
+    0.1 a small highlight a decoder reads through; from 0.15 it hides too much of the code; from
+    0.6 the whole code is washed out)."""
     blur: float = 0.0
     """Length in frame pixels of the motion blur of a moving phone (0: held still)."""
     rotation: float = 0.0

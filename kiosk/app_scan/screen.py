@@ -54,8 +54,8 @@ GLARE_MIN_CONTENT = 0.01
 """Dark content still required of a screen partly washed out by glare."""
 MIN_SCREEN_PX = 64
 """Narrower screens are too far: the app draws the code about 0.8 of the screen's width, so below
-64 px a `TRA1:` code (29 modules) gets fewer than ~1.75 px a module; the decoder reads 1.6 px a
-module only sometimes and 1.4 never (`benchmarks/app_scan.py`)."""
+64 px a `TRA1:` code (29 modules) gets fewer than ~1.75 px a module; the decoder read 1.6 px a
+module in three frames of four, 1.45 px rarely, 1.3 px never (`benchmarks/app_scan.py`)."""
 GLARE_SHARE = 0.02
 """Share of the screen saturated above which a reflection is the likely reason for no read."""
 CODE_SHARE = 0.8
@@ -64,8 +64,8 @@ REQUEST_MODULES = 29
 """Modules across a `TRA1:` request's code (27 bytes: version 3 at error correction M)."""
 MAX_EDGE_MODULES = 1.85
 """Edges wider than this many modules are blurred: measured on the simulated phone, a sharp code's
-edges span 1.3-1.7 modules (turned or not), a code that moved by two modules during the exposure,
-which the decoder no longer reads, 2.1 and more."""
+edges span 1.2-1.8 modules (turned, tilted or not), a code that moved by two modules during the
+exposure, which the decoder no longer reads, 1.9-2.3, by four modules about 3."""
 
 
 @dataclass(frozen=True, slots=True)
