@@ -43,7 +43,7 @@ _ALL: tuple[Message, ...] = (
     Message("choose.body", "แตะบริการที่ต้องการ", "Touch the service you need"),
     Message("service.ial_upgrade", "ยืนยันตัวตนสำหรับแอปทางรัฐ", "Verify your identity for the Tang Rat app"),
     Message("service.register", "ลงทะเบียนแอปทางรัฐ", "Register for Tang Rat"),
-    Message("service.app_scan", "มีคิวอาร์โค้ดในแอปทางรัฐ: แสดงให้กล้องของตู้อ่าน", "I have a QR code in the Tang Rat app: show it to the kiosk's camera"),
+    Message("service.app_scan", "แสดงคิวอาร์โค้ดจากแอปทางรัฐให้กล้อง", "Show the QR code from the Tang Rat app"),
     Message("continue_with.title", "รับผลทาง", "Receive the result by"),
     Message("continue_with.qr", "คิวอาร์โค้ดบนจอนี้", "A QR code on this screen"),
     Message("continue_with.sms", "ลิงก์ทาง SMS", "An SMS link"),

@@ -1,5 +1,5 @@
 """The guidance codes of the app-QR scan and what the citizen is told for each, in Thai and
-English (`Message` objects, like the face step's hints: they reach the view as they are). Pure
+English (`Message` objects from `kiosk.messages`: they reach the view as they are). Pure
 data: the journey and the UI may import it without loading the decoder.
 
 - `move_closer`: a phone's screen is seen but too small for its code to be read;
@@ -9,29 +9,15 @@ data: the journey and the UI may import it without loading the decoder.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
-from kiosk.messages import Message
+from kiosk.messages import Message, msg
 
 Guidance = Literal["move_closer", "avoid_glare", "hold_still"]
 
-HINTS: dict[Guidance, Message] = {
-    "move_closer": Message(
-        "app_scan.move_closer",
-        "กรุณายกโทรศัพท์เข้ามาใกล้กล้องอีกนิด",
-        "Please hold your phone a little closer to the camera",
-    ),
-    "avoid_glare": Message(
-        "app_scan.avoid_glare",
-        "มีแสงสะท้อนบนหน้าจอ กรุณาเอียงโทรศัพท์เล็กน้อย",
-        "Light is reflecting on your screen: please tilt your phone a little",
-    ),
-    "hold_still": Message(
-        "app_scan.hold_still",
-        "กรุณาถือโทรศัพท์นิ่ง ๆ สักครู่",
-        "Please hold your phone still for a moment",
-    ),
-}
+HINTS: dict[Guidance, Message] = {code: msg(f"scan.hint.{code}") for code in get_args(Guidance)}
+"""The texts live in the message catalogue (`scan.hint.<code>`), where the voice prompts and the
+Thai recording template find them."""
 
 
 def hint(guidance: Guidance) -> Message:

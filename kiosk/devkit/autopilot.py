@@ -104,6 +104,10 @@ class Autopilot:
             if self.wrong_qr_s:  # first a payment QR, by mistake: the camera keeps reading meanwhile
                 sim.show_phone("payment")
                 time.sleep(self.wrong_qr_s)
+            if self.think_s:  # held too far at first: the kiosk says to come closer
+                sim.show_phone("app", scale=0.3)
+                self.wait(lambda v: v.camera_hint is not None or v.state != S.SCAN_APP, "guidance", timeout_s=10)
+                time.sleep(self.think_s)
             sim.show_phone("app")
             self.wait_state(S.CONSENT, timeout_s=30)
             sim.show_phone("none")

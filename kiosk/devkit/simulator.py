@@ -92,6 +92,7 @@ class Simulator:
         self._registry_state = "normal"
         self._binding_requests = binding_requests
         self._phone = "none"
+        self._app_qr: str | None = None
         self.last_binding_request: str | None = None
         """The id of the binding request the simulated app last showed (`show_phone("app")`)."""
 
@@ -167,10 +168,11 @@ class Simulator:
             return []
         return ["none", *(["app"] if self._binding_requests is not None else []), "payment", "website"]
 
-    def show_phone(self, choice: str) -> None:
-        """`app`: the Tang Rat app's QR (a binding request made now on the embedded server for the
-        card in the reader, or the `normal` card); `payment` / `website`: a QR that is not the
-        app's; `none`: the phone put away."""
+    def show_phone(self, choice: str, *, scale: float = 1.0) -> None:
+        """`app`: the Tang Rat app's QR (a binding request made on the embedded server for the card
+        in the reader, or the `normal` card; the same one while the app is held up); `payment` /
+        `website`: a QR that is not the app's; `none`: the phone put away. `scale` < 1: held
+        farther from the camera."""
         if self._camera is None:
             raise RuntimeError("the camera is not simulated")
         if choice not in self.phone_choices():
@@ -179,11 +181,12 @@ class Simulator:
             self._camera.hide_phone()
         elif choice == "app":
             assert self._binding_requests is not None
-            request = self._binding_requests.create(_profile_citizen_id(self._profile or "normal"))
-            self.last_binding_request = request.request_id
-            self._camera.show_phone(request.qr)
+            if self._phone != "app" or self._app_qr is None:
+                request = self._binding_requests.create(_profile_citizen_id(self._profile or "normal"))
+                self.last_binding_request, self._app_qr = request.request_id, request.qr
+            self._camera.show_phone(self._app_qr, scale=scale)
         else:
-            self._camera.show_phone(FOREIGN_QRS[choice])
+            self._camera.show_phone(FOREIGN_QRS[choice], scale=scale)
         self._phone = choice
         log.warning("SIMULATION: phone held up", extra={"fields": {"phone": choice}})
 

@@ -193,8 +193,7 @@ def run_app_scan(devices: Devices, post: Callable[[ev.Event], None], stop: threa
     import time
 
     from drivers.camera import CameraError
-    from kiosk.app_scan import AppQrScanner, AppScanError
-    from kiosk.messages import msg
+    from kiosk.app_scan import AppQrScanner, AppScanError, hint
     from sync.records import is_app_request
 
     camera = devices.camera
@@ -222,7 +221,7 @@ def run_app_scan(devices: Devices, post: Callable[[ev.Event], None], stop: threa
                 continue
             if result.guidance != shown:
                 shown = result.guidance
-                post(ev.ScanGuidance(msg(f"scan.hint.{shown}") if shown is not None else None))
+                post(ev.ScanGuidance(hint(shown) if shown is not None else None))
     except CameraError as e:
         log.error("camera failed while reading the app's QR", extra={"fields": {"error": str(e)}})
         post(ev.AppScanFailed("camera_unavailable"))

@@ -97,8 +97,8 @@ class SessionRuntime:
         self._workers = {name: Worker(name) for name in ("card", "camera", "printer", "network", "storage")}
         self._flow_thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
         self._generation = 0
-        self._camera_stop = threading.Event()
-        self._camera_shown = False
+        self._camera_stop = threading.Event()  # set: no camera step is running (no preview)
+        self._camera_stop.set()
         self._verifier: FaceVerifier | None = None
         self._monitor: CardMonitor | None = None
         self._running = False
@@ -195,7 +195,7 @@ class SessionRuntime:
     def latest_frame(self) -> np.ndarray | None:
         """The newest camera frame (BGR numpy array) during the face step or the app QR scan, else None."""
         camera = self._devices.camera if self._devices is not None else None
-        if not self._camera_shown or camera is None:
+        if self._camera_stop.is_set() or camera is None:
             return None
         frame = camera.latest()
         return frame.image if frame is not None else None
@@ -301,25 +301,15 @@ class SessionRuntime:
             w["card"].submit(lambda: dev.read_card(d, post, chip_ids))
         elif isinstance(effect, fx.RecheckCard):
             w["card"].submit(lambda: post(dev.recheck_card(d)))
-        elif isinstance(effect, fx.StartAppScan):
-            self._camera_stop = threading.Event()
-            self._camera_shown = True
-            stop = self._camera_stop
-            w["camera"].submit(lambda: dev.run_app_scan(d, post, stop))
-        elif isinstance(effect, fx.StopAppScan):
-            self._camera_stop.set()
-            self._camera_shown = False
-            w["camera"].submit(self._stop_camera)
-        elif isinstance(effect, fx.StartFace):
-            self._camera_stop = threading.Event()
-            self._camera_shown = True
-            w["camera"].submit(lambda: dev.start_camera(d, post))
+        elif isinstance(effect, fx.StartAppScan | fx.StartFace):
+            stop = self._camera_stop = threading.Event()
+            scan = isinstance(effect, fx.StartAppScan)
+            w["camera"].submit(lambda: dev.run_app_scan(d, post, stop) if scan else dev.start_camera(d, post))
         elif isinstance(effect, fx.SetFaceReference):
             stop, photo = self._camera_stop, effect.photo
             w["camera"].submit(lambda: dev.run_face(d, self._verifier, photo, post, stop))
-        elif isinstance(effect, fx.StopFace):
+        elif isinstance(effect, fx.StopAppScan | fx.StopFace):
             self._camera_stop.set()
-            self._camera_shown = False
             w["camera"].submit(self._stop_camera)
         elif isinstance(effect, fx.CheckCardStatus):
             check = effect

@@ -171,7 +171,7 @@ class FakeSimulation:
     def phone_choices(self) -> list[str]:
         return ["none", "app", "payment", "website"]
 
-    def show_phone(self, choice: str) -> None:
+    def show_phone(self, choice: str, *, scale: float = 1.0) -> None:
         self.held = choice
 
     def phone(self) -> str:

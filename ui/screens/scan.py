@@ -24,7 +24,7 @@ from ui.widgets.camera import CameraPreview, LiveFeed
 class ScanScreen(Screen):
     def __init__(self, metrics: theme.Metrics, send: Send, frames: Callable[[], Any] | None = None) -> None:
         super().__init__(metrics, send)
-        self.preview = CameraPreview()
+        self.preview = CameraPreview(oval=False)
         self.feed = LiveFeed(self.preview, frames)
         self.hint = self.label(metrics.title_px, bold=True, colour=theme.BLUE)
         self.foreign = self.label(metrics.body_px, bold=True, colour=theme.RED)

@@ -21,8 +21,10 @@ from ui import theme
 
 
 class CameraPreview(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, oval: bool = True) -> None:
         super().__init__(parent)
+        self.oval = oval
+        """Draw the face guide (the app-QR scan shows the picture only)."""
         self._image: QImage | None = None
         self._guide_ok = False
         self._guide: tuple[float, float, float, float] = (0.5, 0.5, 0.58, 0.8)
@@ -94,6 +96,9 @@ class CameraPreview(QWidget):
             p.drawImage(QRectF(self.width() - target.right(), target.top(), target.width(), target.height()),
                         self._image)
             p.restore()
+        if not self.oval:
+            p.end()
+            return
         # Dim everything outside the oval guide.
         oval = self.oval_rect()
         outside = QPainterPath()

@@ -246,7 +246,7 @@ def test_every_guidance_has_a_thai_and_an_english_text() -> None:
     assert set(get_args(Guidance)) == set(HINTS)
     for code in get_args(Guidance):
         message = hint(code)
-        assert message.code == f"app_scan.{code}" and message.th and message.en
+        assert message.code == f"scan.hint.{code}" and message.th and message.en
         assert any("\u0e00" <= c <= "\u0e7f" for c in message.th)
 
 

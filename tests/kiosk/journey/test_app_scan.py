@@ -8,7 +8,6 @@ import pytest
 from kiosk.config import Config, ConfigError, from_dict
 from kiosk.journey import effects as fx
 from kiosk.journey import events as ev
-from kiosk.journey.endings import Ending
 from kiosk.journey.states import StateName as S
 from kiosk.messages import Message
 

@@ -30,6 +30,13 @@ def _scanning(stack) -> Autopilot:  # type: ignore[no-untyped-def]
     return pilot
 
 
+def _frame_within(rt, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while rt.latest_frame() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return rt.latest_frame() is not None
+
+
 def test_the_apps_request_is_read_from_the_camera_and_bound_by_the_server(tmp_path: Path,
                                                                          caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -37,7 +44,7 @@ def test_the_apps_request_is_read_from_the_camera_and_bound_by_the_server(tmp_pa
         sim, rt = stack.simulator, stack.runtime
         rt.start()
         pilot = _scanning(stack)
-        assert rt.latest_frame() is not None  # the citizen sees the camera to aim the phone
+        assert _frame_within(rt, 10)  # the citizen sees the camera to aim the phone
         sim.show_phone("app")
         request = stack.server.binding_requests.get(sim.last_binding_request)
         assert request is not None and request.status == "waiting"
