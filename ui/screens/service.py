@@ -38,12 +38,12 @@ class ServiceScreen(Screen):
         self.buttons: dict[str, BigButton] = {}
         for purpose in ("ial_upgrade", "register"):
             b = BigButton(metrics, "primary")
-            b.setFixedHeight(metrics.touch * 2)
+            b.setFixedHeight(round(metrics.touch * 1.4))  # three large buttons, all in the lower half
             b.clicked.connect(lambda _=False, p=purpose: self.send(events.ChooseService(p, self.chosen)))  # type: ignore[arg-type]
             self.column.addWidget(b)
             self.buttons[purpose] = b
         self.app_scan = BigButton(metrics, "secondary")
-        self.app_scan.setFixedHeight(metrics.touch * 2)
+        self.app_scan.setFixedHeight(round(metrics.touch * 1.4))
         self.app_scan.clicked.connect(lambda: self.send(events.ChooseService("ial_upgrade", "app_scan")))
         self.column.addWidget(self.app_scan)
         self.column.addStretch(0 if metrics.portrait else 2)
