@@ -44,6 +44,8 @@ class Ending(Enum):
     CHIP_PHOTO_NO_FACE = ("failed",   "card_invalid",    "error.chip_photo",      "action.call_help",    True,  "no face in the chip photo")
     FACE_MISMATCH =      ("failed",   "face_mismatch",   "error.face_mismatch",   "action.counter",      True,  "face did not match the chip photo")
     LIVENESS_FAILED =    ("failed",   "liveness_failed", "error.liveness_failed", "action.counter",      True,  "liveness challenge failed")
+    LIVENESS_FACE_LOST = ("failed",   "liveness_failed", "error.liveness_face_lost", "action.counter",   True,  "liveness: the face left the camera")
+    LIVENESS_NOT_DONE =  ("failed",   "liveness_failed", "error.liveness_not_done", "action.counter",    True,  "liveness: the movement not seen in time")
     FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.counter",      False, "face step took too long")
     OTP_FAILED =         ("failed",   "otp_failed",      "error.otp_failed",      "action.call_help",    True,  "SMS code not confirmed")
     OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    False, "SMS code not entered in time")
@@ -85,6 +87,8 @@ class Ending(Enum):
 REFERRALS: dict[Ending, str] = {
     Ending.FACE_MISMATCH: "face_mismatch",
     Ending.LIVENESS_FAILED: "liveness_failed",
+    Ending.LIVENESS_FACE_LOST: "liveness_failed",
+    Ending.LIVENESS_NOT_DONE: "liveness_failed",
     Ending.FACE_TIMEOUT: "face_quality",  # the face step never got a usable picture in time
     Ending.NO_MOBILE_PHONE: "no_mobile_phone",
     Ending.ASKED_FOR_HELP: "asked_for_help",
