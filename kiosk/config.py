@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_PATH = Path("/etc/kiosk/config.toml")
 ENV_VAR = "KIOSK_CONFIG"
@@ -202,6 +202,9 @@ class FaceSection(Section):
     """Consecutive good frames needed before capture (and to set the citizen's baseline)."""
 
 
+ContinuationName = Literal["qr", "sms", "app_scan"]
+
+
 class FlowSection(Section):
     idle_timeout_s: PositiveInt = 60
     """Seconds without a touch before a screen asks whether the citizen is still there."""
@@ -231,6 +234,26 @@ class FlowSection(Section):
     continue and record the status as `unchecked`."""
     consent_version: str = "2026-01"
     """Version of the PDPA and biometric consent text shown to citizens."""
+    continuations: list[ContinuationName] = []
+    """How a verified citizen continues in the app, as offered on the service screen: `qr` (a QR on
+    this screen for the app to scan), `sms` (a link sent to the verified phone), `app_scan` (the
+    app shows a QR that the kiosk's camera reads, before consent). Empty = the profile's:
+    dga-smart-kiosk `["qr", "app_scan"]`, boonterm `["sms", "app_scan"]`. At least one of `qr` and
+    `sms` (what a citizen who cannot show the app's QR gets)."""
+    app_scan_timeout_s: PositiveInt = 60
+    """Seconds the camera looks for the app's QR before asking "need more time?"."""
+
+    @field_validator("continuations")
+    @classmethod
+    def _a_way_without_the_app_qr(cls, value: list[str]) -> list[str]:
+        if value and not {"qr", "sms"} & set(value):
+            raise ValueError("offer `qr` or `sms` too: a citizen who cannot show the app's QR needs another way")
+        return value
+
+    def offered_continuations(self, profile: str) -> list[ContinuationName]:
+        if self.continuations:
+            return list(dict.fromkeys(self.continuations))
+        return ["qr", "app_scan"] if profile == "dga-smart-kiosk" else ["sms", "app_scan"]
 
 
 class SyncSection(Section):
@@ -380,6 +403,8 @@ def _toml_value(value: Any, hex_int: bool = False) -> str:
         return repr(value)
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"no TOML form for {value!r}")
 
 

@@ -36,7 +36,7 @@ __all__ = ["ReceiptContent", "ReceiptOutcome", "mask_cid", "print_receipt", "rec
            "short_name", "thai_datetime", "thai_time"]
 
 Purpose = Literal["ial_upgrade", "register"]
-Continuation = Literal["qr", "sms", "none"]
+Continuation = Literal["qr", "sms", "app_scan", "none"]
 KioskProfile = Literal["dga-smart-kiosk", "boonterm"]
 THAILAND = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Thailand
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")

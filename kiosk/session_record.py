@@ -134,6 +134,8 @@ def build_record(
             phone["number"] = evidence.phone_e164
         data["phone"] = phone
     cont: dict[str, Any] = {"method": draft.continuation if verified else "none"}
+    if verified and draft.continuation == "app_scan":  # the app's request, for the server to bind
+        cont["app_request"] = evidence.app_request
     if verified and qr is not None:
         cont["qr_cti"] = cti_text(qr.cti)
         cont["qr_expires_at"] = _iso(datetime.fromtimestamp(qr.exp, UTC))

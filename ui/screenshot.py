@@ -69,9 +69,9 @@ class Screenshotter:
         w.show_view(view)
         if not w.isVisible():
             w.show()
-        face = w.screens["face"]
-        if frame is not None and view.face_preview:
-            face.pull_frame()  # type: ignore[attr-defined]
+        if frame is not None and (view.face_preview or view.scan_preview):
+            screen = w.screens["face" if view.face_preview else "scan"]
+            screen.feed.pull_frame()  # type: ignore[attr-defined]
         for art in w.findChildren(self._art_type):
             art.set_phase(0.35)
         from ui.widgets.qr import QrView

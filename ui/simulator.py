@@ -1,6 +1,6 @@
 """The simulator panel (only with simulated devices): insert or remove a card by profile, pick the
-camera scenario, set the printer state, cut the network, make the card registry answer "abnormal"
-or be down. Marked SIMULATION in large letters.
+camera scenario, hold up a phone (the Tang Rat app's QR, or a payment or web QR), set the printer
+state, cut the network, make the card registry answer "abnormal" or be down. Marked SIMULATION in large letters.
 
 It calls the runtime's `SimulationControls` (thread-safe, quick); what they cause reaches the
 screen as views, like real device events.
@@ -58,6 +58,7 @@ class SimulatorPanel(QWidget):
         self.camera_buttons = self._choices("Camera", controls.camera_scenarios(), self._camera)
         self.printer_buttons = self._choices("Printer", controls.printer_states(), self._printer)
         self.network_buttons = self._choices("Network", ["online", "cut"], self._network)
+        self.phone_buttons = self._choices("Phone held up", controls.phone_choices(), self._phone)
         self.registry_buttons = self._choices("Card registry", controls.registry_states(), self._registry)
         self.grid.addStretch(1)
         self.refresh()
@@ -102,6 +103,10 @@ class SimulatorPanel(QWidget):
         self.controls.set_network(choice == "online")
         self.refresh()
 
+    def _phone(self, choice: str) -> None:
+        self.controls.show_phone(choice)
+        self.refresh()
+
     def _registry(self, state: str) -> None:
         self.controls.set_registry_state(state)
         self.refresh()
@@ -117,6 +122,8 @@ class SimulatorPanel(QWidget):
             b.setChecked(name == self.controls.printer_state())
         self.network_buttons["online"].setChecked(online)
         self.network_buttons["cut"].setChecked(not online)
+        for name, b in self.phone_buttons.items():
+            b.setChecked(name == self.controls.phone())
         registry = self.controls.registry_state()
         for name, b in self.registry_buttons.items():
             b.setChecked(name == registry)

@@ -36,6 +36,7 @@ from ui.screens.farewell import FarewellScreen
 from ui.screens.idle import IdleScreen
 from ui.screens.phone import PhoneScreen
 from ui.screens.result import ResultScreen
+from ui.screens.scan import ScanScreen
 from ui.screens.service import ServiceScreen
 from ui.screens.still_there import StillThereOverlay
 from ui.simulator import SimulatorPanel
@@ -96,6 +97,7 @@ class KioskWindow(QWidget):
             "consent": ConsentScreen(m, self._send),
             "card": CardScreen(m, self._send),
             "face": FaceScreen(m, self._send, frames),
+            "scan": ScanScreen(m, self._send, frames),
             "phone": PhoneScreen(m, self._send),
             "result": ResultScreen(m, self._send),
             "farewell": FarewellScreen(m, self._send),

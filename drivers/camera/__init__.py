@@ -6,7 +6,8 @@
 `Camera`: context manager, `start()`, `stop()`, `latest() -> Frame | None`,
 `wait_frame(after_seq=-1, timeout_s=None) -> Frame`, `fault: str | None`, `perform(challenge)`
 (a simulated citizen follows liveness prompts; real cameras ignore it), `wipe()` (zero the
-latest frame). `SimulatedCamera` adds `set_scenario()`, `freeze()`, `block()`, `unplug()`.
+latest frame). `SimulatedCamera` adds `set_scenario()`, `show_phone()` / `hide_phone()` (the
+citizen holds up a phone showing a QR code), `freeze()`, `block()`, `unplug()`.
 
 Errors: `CameraError` > `CameraUnavailable` (> `CameraRefused`: not the configured physical camera,
 or a stream no sensor produces), `CameraFrozen`.

@@ -16,6 +16,11 @@ Scenarios:
 - a file path (an image, shown still; or a video, looped) or a list of image paths (a scripted
   sequence, each shown `hold_s` seconds, looped).
 
+Whatever the scenario, the citizen can hold up a phone whose app shows a QR code:
+`show_phone(text, glare=, blur=, rotation=, scale=, tilt=, after_s=)` draws it into every frame
+from `after_s` seconds on (`drivers.camera.phone`), `hide_phone()` puts it away; the decoder
+then reads real pixels. The text is never logged (it may be a request or a payment QR).
+
 Like the hardware, every frame carries a little sensor noise, arrives at the camera's cadence and
 goes through the same `SensorCheck`, and faults can be injected: `freeze()` (the same pixels over
 and over, as OpenCV does after an unplug), `block()` (a read that never returns), `unplug()`
@@ -40,6 +45,7 @@ import numpy as np
 from drivers.camera import synth
 from drivers.camera.base import CapturingCamera, Image, Source
 from drivers.camera.errors import CameraUnavailable
+from drivers.camera.phone import PhoneLayer, PhoneShot
 from drivers.camera.sensor import SensorCheck
 
 log = logging.getLogger("kiosk.camera")
@@ -169,6 +175,8 @@ class SimulatedCamera(CapturingCamera):
         self._blocked = threading.Event()
         self._unplugged = False
         self._injected = False
+        self._phone: PhoneLayer | None = None
+        self._phone_from = 0.0
         rng = np.random.default_rng()
         # A handful of noise patterns, cycled: enough to make every frame differ like a sensor's
         # (the watchdog takes the very same pixels twice for a frozen camera).
@@ -238,6 +246,44 @@ class SimulatedCamera(CapturingCamera):
             if challenge != self._challenge:
                 self._challenge, self._since = challenge, time.monotonic()
 
+    # -- the citizen's phone ----------------------------------------------------------------
+    def show_phone(
+        self,
+        text: str,
+        *,
+        glare: float = 0.0,
+        blur: float = 0.0,
+        rotation: float = 0.0,
+        scale: float = 1.0,
+        tilt: float = 0.0,
+        after_s: float = 0.0,
+    ) -> float:
+        """Hold up a phone whose screen shows a QR code of `text`, from `after_s` seconds from now
+        on (see `drivers.camera.phone.PhoneShot` for the other options); returns the
+        `time.monotonic()` at which it appears in the frames. Drawing it takes some tens of
+        milliseconds, here and once."""
+        layer = PhoneLayer(
+            PhoneShot(text, glare=glare, blur=blur, rotation=rotation, scale=scale, tilt=tilt), self.width, self.height
+        )
+        appears = time.monotonic() + max(0.0, after_s)
+        with self._state:
+            self._phone, self._phone_from = layer, appears
+        log.info("simulated phone shown", extra={"fields": {
+            "glare": glare, "blur": blur, "rotation": rotation, "scale": scale, "tilt": tilt, "after_s": after_s}})
+        return appears
+
+    def hide_phone(self) -> None:
+        """The citizen puts the phone away."""
+        with self._state:
+            self._phone = None
+        log.info("simulated phone hidden")
+
+    @property
+    def phone_since(self) -> float | None:
+        """When the phone shown appears (or appeared) in the frames; None when there is none."""
+        with self._state:
+            return self._phone_from if self._phone is not None else None
+
     # -- faults -----------------------------------------------------------------------------
     def freeze(self, on: bool = True) -> None:
         """Deliver the very same pixels again and again (what OpenCV does after an unplug)."""
@@ -268,6 +314,7 @@ class SimulatedCamera(CapturingCamera):
         with self._state:
             person, stills, video = self._person, self._stills, self._video
             challenge, since, started = self._challenge, self._since, self._started
+            phone, phone_from = self._phone, self._phone_from
         if person is not None:
             image = person.render(challenge, since, now)
         elif video is not None:
@@ -275,6 +322,8 @@ class SimulatedCamera(CapturingCamera):
             image = self._fit(got) if got is not None else empty_booth(self.width, self.height)
         else:
             image = stills[int((now - started) / self.hold_s) % len(stills)]
+        if phone is not None and now >= phone_from:
+            image = phone.over(self._fit(image))
         return image
 
 

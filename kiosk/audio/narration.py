@@ -29,8 +29,9 @@ from kiosk.messages import Language
 
 S = StateName
 
-ASKING = frozenset({S.CHOOSE_SERVICE, S.CONSENT, S.INSERT_CARD, S.FACE, S.PHONE, S.OTP})
+ASKING = frozenset({S.CHOOSE_SERVICE, S.SCAN_APP, S.CONSENT, S.INSERT_CARD, S.FACE, S.PHONE, S.OTP})
 CUES: dict[StateName, str] = {**{s: "step" for s in ASKING}, S.RESULT_QR: "success", S.RESULT_SMS: "success",
+                              S.RESULT_APP: "success",
                               S.ERROR: "error", S.TAKE_CARD: "attention"}
 GAINS = (0.25, 0.4, 0.6, 0.8, 1.0)
 """The gain of each volume level 1-5 (about 4 dB apart)."""
@@ -63,6 +64,8 @@ def _overlay(view: View) -> tuple[str, ...]:
         return ("cancel.title", "cancel.body")
     if view.confirm_help:
         return ("ask_help.title", "ask_help.body")
+    if view.more_time:
+        return ("scan_app.more_time",)
     return ()
 
 
@@ -79,6 +82,7 @@ def screen_prompts(view: View) -> tuple[str, ...]:
         parts = ["face.greeting" if view.first_name else None, view.title, view.body]
     if view.state == S.CHOOSE_SERVICE:
         parts += [f"service.{s}" for s in view.services]
+        parts += ["service.app_scan"] if "app_scan" in view.continuations else []
     parts += [view.challenge, view.phone_error, view.otp_error, view.otp_info, *view.notices]
     return tuple(p for p in parts if p)
 

@@ -56,6 +56,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--profile", choices=["dga-smart-kiosk", "boonterm"], default="dga-smart-kiosk",
                    help="kiosk family: QR (dga-smart-kiosk) or SMS link (boonterm)")
     p.add_argument("--card", default="normal", help="simulated card profile (default: normal; e.g. expired)")
+    p.add_argument("--continuation", choices=["qr", "sms", "app_scan"], default=None,
+                   help="what the citizen picks on the service screen (default: the profile's first); "
+                        "app_scan: the simulated app shows a binding request's QR to the camera, the "
+                        "sync service delivers the record and the request is shown bound")
     p.add_argument("--scenario", default="verified", metavar="NAME",
                    help="how the session goes: " + ", ".join(SCENARIO_NAMES) + " (default: verified)")
     p.add_argument("--orientation", choices=["portrait", "landscape"], default="portrait")
@@ -82,33 +86,41 @@ def _demo(args: argparse.Namespace) -> int:
         "devices.printer": {"simulated_out_dir": str((out / "printer").absolute())},
         **scenario.config,
     }
+    if args.continuation is not None:  # offered on this kiosk, whatever the profile
+        sections["flow"] = {**sections.get("flow", {}),
+                            "continuations": list(dict.fromkeys([args.continuation, "qr"]))}
+    app_scan = args.continuation == "app_scan"
     cfg = dev_config(out / "state", None, **sections)
     voice_note = english_prompts(cfg)
     captured: list[tuple[View, Any]] = []
     lock = threading.Lock()
     started = time.monotonic()
-    with DevStack(cfg) as stack:
+    binding: str | None = None
+    with DevStack(cfg, sync=app_scan) as stack:  # app_scan: the record reaches the server
         runtime = stack.runtime
         assert runtime is not None and stack.simulator is not None
 
         def keep(view: View) -> None:
-            frame = runtime.latest_frame() if view.face_preview else None
+            frame = runtime.latest_frame() if view.face_preview or view.scan_preview else None
             with lock:
                 captured.append((view, None if frame is None else frame.copy()))
 
         # a citizen takes a moment before each touch: each screen's cue and first prompt are heard
-        pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep, think_s=THINK_S)
+        pilot = Autopilot(runtime, otp_source=stack.last_otp, on_view=keep, think_s=THINK_S,
+                          continuation=args.continuation)
         runtime.start()
         result = scenarios.play(args.scenario, pilot, stack.simulator, args.card)
         ended = str(result.error or result.state)
         qr_text = result.qr_text
-        verified = result.state in (StateName.RESULT_QR, StateName.RESULT_SMS)
+        verified = result.state in (StateName.RESULT_QR, StateName.RESULT_SMS, StateName.RESULT_APP)
         pilot.finish(rating=scenario.rating)
         runtime.flush_storage()  # the receipt's outcome (and the last QR's cti) reach the record
         record_id = runtime.last_record_id
         outbox = stack.devices.outbox if stack.devices is not None else None
         record = outbox.get(str(record_id)) if outbox is not None and record_id is not None else None
         timeline = _timeline(pilot.timeline.views, pilot.timeline.times, runtime.voice.timeline())
+        if app_scan and stack.simulator.last_binding_request is not None:
+            binding = _binding_outcome(stack, stack.simulator.last_binding_request)
     if qr_text:
         (out / "qr.txt").write_text(qr_text + "\n", encoding="utf-8")
     if record is not None:
@@ -125,6 +137,8 @@ def _demo(args: argparse.Namespace) -> int:
                                 receipt=bool(receipts) or not expect_receipt,
                                 qr=bool(qr_text) or result.state != StateName.RESULT_QR,
                                 record=record is not None, receipt_error=_receipt_error(record))
+    if app_scan and verified and binding != "bound":
+        missing.append(f"the app's binding request is {binding or 'unknown'}, not bound")
     if missing:
         print(f"demo: error: {'; '.join(missing)} (partial output in {out})", file=sys.stderr)
         return 1
@@ -132,8 +146,25 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"demo: {args.profile} session (card {args.card}, scenario {args.scenario}) ended with {ended} in "
           f"{time.monotonic() - started:.1f} s" + (f" (shortened for the demo: {shortened})" if shortened else "")
           + f"; wrote {written} screens ({how}), " + ("receipt.png, " if receipts else "")
-          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out) + f"; {voice_note}")
+          + ("qr.txt, " if qr_text else "") + "record.json, timeline.json to " + str(out) + f"; {voice_note}"
+          + (f"; the app's binding request: {binding}" if binding else ""))
     return 0
+
+
+BINDING_WAIT_S = 30.0
+
+
+def _binding_outcome(stack: Any, request_id: str) -> str:
+    """What the app would see (`GET /v1/binding-requests/{id}`) once the sync service has delivered
+    the record: `bound`, `rejected (cid_mismatch)`, `expired`, or `waiting` after BINDING_WAIT_S."""
+    deadline = time.monotonic() + BINDING_WAIT_S
+    while True:
+        state = stack.server.binding_requests.get(request_id)
+        if state is not None and (state.status != "waiting" or time.monotonic() > deadline):
+            return str(state.status) + (f" ({state.reason})" if state.reason else "")
+        if state is None or time.monotonic() > deadline:
+            return "unknown"
+        time.sleep(0.2)
 
 
 def _timeline(views: list[View], times: list[float], heard: list[Heard]) -> list[dict[str, Any]]:
@@ -180,7 +211,7 @@ def _screens(captured: list[tuple[View, Any]]) -> list[tuple[View, Any]]:
     for view, frame in captured:
         key = (view.state, view.challenge, view.still_there, view.confirm_cancel, view.confirm_help, view.notices,
                view.body, view.busy)
-        if view.state == StateName.FACE and frame is None:
+        if view.state in (StateName.FACE, StateName.SCAN_APP) and frame is None:
             continue  # the preview has not started yet
         if key in seen:
             continue

@@ -41,8 +41,12 @@ class Timeline:
 class Autopilot:
     def __init__(self, runtime: SessionRuntime, *, think_s: float = 0.0,
                  otp_source: Callable[[], str | None] | None = None,
-                 on_view: Callable[[View], None] | None = None) -> None:
+                 on_view: Callable[[View], None] | None = None, continuation: str | None = None) -> None:
         self.rt = runtime
+        self.continuation = continuation
+        """What the citizen picks on the service screen (None: the kiosk's default; `app_scan`)."""
+        self.wrong_qr_s = 0.0
+        """With `app_scan`: seconds a payment QR is held up before the app's."""
         self.think_s = think_s
         self.otp_source = otp_source
         self.timeline = Timeline()
@@ -92,7 +96,21 @@ class Autopilot:
         self.wait_state(S.IDLE)
         self.act(ev.Begin())
         self.wait_state(S.CHOOSE_SERVICE)
-        self.act(ev.ChooseService(purpose))  # type: ignore[arg-type]
+        self.act(ev.ChooseService(purpose, self.continuation))  # type: ignore[arg-type]
+        if self.continuation == "app_scan":  # the citizen holds up the phone with the app's QR
+            self.wait_state(S.SCAN_APP)
+            if self.think_s:
+                time.sleep(self.think_s)
+            if self.wrong_qr_s:  # first a payment QR, by mistake: the camera keeps reading meanwhile
+                sim.show_phone("payment")
+                time.sleep(self.wrong_qr_s)
+            if self.think_s:  # held too far at first: the kiosk says to come closer
+                sim.show_phone("app", scale=0.3)
+                self.wait(lambda v: v.camera_hint is not None or v.state != S.SCAN_APP, "guidance", timeout_s=10)
+                time.sleep(self.think_s)
+            sim.show_phone("app")
+            self.wait_state(S.CONSENT, timeout_s=30)
+            sim.show_phone("none")
         self.wait_state(S.CONSENT)
         self.act(ev.ConsentAnswer(True))
         self.wait_state(S.INSERT_CARD)
@@ -113,13 +131,13 @@ class Autopilot:
     def phone(self, phone: str = "0812345678") -> View:
         """On the phone screen: the number, then the code the server sent; returns the view after."""
         self.act(ev.PhoneEntered(phone))
-        view = self.wait_state(S.OTP, S.ISSUING, S.RESULT_QR, S.RESULT_SMS, S.ERROR)
+        view = self.wait_state(S.OTP, S.ISSUING, S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP, S.ERROR)
         if view.state == S.OTP:
             code = self.otp_source() if self.otp_source is not None else None
             if code is None:
                 raise AutopilotError("no one-time code to type (no SMS from the server)")
             self.act(ev.OtpEntered(code))
-        return self.wait_state(S.RESULT_QR, S.RESULT_SMS, S.ERROR)
+        return self.wait_state(S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP, S.ERROR)
 
     def finish(self, *, wait_print: bool = True, rating: int | None = None) -> View:
         """Done on the result (or error) screen, take the card, rate the service (`rating`, 1-5)

@@ -122,6 +122,6 @@ def play(name: str, pilot: Autopilot, sim: Simulator, card: str) -> View:
     sim.set_camera_scenario(scenario.camera)
     sim.set_printer_state(scenario.printer)
     view = scenario.play(pilot, sim, card)
-    if view.state not in (S.RESULT_QR, S.RESULT_SMS, S.ERROR, S.TAKE_CARD, S.THANK_YOU):
+    if view.state not in (S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP, S.ERROR, S.TAKE_CARD, S.THANK_YOU):
         raise AutopilotError(f"scenario {name} ended on {view.state}")
     return view

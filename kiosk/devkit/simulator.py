@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from drivers.camera import CapturingCamera, SimulatedCamera
     from drivers.card import CardReader, SimulatedCardReader
     from drivers.printer import Printer, SimulatedPrinter
+    from sync.server.binding_requests import BindingRequests
     from sync.server.registry import Registry
 
 log = logs.get("flow")
@@ -28,14 +29,27 @@ PRINTER_STATES = ["ok", "near-end", "out", "cover-open", "offline"]
 REGISTRY_STATES = ["normal", "abnormal", "down"]
 
 
-def _profile_citizen_ids() -> set[str]:
-    """The citizen ids the simulated cards carry (those that are 13 digits at all)."""
-    from drivers.card import list_profiles, load_profile
+FOREIGN_QRS = {
+    # what a citizen may hold up by mistake: a Thai PromptPay payment QR (EMVCo), a web address
+    "payment": "00020101021129370016A000000677010111011300668123456785802TH53037646304B5B8",
+    "website": "https://www.example.go.th/promotion?ref=kiosk",
+}
+
+
+def _profile_citizen_id(profile: str) -> str:
+    """The citizen id a simulated card carries, as the chip holds it (13 characters)."""
+    from drivers.card import load_profile
     from drivers.card.layout import FIELDS
 
     offset, length = FIELDS["cid"]
-    ids = {bytes(load_profile(p).chip.image[offset : offset + length]).decode("ascii", "replace")
-           for p in list_profiles()}
+    return bytes(load_profile(profile).chip.image[offset : offset + length]).decode("ascii", "replace")
+
+
+def _profile_citizen_ids() -> set[str]:
+    """The citizen ids the simulated cards carry (those that are 13 digits at all)."""
+    from drivers.card import list_profiles
+
+    ids = {_profile_citizen_id(p) for p in list_profiles()}
     return {cid for cid in ids if len(cid) == 13 and cid.isdigit()}
 
 
@@ -59,7 +73,8 @@ class Simulator:
 
     def __init__(self, *, reader: CardReader | None = None, camera: CapturingCamera | None = None,
                  printer: Printer | None = None, network: NetworkSwitch | None = None,
-                 last_sms: Callable[[], str | None] | None = None, registry: Registry | None = None) -> None:
+                 last_sms: Callable[[], str | None] | None = None, registry: Registry | None = None,
+                 binding_requests: BindingRequests | None = None) -> None:
         from drivers.camera import SimulatedCamera
         from drivers.card import SimulatedCardReader
         from drivers.printer import SimulatedPrinter
@@ -75,6 +90,11 @@ class Simulator:
         self._printer_state = "ok"
         self._registry = registry
         self._registry_state = "normal"
+        self._binding_requests = binding_requests
+        self._phone = "none"
+        self._app_qr: str | None = None
+        self.last_binding_request: str | None = None
+        """The id of the binding request the simulated app last showed (`show_phone("app")`)."""
 
     # -- card
     def card_profiles(self) -> list[str]:
@@ -141,6 +161,37 @@ class Simulator:
 
     def network_online(self) -> bool:
         return self._network.online if self._network is not None else True
+
+    # -- the citizen's phone, held up to the camera
+    def phone_choices(self) -> list[str]:
+        if self._camera is None:
+            return []
+        return ["none", *(["app"] if self._binding_requests is not None else []), "payment", "website"]
+
+    def show_phone(self, choice: str, *, scale: float = 1.0) -> None:
+        """`app`: the Tang Rat app's QR (a binding request made on the embedded server for the card
+        in the reader, or the `normal` card; the same one while the app is held up); `payment` /
+        `website`: a QR that is not the app's; `none`: the phone put away. `scale` < 1: held
+        farther from the camera."""
+        if self._camera is None:
+            raise RuntimeError("the camera is not simulated")
+        if choice not in self.phone_choices():
+            raise ValueError(f"unknown phone choice {choice!r} (one of {', '.join(self.phone_choices())})")
+        if choice == "none":
+            self._camera.hide_phone()
+        elif choice == "app":
+            assert self._binding_requests is not None
+            if self._phone != "app" or self._app_qr is None:
+                request = self._binding_requests.create(_profile_citizen_id(self._profile or "normal"))
+                self.last_binding_request, self._app_qr = request.request_id, request.qr
+            self._camera.show_phone(self._app_qr, scale=scale)
+        else:
+            self._camera.show_phone(FOREIGN_QRS[choice], scale=scale)
+        self._phone = choice
+        log.warning("SIMULATION: phone held up", extra={"fields": {"phone": choice}})
+
+    def phone(self) -> str:
+        return self._phone
 
     # -- the card registry behind the central server
     def registry_states(self) -> list[str]:

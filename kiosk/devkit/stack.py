@@ -114,7 +114,8 @@ class DevStack:
         self.simulator = Simulator(reader=self.devices.reader, camera=self.devices.camera,
                                    printer=self.devices.printer, network=self.network,
                                    last_sms=self.last_sms if self._with_server else None,
-                                   registry=self.server.registry if self.server is not None else None)
+                                   registry=self.server.registry if self.server is not None else None,
+                                   binding_requests=self.server.binding_requests if self.server is not None else None)
         self.runtime = SessionRuntime(self.cfg, devices=self.devices, simulation=self.simulator)
         if self._with_sync and url is not None:
             self._start_sync(url)

@@ -35,7 +35,7 @@ from kiosk.face.analysis import Box, FaceObservation, Image, analyse
 from kiosk.face.hints import Hint, hint
 from kiosk.face.liveness import Baseline
 from kiosk.face.matcher import Embedding
-from kiosk.face.result import FaceResult, Failure, LivenessResult
+from kiosk.face.result import FaceResult, Failure, LivenessCause, LivenessResult
 
 log = logs.get("face")
 
@@ -77,6 +77,7 @@ class FaceVerifier:
         self._frame: Image | None = None
         self._phase: Phase = "positioning"
         self._attempts = 0
+        self._cause: LivenessCause | None = None
         self._attempt = _Attempt(self._new_sequence())
         self._result: FaceResult | None = None
         self._retry_hint = False
@@ -147,10 +148,10 @@ class FaceVerifier:
             a.track, a.last_seen = face.box, ts
         elif ts - a.last_seen > self.cfg.tracking_loss_s:
             log.info("face lost during the challenge", extra={"fields": {"challenge": challenge}})
-            return self._fail("liveness_failed")
+            return self._fail("liveness_failed", "face_lost")
         if ts > a.deadline:
             log.info("liveness challenge timed out", extra={"fields": {"challenge": challenge, "phase": self._phase}})
-            return self._fail("liveness_failed")
+            return self._fail("liveness_failed", "not_done")
         left = max(0.0, a.deadline - ts)
         if self._phase == "challenge":
             if same and face is not None and liveness.done(challenge, a.baseline, face, self.cfg):
@@ -180,8 +181,9 @@ class FaceVerifier:
         self._attempt.distances.append(d)
         return d <= self.cfg.match_threshold
 
-    def _fail(self, reason: Failure) -> FaceProgress:
+    def _fail(self, reason: Failure, cause: LivenessCause | None = None) -> FaceProgress:
         self._attempts += 1
+        self._cause = cause
         log.info("face attempt failed", extra={"fields": {"reason_code": reason, "attempt": self._attempts}})
         if self._attempts >= self.cfg.attempts:
             return self._finish(reason)
@@ -200,7 +202,8 @@ class FaceVerifier:
             threshold=self.cfg.match_threshold,
             match=bool(a.distances) and distance <= self.cfg.match_threshold,
             attempts=self._attempts,
-            liveness=LivenessResult(liveness.METHOD, live_passed, list(a.challenges)),
+            liveness=LivenessResult(liveness.METHOD, live_passed, list(a.challenges),
+                                    self._cause if failure == "liveness_failed" else None),
             failure=failure,
         )
         self._phase = "done"
@@ -243,6 +246,7 @@ class FaceVerifier:
         self._chip = bytearray()
         self._phase = "positioning"
         self._attempts = 0
+        self._cause = None
         self._attempt = _Attempt(self._new_sequence())
         self._result = None
         self._retry_hint = False

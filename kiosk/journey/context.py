@@ -15,7 +15,7 @@ from uuid import UUID
 from kiosk.config import Config
 from kiosk.journey.effects import Continuation, Effect, IssueRecord, RecordDraft
 from kiosk.journey.endings import Ending
-from kiosk.journey.session import Session
+from kiosk.journey.session import ContinuationChoice, Session
 from kiosk.journey.states import StateName
 from kiosk.lockdown import simulated_devices
 from kiosk.messages import Language
@@ -93,10 +93,23 @@ class Journey:
             return []
         return [IssueRecord(self.draft(Ending.VERIFIED))]
 
+    def screen_continuation(self) -> ContinuationChoice:
+        """The continuation of a citizen who does not show the app's QR: the first of `qr` and `sms`
+        the kiosk offers (the config requires one of them)."""
+        for offered in self.cfg.flow.offered_continuations(self.cfg.kiosk.profile):
+            if offered == "qr" or offered == "sms":
+                return offered
+        return "qr"  # not reached: the config refuses a list without either
+
     def continuation(self) -> Continuation:
-        if self.cfg.kiosk.profile == "dga-smart-kiosk":
-            return "qr"
+        """What the record says: `qr`, `app_scan` (with the request read), `sms` when the phone was
+        verified (the link goes to it), else `none`."""
         s = self.session
+        chosen = s.continuation if s is not None else self.screen_continuation()
+        if chosen == "app_scan":
+            return "app_scan" if s is not None and s.evidence.app_request else "none"
+        if chosen == "qr":
+            return "qr"
         return "sms" if s is not None and s.evidence.phone_verified else "none"
 
     def draft(self, ending: Ending) -> RecordDraft:

@@ -2,6 +2,9 @@
 them; the `SessionRuntime` executes each on the owner thread of its device and reports the outcome
 back as an event (see `kiosk.journey.events`). Tests assert on them directly.
 
+  StartAppScan()                    camera thread: start the camera, read QR codes from its frames
+                                    (AppQrSeen once, ForeignQrSeen, ScanGuidance) until StopAppScan
+  StopAppScan()                     camera thread: stop reading, stop the camera, wipe its frames
   ReadCard(chip_ids)                card thread: text (CardTextRead; with the laser and chip ids when
                                     the card-status check needs them), then photo (ChipPhotoRead)
   RecheckCard()                     card thread: cid + ATR again (CardRechecked)
@@ -39,7 +42,7 @@ from uuid import UUID
 from kiosk.journey.endings import Ending, Outcome
 from kiosk.journey.session import Evidence, Purpose
 
-Continuation = Literal["qr", "sms", "none"]
+Continuation = Literal["qr", "sms", "app_scan", "none"]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -66,6 +69,17 @@ class RecordDraft:
     @property
     def failure_reason(self) -> str | None:
         return self.ending.reason
+
+
+@dataclass(frozen=True, slots=True)
+class StartAppScan:
+    """Camera thread: start the camera and read QR codes from its frames until `StopAppScan`
+    (`AppQrSeen` once, `ForeignQrSeen` and `ScanGuidance` as they change)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StopAppScan:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +193,6 @@ class CardLeft:
 
 
 Effect = (
-    ReadCard | RecheckCard | StartFace | SetFaceReference | StopFace | CheckCardStatus | SendOtp | VerifyOtp
+    StartAppScan | StopAppScan | ReadCard | RecheckCard | StartFace | SetFaceReference | StopFace | CheckCardStatus | SendOtp | VerifyOtp
     | IssueRecord | RefreshQr | PrintReceipt | WriteRecord | SessionEnded | CloseRecord | CardLeft
 )

@@ -44,11 +44,14 @@ class Ending(Enum):
     CHIP_PHOTO_NO_FACE = ("failed",   "card_invalid",    "error.chip_photo",      "action.call_help",    True,  "no face in the chip photo")
     FACE_MISMATCH =      ("failed",   "face_mismatch",   "error.face_mismatch",   "action.counter",      True,  "face did not match the chip photo")
     LIVENESS_FAILED =    ("failed",   "liveness_failed", "error.liveness_failed", "action.counter",      True,  "liveness challenge failed")
+    LIVENESS_FACE_LOST = ("failed",   "liveness_failed", "error.liveness_face_lost", "action.counter",   True,  "liveness: the face left the camera")
+    LIVENESS_NOT_DONE =  ("failed",   "liveness_failed", "error.liveness_not_done", "action.counter",    True,  "liveness: the movement not seen in time")
     FACE_TIMEOUT =       ("failed",   "timeout",         "error.face_timeout",    "action.counter",      False, "face step took too long")
     OTP_FAILED =         ("failed",   "otp_failed",      "error.otp_failed",      "action.call_help",    True,  "SMS code not confirmed")
     OTP_TIMEOUT =        ("failed",   "timeout",         "error.timeout",         "action.try_again",    False, "SMS code not entered in time")
     NO_MOBILE_PHONE =    ("aborted",  "no_mobile_phone", "referral.no_phone",     "action.see_staff",    True,  "no mobile phone: referred to staff")
     ASKED_FOR_HELP =     ("aborted",  "asked_for_help",  "referral.asked",        "action.see_staff",    True,  "asked for help: referred to staff")
+    APP_SCAN_TIMEOUT =   ("aborted",  "timeout",         "error.app_scan_timeout", "action.app_scan_retry", False, "app QR not shown in time")
     OFFLINE =            ("failed",   "offline",         "error.offline",         "action.try_later",    True,  "central server unreachable")
     DEVICE_FAULT =       ("failed",   "device_fault",    "error.device_fault",    "action.try_later",    True,  "device fault")
     OUTBOX_FULL =        ("failed",   "device_fault",    "error.issue_failed",    "action.try_later",    True,  "outbox full: result not issued")
@@ -84,6 +87,8 @@ class Ending(Enum):
 REFERRALS: dict[Ending, str] = {
     Ending.FACE_MISMATCH: "face_mismatch",
     Ending.LIVENESS_FAILED: "liveness_failed",
+    Ending.LIVENESS_FACE_LOST: "liveness_failed",
+    Ending.LIVENESS_NOT_DONE: "liveness_failed",
     Ending.FACE_TIMEOUT: "face_quality",  # the face step never got a usable picture in time
     Ending.NO_MOBILE_PHONE: "no_mobile_phone",
     Ending.ASKED_FOR_HELP: "asked_for_help",

@@ -4,7 +4,10 @@ network report (from the runtime's owner threads). All are frozen dataclasses; s
 
 User events (the UI sends these):
   Begin()                         touch on the attract screen
-  ChooseService(purpose)          "ial_upgrade" | "register"
+  ChooseService(purpose, continuation)  "ial_upgrade" | "register"; how the citizen continues in the
+                                  app ("qr" | "sms" | "app_scan"; None = the first the kiosk offers)
+  MoreTime(wanted)                the answer to "need more time?" while the camera looks for the app's QR
+  SkipAppScan()                   "I cannot show the QR": carry on with the kiosk's own QR or SMS link
   ConsentAnswer(accepted)         True = agree, False = decline (ends politely, nothing recorded
                                   but an `aborted` tombstone-only record with reason consent_declined)
   Cancel()                        the Cancel button (every screen that shows `view.can_cancel`)
@@ -32,6 +35,11 @@ Device and result events (the runtime sends these; tests send them directly):
   CardRechecked(cid, atr)         the card's id read again just before issuing (None = no card)
   CardStatusAnswered(status, checked_at)   the registry: `normal` or `abnormal`
   CardStatusUnavailable(reason)   the registry or the server could not answer (`offline`, ...)
+  AppQrSeen(text)                 the camera read the app's binding-request QR (only a `TRA1:` text
+                                  that passed the strict check reaches the journey)
+  ForeignQrSeen()                 the camera read some other QR (a URL, a payment QR): never passed on
+  ScanGuidance(hint)              what would help the camera read the app's QR (a message), or None
+  AppScanFailed(reason)           the camera (or the decoder) failed while looking for the app's QR
   Issued(record_id, reference_code, qr), IssueFailed(reason), QrRefreshed(qr)
   ReceiptPrinted(printed, printer_state)
   Tick()                          the runtime's timer (4 per second); deadlines are checked here
@@ -53,6 +61,7 @@ from kiosk.face.result import FaceResult
 from kiosk.messages import Message
 
 Purpose = Literal["ial_upgrade", "register"]
+ContinuationChoice = Literal["qr", "sms", "app_scan"]
 
 
 # ---- user events ----
@@ -64,6 +73,40 @@ class Begin:
 @dataclass(frozen=True, slots=True)
 class ChooseService:
     purpose: Purpose
+    continuation: ContinuationChoice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoreTime:
+    wanted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SkipAppScan:
+    pass
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class AppQrSeen:
+    text: str
+
+    def __repr__(self) -> str:  # the request is the app account's key to this binding: never logged
+        return "AppQrSeen(…)"
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignQrSeen:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScanGuidance:
+    hint: Message | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppScanFailed:
+    reason: Literal["camera_unavailable", "device_fault"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,12 +358,12 @@ class DeadlinePassed:
 UserEvent = (
     Begin | ChooseService | ConsentAnswer | Cancel | StillHere | Touch | PhoneEntered | OtpEntered
     | ResendOtp | ChangeNumber | ConfirmCancel | AskForHelp | ConfirmHelp | NoPhone | Rate | ToggleLanguage
-    | RepeatPrompt | ChangeVolume | Done
+    | RepeatPrompt | ChangeVolume | MoreTime | SkipAppScan | Done
 )
 DeviceEvent = (
     CardInserted | CardRemoved | ReaderFault | ReaderRecovered | CardTextRead | ChipPhotoRead
     | CardReadFailed | CardRechecked | CardStatusAnswered | CardStatusUnavailable | FaceProgressed
     | FaceFinished | FaceFailed | OtpSent | OtpSendFailed | OtpVerified | OtpRejected | Issued | IssueFailed | QrRefreshed | ReceiptPrinted
-    | Tick | DeadlinePassed
+    | AppQrSeen | ForeignQrSeen | ScanGuidance | AppScanFailed | Tick | DeadlinePassed
 )
 Event = UserEvent | DeviceEvent

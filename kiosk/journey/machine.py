@@ -32,7 +32,7 @@ from kiosk.journey.effects import Effect
 from kiosk.journey.endings import Ending
 from kiosk.journey.moves import End, Go, Move, Stay
 from kiosk.journey.states import INTERACTIVE, STATES, StateName
-from kiosk.journey.steps import anytime, card, face, phone, result, start
+from kiosk.journey.steps import anytime, card, face, phone, result, scan, start
 from kiosk.journey.view import View
 from kiosk.reference import reference_code
 
@@ -46,7 +46,14 @@ END = "end"  # a handler that may end the session (any Ending; see kiosk.journey
 TRANSITIONS: dict[StateName, dict[type, tuple[Handler, tuple[StateName | str, ...]]]] = {
     S.IDLE:           {ev.Begin:          (start.begin,            (S.CHOOSE_SERVICE,)),
                        ev.CardInserted:   (start.begin,            (S.CHOOSE_SERVICE,))},
-    S.CHOOSE_SERVICE: {ev.ChooseService:  (start.choose,           (S.CONSENT,))},
+    S.CHOOSE_SERVICE: {ev.ChooseService:  (start.choose,           (S.CONSENT, S.SCAN_APP))},
+    S.SCAN_APP:       {ev.AppQrSeen:      (scan.seen,              (S.CONSENT,)),
+                       ev.ForeignQrSeen:  (scan.foreign,           ()),
+                       ev.ScanGuidance:   (scan.guidance,          ()),
+                       ev.SkipAppScan:    (scan.skip,              (S.CONSENT,)),
+                       ev.AppScanFailed:  (scan.failed,            (END,)),
+                       ev.DeadlinePassed: (scan.time_up,           (END,)),
+                       ev.MoreTime:       (scan.more_time,         (END,))},
     S.CONSENT:        {ev.ConsentAnswer:  (start.consent,          (S.INSERT_CARD, S.READING, END))},
     S.INSERT_CARD:    {ev.CardInserted:   (card.inserted,          (S.READING,))},
     S.READING:        {ev.CardTextRead:   (card.text_read,         (S.FACE, END)),
@@ -68,11 +75,12 @@ TRANSITIONS: dict[StateName, dict[type, tuple[Handler, tuple[StateName | str, ..
                        ev.OtpSent:        (phone.otp_sent,         ()),
                        ev.OtpSendFailed:  (phone.send_failed,      (S.PHONE, S.ISSUING, END))},
     S.ISSUING:        {ev.CardRechecked:  (result.rechecked,       (END,)),
-                       ev.Issued:         (result.issued,          (S.RESULT_QR, S.RESULT_SMS)),
+                       ev.Issued:         (result.issued,          (S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP)),
                        ev.IssueFailed:    (result.issue_failed,    (END,))},
     S.RESULT_QR:      {ev.QrRefreshed:    (result.qr_refreshed,    ()),
                        ev.Done:           (result.leave_result,    (END,))},
     S.RESULT_SMS:     {ev.Done:           (result.leave_result,    (END,))},
+    S.RESULT_APP:     {ev.Done:           (result.leave_result,    (END,))},
     S.PRINTING:       {ev.DeadlinePassed: (result.printing_timeout, (S.TAKE_CARD, S.THANK_YOU))},
     S.TAKE_CARD:      {ev.DeadlinePassed: (result.take_card_reminder, ())},
     S.THANK_YOU:      {ev.Done:           (result.to_idle,         (S.IDLE,)),
@@ -101,6 +109,7 @@ ANYTIME: dict[type, Handler] = {
 }
 
 ON_ENTER: dict[StateName, Callable[[Journey], list[Effect]]] = {
+    S.SCAN_APP: scan.enter,
     S.READING: card.start_reading,
     S.FACE: face.enter,
     S.ISSUING: result.start_issuing,
@@ -182,6 +191,8 @@ class Flow(Journey):
         if s is not None:
             if s.face_started:
                 out.append(fx.StopFace())
+            if s.scanning:
+                out.append(fx.StopAppScan())
             record_id = s.record_id
             if ending is not Ending.VERIFIED:
                 draft = self.draft(ending)

@@ -37,6 +37,8 @@ def present(j: Journey) -> View:
     countdown = total = None
     if still_there:
         countdown, total = j.seconds_until(j.still_there_until), j.cfg.flow.countdown_s
+    elif s is not None and state == S.SCAN_APP and s.asking_more_time:
+        countdown, total = j.seconds_until(j.deadline), j.cfg.flow.countdown_s
     elif state in (S.ERROR, S.THANK_YOU, S.RATING):
         countdown, seconds = j.seconds_until(j.deadline), row.seconds(j.cfg.flow)
         total = round(seconds) if seconds is not None else None
@@ -64,7 +66,11 @@ def present(j: Journey) -> View:
         first_name=first_name(s, j.language) if state == S.FACE else None,
         masked_phone=mask_phone(s.phone_national) if s is not None and s.phone_national else None,
         face_preview=face is not None,
-        camera_hint=face.face_hint if face is not None else None,
+        camera_hint=(face.face_hint if face is not None
+                     else s.scan_hint if s is not None and state == S.SCAN_APP else None),
+        scan_preview=state == S.SCAN_APP,
+        more_time=bool(s is not None and state == S.SCAN_APP and s.asking_more_time),
+        continuations=tuple(j.cfg.flow.offered_continuations(j.cfg.kiosk.profile)) if state == S.CHOOSE_SERVICE else ("qr",),
         challenge=f"challenge.{face.face_challenge}" if face is not None and face.face_challenge else None,
         face_seconds_left=(math.ceil(face.face_seconds_left)
                            if face is not None and face.face_seconds_left is not None else None),

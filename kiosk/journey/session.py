@@ -26,6 +26,7 @@ from kiosk.messages import Message
 
 Purpose = Literal["ial_upgrade", "register"]
 PhoneMethod = Literal["otp", "none"]
+ContinuationChoice = Literal["qr", "sms", "app_scan"]
 CardStatus = Literal["normal", "abnormal", "unchecked", "skipped"]
 
 
@@ -43,6 +44,8 @@ class Evidence:
     """The registry's answer (`normal`, `abnormal`), `unchecked` (it could not answer and the policy
     let the session go on) or `skipped` (the kiosk does not check); None before the card was read."""
     card_status_at: datetime | None = None
+    app_request: str | None = None
+    """The app's binding request read by the camera (`TRA1:`...), with the `app_scan` continuation."""
 
     def __repr__(self) -> str:  # never show personal data in a traceback or log
         return f"Evidence(card={self.card is not None}, face={self.face is not None})"
@@ -62,9 +65,16 @@ class Evidence:
 @dataclass(repr=False)
 class Session:
     purpose: Purpose
+    continuation: ContinuationChoice = "qr"
+    """How the citizen continues in the app, as chosen on the service screen."""
     id: UUID = field(default_factory=uuid.uuid4)
     evidence: Evidence = field(default_factory=Evidence)
     photo: bytearray | None = None
+    scanning: bool = False
+    """The camera is reading QR codes for the app's request (SCAN_APP)."""
+    scan_hint: Message | None = None
+    asking_more_time: bool = False
+    """SCAN_APP's time ran out: "need more time?" is on screen."""
     face_started: bool = False
     face_reference_sent: bool = False
     face_hint: Message | None = None
@@ -106,6 +116,7 @@ class Session:
         self.photo = None
         self.evidence = Evidence()
         self.face_hint = None
+        self.scan_hint = None
         self.phone_national = None
         self.otp_id = None
         self.qr = None

@@ -28,11 +28,14 @@ PRINT_WAIT_S = 30.0
 """Longest wait for the receipt printer once the citizen has left the result screen."""
 ISSUE_WAIT_S = 20.0
 """Longest wait for the card re-check + outbox transaction."""
+RESULT_APP_S = 30.0
+"""Seconds "open the app: it will confirm in a moment" stays (nothing to scan on it)."""
 
 
 class StateName(StrEnum):
     IDLE = "idle"  # the attract screen; no session data exists
     CHOOSE_SERVICE = "choose_service"
+    SCAN_APP = "scan_app"  # the camera reads the QR the citizen's app shows (before consent)
     CONSENT = "consent"
     INSERT_CARD = "insert_card"
     READING = "reading"
@@ -42,6 +45,7 @@ class StateName(StrEnum):
     ISSUING = "issuing"
     RESULT_QR = "result_qr"
     RESULT_SMS = "result_sms"
+    RESULT_APP = "result_app"  # the app confirms by itself: "open the app"
     PRINTING = "printing"
     TAKE_CARD = "take_card"
     THANK_YOU = "thank_you"
@@ -49,7 +53,7 @@ class StateName(StrEnum):
     ERROR = "error"
 
 
-FlowSetting = Literal["card_read_timeout_s", "face_timeout_s", "otp_timeout_s", "result_timeout_s",
+FlowSetting = Literal["app_scan_timeout_s", "card_read_timeout_s", "face_timeout_s", "otp_timeout_s", "result_timeout_s",
                       "take_card_reminder_s", "countdown_s"]
 Deadline = float | FlowSetting | None
 Timeout = Ending | type[ev.Done] | type[ev.DeadlinePassed] | None
@@ -84,6 +88,7 @@ STEPS = len(STEP_NAMES)
 STATES: dict[StateName, State] = {
     S.IDLE:           State("idle",     "idle.title",           "idle.body",          0),
     S.CHOOSE_SERVICE: State("service",  "choose.title",         "choose.body",        1, None,                  None,               True,  True),
+    S.SCAN_APP:       State("scan",     "scan_app.title",       "scan_app.body",      1, "app_scan_timeout_s",  ev.DeadlinePassed,  True,  False),
     S.CONSENT:        State("consent",  "consent.title",        "consent.body",       2, None,                  None,               True,  True),
     S.INSERT_CARD:    State("card",     "insert_card.title",    "insert_card.body",   3, None,                  None,               True,  True),
     S.READING:        State("card",     "reading.title",        "reading.body",       3, "card_read_timeout_s", E.CARD_READ_TIMEOUT, True, False, True),
@@ -93,6 +98,7 @@ STATES: dict[StateName, State] = {
     S.ISSUING:        State("result",   "issuing.title",        None,                 6, ISSUE_WAIT_S,          E.ISSUE_TIMEOUT,    False, False, True),
     S.RESULT_QR:      State("result",   "result_qr.title",      "result_qr.body",     6, "result_timeout_s",    ev.Done),
     S.RESULT_SMS:     State("result",   "result_sms.title",     "result_sms.body",    6, "result_timeout_s",    ev.Done),
+    S.RESULT_APP:     State("result",   "result_app.title",     "result_app.body",    6, RESULT_APP_S,          ev.Done),
     S.PRINTING:       State("result",   "printing.title",       None,                 6, PRINT_WAIT_S,          ev.DeadlinePassed),
     S.TAKE_CARD:      State("farewell", "take_card.title",      None,                 6, "take_card_reminder_s", ev.DeadlinePassed),
     S.THANK_YOU:      State("farewell", "thank_you.title",      None,                 0, THANK_YOU_S,           ev.Done),

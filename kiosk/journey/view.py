@@ -46,7 +46,12 @@ class View:
     face_preview: bool = False
     """True while the camera preview should be shown (frames: `SessionRuntime.latest_frame()`)."""
     camera_hint: Message | None = None
-    """Live face guidance from kiosk.face (own Thai/English text), e.g. "Please move closer"."""
+    """Live face guidance from kiosk.face (own Thai/English text), e.g. "Please move closer"; on
+    SCAN_APP what would help the camera read the app's QR (`scan.hint.<code>`)."""
+    scan_preview: bool = False
+    """SCAN_APP: the camera preview for the citizen to aim the phone (frames: `latest_frame()`)."""
+    more_time: bool = False
+    """SCAN_APP: "need more time?" is asked (answer with `MoreTime`), the countdown in `countdown_s`."""
     challenge: str | None = None
     """Message code of the liveness challenge being asked, e.g. `challenge.blink`."""
     face_seconds_left: int | None = None
@@ -111,6 +116,9 @@ class View:
     help_line: str = "help.dga-smart-kiosk"
     """Message code of the profile's help line, for the footer."""
     services: tuple[str, ...] = field(default=("ial_upgrade", "register"))
+    continuations: tuple[str, ...] = ("qr",)
+    """CHOOSE_SERVICE: the continuations offered (`qr`, `sms`, `app_scan`; the first of `qr`/`sms` is
+    the default a service button takes; `app_scan` is a button of its own)."""
 
     def message_values(self) -> dict[str, object]:
         """Values for the placeholders of this view's messages (`Message.format(**values)`), each

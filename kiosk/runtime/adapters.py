@@ -180,6 +180,56 @@ def run_face(
         camera.perform(None)
 
 
+# ------------------------------------------------------------------ the app's QR
+FOREIGN_REPEAT_S = 3.0
+"""A foreign QR held up is said again after this long (the citizen may have missed it)."""
+
+
+def run_app_scan(devices: Devices, post: Callable[[ev.Event], None], stop: threading.Event) -> None:
+    """Camera thread: start the camera and read QR codes from its frames until one is the app's
+    request (`AppQrSeen`) or `stop`. Only a text that passes the contract's strict check
+    (`TRA1:` + 22 base64url characters) leaves this function; any other QR is `ForeignQrSeen`,
+    its text dropped here, never logged or followed. Guidance is posted when it changes."""
+    import time
+
+    from drivers.camera import CameraError
+    from kiosk.app_scan import AppQrScanner, AppScanError, hint
+    from sync.records import is_app_request
+
+    camera = devices.camera
+    if camera is None:
+        post(ev.AppScanFailed("camera_unavailable"))
+        return
+    scanner = AppQrScanner()
+    seq = -1
+    shown: str | None = None
+    foreign_at: float | None = None
+    try:
+        camera.start()
+        while not stop.is_set():
+            frame = camera.wait_frame(seq)  # CameraFrozen/CameraUnavailable after the watchdog time
+            seq = frame.seq
+            result = scanner.scan(frame.image)
+            if result.text is not None:
+                if is_app_request(result.text):
+                    post(ev.AppQrSeen(result.text))
+                    return
+                now = time.monotonic()
+                if foreign_at is None or now - foreign_at >= FOREIGN_REPEAT_S:
+                    foreign_at = now
+                    post(ev.ForeignQrSeen())
+                continue
+            if result.guidance != shown:
+                shown = result.guidance
+                post(ev.ScanGuidance(hint(shown) if shown is not None else None))
+    except CameraError as e:
+        log.error("camera failed while reading the app's QR", extra={"fields": {"error": str(e)}})
+        post(ev.AppScanFailed("camera_unavailable"))
+    except AppScanError as e:  # the decoder's own failure: names no pixel or text
+        log.error("QR decoder failed", extra={"fields": {"error": str(e)}})
+        post(ev.AppScanFailed("device_fault"))
+
+
 # ------------------------------------------------------------------ card status
 _REQUEST_NUMBER = re.compile(r"^[0-9]{20}$")
 _LASER_ID = re.compile(r"^[A-Z]{2}[0-9]{10}$")

@@ -69,6 +69,15 @@ class SimulationControls(Protocol):
 
     def network_online(self) -> bool: ...
 
+    def phone_choices(self) -> list[str]:
+        """What the simulated citizen can hold up to the camera (`none`, `app`: the Tang Rat app's
+        QR, `payment`, `website`); empty when the camera is not simulated."""
+        ...
+
+    def show_phone(self, choice: str, *, scale: float = 1.0) -> None: ...
+
+    def phone(self) -> str: ...
+
     def registry_states(self) -> list[str]:
         """What the simulated card registry can answer (`normal`, `abnormal`, `down`); empty when
         there is no embedded reference server."""

@@ -6,7 +6,7 @@ devices, Qt-free.
     runtime.start()                        # never blocks: posts the first view; the devices (unless
                                            # given) are opened on the flow thread
     runtime.send(events.Begin())           # thread-safe, never blocks
-    runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview
+    runtime.latest_frame()                 # newest camera frame (BGR ndarray) while view.face_preview (or scan_preview)
     runtime.simulation                     # SimulationControls or None
     runtime.technician                     # TechnicianControls (kiosk.runtime.technician.Technician)
     runtime.flush_storage()                # wait for queued record writes/updates (demo, tests)
@@ -18,7 +18,7 @@ Threads (one owner per device, as the style guide asks):
   `on_view(view)` when the view changed. A `Tick` is handled every `TICK_S` for the timers.
 - `card`: reads and re-checks (the `CardMonitor` waits on pcscd on a thread of its own and posts
   `CardInserted`/`CardRemoved`/`ReaderFault`).
-- `camera`: camera start/stop and the face verification loop (stoppable between frames).
+- `camera`: camera start/stop, the app QR scan and the face verification loop (each stoppable between frames).
 - `printer`: receipts and printer status. `network`: OTP calls. `storage`: outbox writes, QR
   tokens and record updates (the QR refresh never waits behind an OTP call or a receipt). The
   record is written open and kept current (each re-issued QR's cti before it shows, the
@@ -97,8 +97,8 @@ class SessionRuntime:
         self._workers = {name: Worker(name) for name in ("card", "camera", "printer", "network", "storage")}
         self._flow_thread = threading.Thread(target=self._loop, name="kiosk-flow", daemon=True)
         self._generation = 0
-        self._face_stop = threading.Event()
-        self._face_active = False
+        self._camera_stop = threading.Event()  # set: no camera step is running (no preview)
+        self._camera_stop.set()
         self._verifier: FaceVerifier | None = None
         self._monitor: CardMonitor | None = None
         self._running = False
@@ -162,7 +162,7 @@ class SessionRuntime:
         if not self._running:
             return
         self._running = False
-        self._face_stop.set()
+        self._camera_stop.set()
         self._events.put(None)
         self._flow_thread.join(5)  # the flow thread starts the monitor: stop it once that is settled
         while not self._events.empty():  # what the flow will never handle now
@@ -193,9 +193,9 @@ class SessionRuntime:
         return self._view
 
     def latest_frame(self) -> np.ndarray | None:
-        """The newest camera frame (BGR numpy array) during the face step, else None."""
+        """The newest camera frame (BGR numpy array) during the face step or the app QR scan, else None."""
         camera = self._devices.camera if self._devices is not None else None
-        if not self._face_active or camera is None:
+        if self._camera_stop.is_set() or camera is None:
             return None
         frame = camera.latest()
         return frame.image if frame is not None else None
@@ -301,16 +301,15 @@ class SessionRuntime:
             w["card"].submit(lambda: dev.read_card(d, post, chip_ids))
         elif isinstance(effect, fx.RecheckCard):
             w["card"].submit(lambda: post(dev.recheck_card(d)))
-        elif isinstance(effect, fx.StartFace):
-            self._face_stop = threading.Event()
-            self._face_active = True
-            w["camera"].submit(lambda: dev.start_camera(d, post))
+        elif isinstance(effect, fx.StartAppScan | fx.StartFace):
+            stop = self._camera_stop = threading.Event()
+            scan = isinstance(effect, fx.StartAppScan)
+            w["camera"].submit(lambda: dev.run_app_scan(d, post, stop) if scan else dev.start_camera(d, post))
         elif isinstance(effect, fx.SetFaceReference):
-            stop, photo = self._face_stop, effect.photo
+            stop, photo = self._camera_stop, effect.photo
             w["camera"].submit(lambda: dev.run_face(d, self._verifier, photo, post, stop))
-        elif isinstance(effect, fx.StopFace):
-            self._face_stop.set()
-            self._face_active = False
+        elif isinstance(effect, fx.StopAppScan | fx.StopFace):
+            self._camera_stop.set()
             w["camera"].submit(self._stop_camera)
         elif isinstance(effect, fx.CheckCardStatus):
             check = effect

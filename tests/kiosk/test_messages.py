@@ -39,11 +39,12 @@ def test_format_fills_both_languages() -> None:
 # Families whose codes are made from a value at run time (`f"service.{purpose}"`, ...): each member
 # must exist, and nothing else may live in the family.
 DYNAMIC = {
-    "service.": {"ial_upgrade", "register"},
+    "service.": {"ial_upgrade", "register", "app_scan"},
+    "scan.hint.": {"move_closer", "avoid_glare", "hold_still"},
     "challenge.": {"blink", "turn_left", "turn_right"},
     "help.": {"dga-smart-kiosk", "boonterm"},
     "idle.bring.": {"dga-smart-kiosk", "boonterm"},
-    "receipt.continue.": {"qr", "sms", "none"},
+    "receipt.continue.": {"qr", "sms", "app_scan", "none"},
     "rating.": {"title", "body", "1", "2", "3", "4", "5"},
 }
 

@@ -206,6 +206,18 @@ def test_record_from_the_journeys_draft() -> None:
     assert record["consent"]["version"] == "2026-01"
 
 
+def test_a_verified_app_scan_record_carries_the_apps_request_and_no_qr() -> None:
+    request = "TRA1:" + "Zz09_-" * 3 + "abcd"
+    draft = RecordDraft(uuid.uuid4(), "ial_upgrade", Ending.VERIFIED, datetime.now(UTC),
+                        Evidence(card=Card(), face=FaceResult(), consent_at=datetime.now(UTC),  # type: ignore[arg-type]
+                                 app_request=request),
+                        continuation="app_scan", consent_version="2026-01")
+    record = build_record(draft, record_id=uuid.uuid4(), kiosk_id="K-001", app_version="0.1.0",
+                          clock_synced=True).to_json()
+    VALIDATOR.validate(record)
+    assert record["continuation"] == {"method": "app_scan", "app_request": request}
+
+
 def test_refreshed_token_is_noted_on_the_queued_record(tmp_path: Path) -> None:
     from kiosk.session_record import note_refreshed_qr
     from sync.outbox import Outbox

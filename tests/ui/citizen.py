@@ -82,20 +82,20 @@ class Citizen:
     def enter_phone_and_code(self, code: str | None = None) -> Any:
         self.type(PHONE)
         self.ok()
-        view = self.wait(S.OTP, S.ERROR, S.RESULT_QR, S.RESULT_SMS, S.ISSUING)
+        view = self.wait(S.OTP, S.ERROR, S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP, S.ISSUING)
         if view.state != S.OTP:
             return view
         self.wait_for(lambda v: not v.busy)
         self.type(code if code is not None else (self.stack.last_otp() or ""))
         self.ok()
-        return self.wait_for(lambda v: v.state in (S.RESULT_QR, S.RESULT_SMS, S.ERROR)
+        return self.wait_for(lambda v: v.state in (S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP, S.ERROR)
                              or (v.state == S.OTP and bool(v.otp_error) and not v.busy))
 
     def finish(self, rating: int | None = 5) -> None:
         """Done on the result/error screen, take the card, rate (a score's button, or Skip when
         `rating` is None) or Done on thank-you, back to idle."""
         view = self.w.view
-        if view.state in (S.RESULT_QR, S.RESULT_SMS):
+        if view.state in (S.RESULT_QR, S.RESULT_SMS, S.RESULT_APP):
             self.click(self.w.screens["result"].done)  # type: ignore[attr-defined]
         elif view.state == S.ERROR:
             self.click(self.w.screens["error"].ok)  # type: ignore[attr-defined]

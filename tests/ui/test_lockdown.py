@@ -130,6 +130,7 @@ class FakeSimulation:
     def __init__(self) -> None:
         self.card: str | None = None
         self.scenario, self.printer, self.online, self.registry = "genuine", "ok", True, "normal"
+        self.held = "none"
 
     def card_profiles(self) -> list[str]:
         return ["bad-check-digit", "expired", "lifelong-bangkok", "normal", "old-3b67", "unknown-atr"]
@@ -167,6 +168,15 @@ class FakeSimulation:
     def network_online(self) -> bool:
         return self.online
 
+    def phone_choices(self) -> list[str]:
+        return ["none", "app", "payment", "website"]
+
+    def show_phone(self, choice: str, *, scale: float = 1.0) -> None:
+        self.held = choice
+
+    def phone(self) -> str:
+        return self.held
+
     def registry_states(self) -> list[str]:
         return ["normal", "abnormal", "down"]
 
@@ -194,6 +204,8 @@ def test_simulator_panel_drives_the_controls_and_fits(qtbot, orientation: str) -
     w.simulator.printer_buttons["out"].click()
     w.simulator.network_buttons["cut"].click()
     w.simulator.registry_buttons["abnormal"].click()
+    w.simulator.phone_buttons["payment"].click()
+    assert sim.held == "payment"
     assert (sim.card, sim.scenario, sim.printer, sim.online, sim.registry) == (
         "lifelong-bangkok", "printed_photo", "out", False, "abnormal")
     assert "network: cut" in w.simulator.status.text() and "card registry: abnormal" in w.simulator.status.text()

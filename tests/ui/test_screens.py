@@ -75,3 +75,53 @@ def test_the_face_screen_greets_the_citizen_by_first_name_and_forgets_it(qapp) -
         shots.render(views["face"])
         shots.render(views["thank_you"])  # the screen is left: nothing of the citizen stays on it
         assert face.greeting.text() == ""
+
+
+def test_the_service_screen_offers_a_choice_only_where_there_is_one(qapp) -> None:
+    from kiosk.journey import events
+
+    views = sample_views()
+    sent: list[object] = []
+    with Screenshotter() as shots:
+        service = shots.window.screens["service"]
+        service.send = sent.append  # type: ignore[method-assign]
+        shots.render(views["choose_service"])  # the kiosk's QR, or the app's QR to the camera
+        window = shots.window
+        assert not service.continue_label.isVisibleTo(window)
+        assert not any(b.isVisibleTo(window) for b in service.continue_buttons.values())
+        assert service.app_scan.isVisibleTo(window) and "กล้อง" in service.app_scan.text()
+        service.buttons["ial_upgrade"].click()
+        service.app_scan.click()
+        assert sent == [events.ChooseService("ial_upgrade", "qr"), events.ChooseService("ial_upgrade", "app_scan")]
+        sent.clear()
+        shots.render(views["idle"])  # the next citizen, on a kiosk that offers both
+        shots.render(views["choose_service_qr_or_sms"])  # both: the first offered is chosen until changed
+        assert service.continue_label.isVisibleTo(window)
+        assert service.continue_buttons["sms"].isChecked() and not service.continue_buttons["qr"].isChecked()
+        service.continue_buttons["qr"].click()
+        service.buttons["register"].click()
+        assert sent == [events.ChooseService("register", "qr")]
+
+
+def test_the_scan_screen_guides_says_a_foreign_qr_and_asks_for_more_time(qapp) -> None:
+    from kiosk.journey import events
+
+    views = sample_views()
+    sent: list[object] = []
+    with Screenshotter() as shots:
+        window = shots.window
+        scan = window.screens["scan"]
+        scan.send = sent.append  # type: ignore[method-assign]
+        shots.render(views["scan_app"], frame=FRAME.copy())
+        assert scan.preview.has_frame and scan.hint.isVisibleTo(window) and "เอียง" in scan.hint.text()
+        assert not scan.foreign.isVisibleTo(window) and not scan.more.isVisibleTo(window)
+        scan.skip.click()
+        shots.render(views["scan_app_foreign"], frame=FRAME.copy())
+        assert scan.foreign.isVisibleTo(window) and "ไม่ใช่ของแอปทางรัฐ" in scan.foreign.text()
+        shots.render(views["scan_app_more_time"], frame=FRAME.copy())
+        assert scan.question.isVisibleTo(window) and not scan.skip.isVisibleTo(window)
+        scan.more.click()
+        scan.stop.click()
+        assert sent == [events.SkipAppScan(), events.MoreTime(True), events.MoreTime(False)]
+        shots.render(views["thank_you"])  # left: the camera picture is gone
+        assert not scan.preview.has_frame and not scan.feed.is_running()

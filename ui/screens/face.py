@@ -2,8 +2,7 @@
 live hint and the liveness challenge.
 
 Frames are pulled from `SessionRuntime.latest_frame()` by a GUI timer while the preview is
-shown (the camera thread never touches widgets); pulling the latest frame is a lock and a
-reference, so the GUI thread never waits on the camera.
+shown (`ui.widgets.camera.LiveFeed`).
 """
 
 from __future__ import annotations
@@ -11,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.journey.view import View
 from ui import theme
 from ui.screens.base import Screen, Send, message_text, text
-from ui.widgets.camera import CameraPreview
-
-FRAME_INTERVAL_MS = 66  # ~15 frames a second is smooth enough for a guide and light on 2 cores
+from ui.widgets.camera import CameraPreview, LiveFeed
 
 
 class FaceScreen(Screen):
@@ -52,22 +48,10 @@ class FaceScreen(Screen):
             side.addStretch(1)
             row.addLayout(side, 2)
             self.column.addLayout(row, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_INTERVAL_MS)
-        self._timer.timeout.connect(self.pull_frame)
-        self._last_seq: object = None
+        self.feed = LiveFeed(self.preview, frames)
 
     def pull_frame(self) -> None:
-        frame = self.frames() if self.frames is not None else None
-        if frame is None:
-            return
-        # A Frame carries a sequence number; a bare array is compared by identity.
-        seq = getattr(frame, "seq", None)
-        key = seq if seq is not None else id(frame)
-        if key == self._last_seq:
-            return
-        self._last_seq = key
-        self.preview.set_frame(getattr(frame, "image", frame))
+        self.feed.pull_frame()
 
     def show_view(self, view: View) -> None:
         super().show_view(view)
@@ -80,15 +64,8 @@ class FaceScreen(Screen):
         self.preview.set_guide_ok(bool(view.challenge) or (view.face_preview and view.camera_hint is None))
         timed = view.face_seconds_left is not None
         self.seconds.setText(text(view, "face.seconds_left") if timed else "")
-        if view.face_preview and self.frames is not None:
-            if not self._timer.isActive():
-                self._timer.start()
-        else:
-            self._timer.stop()
-            self.preview.clear()
+        self.feed.run(view.face_preview)
 
     def clear(self) -> None:
         super().clear()
-        self._timer.stop()
-        self._last_seq = None
-        self.preview.clear()
+        self.feed.run(False)

@@ -1,4 +1,4 @@
-"""ISSUING, RESULT_QR, RESULT_SMS and PRINTING: the verification result.
+"""ISSUING, RESULT_QR, RESULT_SMS, RESULT_APP and PRINTING: the verification result.
 
 The QR is drawn at the largest whole-number scale that fits (crisp modules), with the display
 code large beside it, each figure under its own words: the code the app will show, the time left
@@ -101,7 +101,7 @@ class ResultScreen(Screen):
         self.notices.setText("\n".join(text(view, code) for code in view.notices))
         self.notices.setVisible(bool(view.notices))
         self.done.setText(text(view, "button.done"))
-        self.done.setVisible(view.state in (StateName.RESULT_QR, StateName.RESULT_SMS))
+        self.done.setVisible(view.state in (StateName.RESULT_QR, StateName.RESULT_SMS, StateName.RESULT_APP))
 
     def clear(self) -> None:
         super().clear()

@@ -10,9 +10,10 @@ is, so a face inside the oval is a face the gate can accept, in portrait and lan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -20,8 +21,10 @@ from ui import theme
 
 
 class CameraPreview(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, oval: bool = True) -> None:
         super().__init__(parent)
+        self.oval = oval
+        """Draw the face guide (the app-QR scan shows the picture only)."""
         self._image: QImage | None = None
         self._guide_ok = False
         self._guide: tuple[float, float, float, float] = (0.5, 0.5, 0.58, 0.8)
@@ -93,6 +96,9 @@ class CameraPreview(QWidget):
             p.drawImage(QRectF(self.width() - target.right(), target.top(), target.width(), target.height()),
                         self._image)
             p.restore()
+        if not self.oval:
+            p.end()
+            return
         # Dim everything outside the oval guide.
         oval = self.oval_rect()
         outside = QPainterPath()
@@ -105,3 +111,46 @@ class CameraPreview(QWidget):
         p.setPen(pen)
         p.drawEllipse(oval)
         p.end()
+
+
+FRAME_INTERVAL_MS = 66  # ~15 frames a second is smooth enough for a guide and light on 2 cores
+
+
+class LiveFeed(QObject):
+    """Pulls the newest camera frame into a `CameraPreview` on a GUI timer while running (the
+    camera thread never touches widgets; pulling the latest frame is a lock and a reference, so
+    the GUI thread never waits on the camera)."""
+
+    def __init__(self, preview: CameraPreview, frames: Callable[[], Any] | None) -> None:
+        super().__init__(preview)
+        self.preview = preview
+        self.frames = frames
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_INTERVAL_MS)
+        self._timer.timeout.connect(self.pull_frame)
+        self._last_seq: object = None
+
+    def pull_frame(self) -> None:
+        frame = self.frames() if self.frames is not None else None
+        if frame is None:
+            return
+        # A Frame carries a sequence number; a bare array is compared by identity.
+        seq = getattr(frame, "seq", None)
+        key = seq if seq is not None else id(frame)
+        if key == self._last_seq:
+            return
+        self._last_seq = key
+        self.preview.set_frame(getattr(frame, "image", frame))
+
+    def run(self, on: bool) -> None:
+        """Start pulling frames (when there is a source), or stop and clear the preview."""
+        if on and self.frames is not None:
+            if not self._timer.isActive():
+                self._timer.start()
+            return
+        self._timer.stop()
+        self._last_seq = None
+        self.preview.clear()
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()

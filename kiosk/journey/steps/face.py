@@ -14,6 +14,10 @@ from kiosk.journey.endings import Ending
 from kiosk.journey.moves import STAY, End, Go, Move, Stay
 from kiosk.journey.states import StateName as S
 
+LIVENESS_CAUSES: dict[str, Ending] = {
+    "face_lost": Ending.LIVENESS_FACE_LOST,
+    "not_done": Ending.LIVENESS_NOT_DONE,
+}
 FACE_FAILURES: dict[str, Ending] = {
     "face_mismatch": Ending.FACE_MISMATCH,
     "liveness_failed": Ending.LIVENESS_FAILED,
@@ -58,6 +62,8 @@ def finished(j: Journey, e: ev.FaceFinished) -> Move:
     if e.result.match and e.result.failure is None:
         s.face_started = False
         return Go(S.PHONE, (fx.StopFace(),))
+    if e.result.failure == "liveness_failed":  # said as what happened, per cause
+        return End(LIVENESS_CAUSES.get(e.result.liveness.cause or "", Ending.LIVENESS_FAILED))
     return End(FACE_FAILURES.get(e.result.failure or "face_mismatch", Ending.FACE_MISMATCH))
 
 

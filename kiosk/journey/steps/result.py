@@ -52,6 +52,8 @@ def issued(j: Journey, e: ev.Issued) -> Move:
     s.reference_code = e.reference_code
     j.printing = True
     receipt = fx.PrintReceipt(j.draft(Ending.VERIFIED), e.record_id)
+    if j.continuation() == "app_scan":
+        return Go(S.RESULT_APP, (receipt,))
     if e.qr is None:
         return Go(S.RESULT_SMS, (receipt,))
     _show_qr(j, e.qr)

@@ -21,8 +21,12 @@ def begin(j: Journey, e: ev.Begin | ev.CardInserted) -> Move:
 def choose(j: Journey, e: ev.ChooseService) -> Move:
     if e.purpose not in ("ial_upgrade", "register"):
         return STAY
-    j.session = Session(purpose=e.purpose)
-    return Go(S.CONSENT)
+    offered = j.cfg.flow.offered_continuations(j.cfg.kiosk.profile)
+    if e.continuation is not None and e.continuation not in offered:
+        return STAY
+    j.session = Session(purpose=e.purpose, continuation=e.continuation or j.screen_continuation())
+    # the app's QR is read first: the session is tied to the app's request before anything else
+    return Go(S.SCAN_APP if e.continuation == "app_scan" else S.CONSENT)
 
 
 def consent(j: Journey, e: ev.ConsentAnswer) -> Move:

@@ -30,7 +30,8 @@ def _sequence(d: Drive, *events: ev.Event) -> list[list[Say]]:
 def test_each_new_screen_stops_what_was_said_and_speaks_the_whole_screen_after_its_cue() -> None:
     d = Drive()
     [choose], [consent] = _sequence(d, ev.Begin(), ev.ChooseService("ial_upgrade"))
-    assert choose == Say("th", "step", ("choose.title", "choose.body", "service.ial_upgrade", "service.register"))
+    assert choose == Say("th", "step", ("choose.title", "choose.body", "service.ial_upgrade", "service.register",
+                                        "service.app_scan"))
     assert consent == Say("th", "step", ("consent.title", "consent.body"))
     assert choose.interrupt and consent.interrupt
 
@@ -155,3 +156,18 @@ def test_every_prompt_any_screen_asks_for_exists_and_says_nothing_personal() -> 
                 text = spoken(pid, language)
                 assert "{" not in text and FIRST_NAME not in text and MASKED_PHONE not in text, (name, pid)
                 assert "K7Q-4MX" not in text and "47" not in text, (name, pid)  # reference, display code
+
+
+def test_the_app_scan_screen_speaks_its_guidance_a_foreign_qr_and_asks_for_more_time() -> None:
+    d = Drive().to(S.CHOOSE_SERVICE)
+    assert "service.app_scan" in screen_prompts(d.view)  # offered: said with the services
+    [entered] = _sequence(d, ev.ChooseService("ial_upgrade", "app_scan"))
+    assert entered == [Say("th", "step", ("scan_app.title", "scan_app.body"))]
+    glare = Message("scan.hint.avoid_glare", "แสงสะท้อน", "glare")
+    [guidance] = _sequence(d, ev.ScanGuidance(glare))
+    assert guidance == [Say("th", None, ("scan.hint.avoid_glare",), interrupt=False, if_silent=True)]
+    [foreign] = _sequence(d, ev.ForeignQrSeen())
+    assert foreign == [Say("th", None, ("scan_app.foreign",), interrupt=False)]
+    before = d.view
+    d.advance(60)
+    assert narrate(before, d.view) == [Say("th", "attention", ("scan_app.more_time",))]

@@ -109,3 +109,15 @@ def test_an_unknown_scenario_is_one_line(tmp_path: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: unknown scenario 'earthquake' (one of verified, impostor, printed-photo, no-face, "
                    "paper-out, offline, card-removed, timeout, cancel, card-abnormal, ask-help)"]
+
+
+def test_the_app_scan_demo_reads_the_apps_qr_and_the_server_binds_it(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--continuation", "app_scan", "--no-screens"]) == 0
+    assert "the app's binding request: bound" in capsys.readouterr().out
+    states = [json.loads(p.read_text())["state"] for p in sorted((out / "screens").glob("*.json"))]
+    assert states[:3] == ["idle", "choose_service", "scan_app"] and "result_app" in states
+    record = json.loads((out / "record.json").read_text())
+    assert record["outcome"] == "verified" and record["continuation"]["method"] == "app_scan"
+    assert record["continuation"]["app_request"].startswith("TRA1:") and not (out / "qr.txt").exists()

@@ -55,6 +55,7 @@ def test_a_still_photo_fails_liveness(chip_jpeg: bytes, actors: Any, fast_cfg: F
     done, seen = play(verifier(cfg, chip_jpeg), actors["printed_photo"])
     r = done.result
     assert r is not None and r.failure == "liveness_failed" and not r.liveness.passed and r.attempts == 2
+    assert r.liveness.cause == "not_done"  # said as it is: the movement was not seen in time
     assert r.match  # the photo does look like the chip: only liveness stops it
     assert any(p.phase == "challenge" for p in seen)
 
@@ -109,6 +110,7 @@ def test_losing_the_face_during_a_challenge_fails_the_attempt(
 
     done, seen = play(verifier(cfg, chip_jpeg), leaves)
     assert done.result is not None and done.result.failure == "liveness_failed"
+    assert done.result.liveness.cause == "face_lost"
     challenge_frames = [p for p in seen if p.phase == "challenge"]
     # lost after tracking_loss_s (0.5 s at 10 fps), long before the 5 s challenge time
     assert len(challenge_frames) <= 7

@@ -96,6 +96,10 @@ class Drive:
 
     # -- the happy path, stopping at a state
     def to(self, target: S) -> Drive:
+        if target == S.SCAN_APP:  # the service screen's "I have a QR in the app"
+            self.to(S.CHOOSE_SERVICE).send(ev.ChooseService("ial_upgrade", "app_scan"))
+            assert self.state == target, f"{self.state} != {target}"
+            return self
         order = [S.CHOOSE_SERVICE, S.CONSENT, S.INSERT_CARD, S.READING, S.FACE, S.PHONE, S.OTP,
                  S.ISSUING, S.RESULT_QR]
         steps: dict[S, Any] = {

@@ -184,6 +184,19 @@ def test_face_failures(failure: str, error: str) -> None:
     assert d.records()[0].evidence.face is not None
 
 
+@pytest.mark.parametrize(("cause", "error"), [("face_lost", "error.liveness_face_lost"),
+                                              ("not_done", "error.liveness_not_done"),
+                                              (None, "error.liveness_failed")])
+def test_a_liveness_failure_is_said_per_cause_and_recorded_as_one(cause: str | None, error: str) -> None:
+    from dataclasses import replace
+
+    d = Drive().to(S.FACE)
+    outcome = FaceOutcome(match=True, failure="liveness_failed")
+    d.send(ev.FaceFinished(replace(outcome, liveness=replace(outcome.liveness, cause=cause))))  # type: ignore[arg-type]
+    ended_with(d, "failed", "liveness_failed", error)
+    assert d.view.error_action == "action.counter"  # try again or see staff, whatever the cause
+
+
 def test_face_match_true_with_liveness_failure_is_not_accepted() -> None:
     d = Drive().to(S.FACE)
     d.send(ev.FaceFinished(FaceOutcome(match=True, failure="liveness_failed")))
