@@ -65,6 +65,7 @@ REVIEWED: dict[tuple[str, str], tuple[str, str]] = {
     ("pyserial", "3.5"): ("BSD-3-Clause", "metadata says BSD; LICENSE.txt is the 3-clause text"),
     ("pyusb", "1.3.1"): ("BSD-3-Clause", "classifier says BSD; LICENSE is the 3-clause text"),
     ("qrcode", "8.2"): ("BSD-3-Clause", "LICENSE is the 3-clause BSD text; the extra 'Other/Proprietary' classifier is not a licence grant"),
+    ("tpm2-pytss", "3.0.0"): ("BSD-2-Clause", "metadata says BSD; LICENSE is the 2-clause BSD text"),
     ("pyalsaaudio", "0.11.0"): ("PSF-2.0", "metadata says PSF; LICENSE is the PSF licence agreement (as for Python 2.4), which allows any use with the notice kept"),
     ("dlib", "20.0.1"): ("BSL-1.0", "setup.py says Boost Software License and LICENSE.txt is its text; the source distribution the installers build for CPUs without AVX (not installed where dlib-bin runs)"),
     ("face-recognition-models", "0.3.0"): ("MIT", "the package's code is MIT; each model file inside it has its own licence (see the models table)"),

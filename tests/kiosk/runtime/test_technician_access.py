@@ -32,13 +32,15 @@ WRONG = "46820135"
 
 
 class Clock:
-    """The wall clock plus an offset the test moves (a lock is kept in wall-clock time)."""
+    """The wall clock when the test began, standing still, plus an offset the test moves (a lock
+    is kept in wall-clock time; a loaded machine must not make a second pass between two reads)."""
 
     def __init__(self) -> None:
+        self.start = time.time()
         self.offset = 0.0
 
     def __call__(self) -> float:
-        return time.time() + self.offset
+        return self.start + self.offset
 
 
 @pytest.fixture(scope="module")
