@@ -9,6 +9,7 @@
 # (scripts/dlib-noavx.cmake), without GUI, BLAS, LAPACK, CUDA, SQLite, GIF, WebP or JPEG XL, and
 # with dlib's own copies of libjpeg and libpng: the wheel needs nothing but libstdc++, like
 # dlib-bin. A wheel with any VEX-encoded (AVX) instruction, or one that does not import, is refused.
+# Always a fresh build (pip's wheel cache would hand back an earlier recipe's result).
 #
 # Writes DIR/dlib-<version>-<python tag>-linux_x86_64.whl and its line in DIR/SHA256SUMS, and
 # prints the wheel's path. A wheel already in DIR whose checksum matches is reused, not rebuilt.
@@ -76,7 +77,7 @@ start=$SECONDS
 env CMAKE_TOOLCHAIN_FILE="$src/scripts/dlib-noavx.cmake" \
   DLIB_NO_GUI_SUPPORT=ON DLIB_USE_CUDA=OFF DLIB_USE_BLAS=OFF DLIB_USE_LAPACK=OFF DLIB_LINK_WITH_SQLITE3=OFF \
   DLIB_GIF_SUPPORT=OFF DLIB_WEBP_SUPPORT=OFF DLIB_JXL_SUPPORT=OFF DLIB_USE_FFMPEG=OFF \
-  "$python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation --require-hashes \
+  "$python" -m pip wheel -q --disable-pip-version-check --no-cache-dir --no-deps --no-build-isolation --require-hashes \
     -r "$requirements" -w "$work/dist" >"$work/build.log" 2>&1 \
   || { tail -30 "$work/build.log" >&2; die "the dlib build failed (its last lines above)"; }
 [ -f "$work/dist/$wheel" ] || die "the build made $(ls "$work/dist") instead of $wheel"
