@@ -112,7 +112,7 @@ class Sample(pydantic.BaseModel):
     s: str
 Sample.model_validate_json('{"n": 1, "s": "x"}').model_dump_json()
 """),
-    NativeLibrary("PyYAML, cbor2, rpds", ("pyyaml", "cbor2", "rpds-py"), """
+    NativeLibrary("PyYAML/cbor2/rpds", ("pyyaml", "cbor2", "rpds-py"), """
 import cbor2, rpds, yaml
 yaml.load("a: [1, 2]", Loader=yaml.CSafeLoader); cbor2.loads(cbor2.dumps({"a": [1, 2.5, b"x"]}))
 rpds.HashTrieMap({"a": 1}).insert("b", 2)
