@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DRIVER = Path(__file__).with_name("no_avx_driver.py")
 BUILDS = Path(sys.prefix) / "dlib-builds"
 CPU_MODEL = "Westmere"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # minutes under emulation
 
 
 @pytest.fixture(scope="module")
