@@ -130,15 +130,16 @@ export_lock() {
 # dlib for x86-64 CPUs without AVX (Celeron/Atom kiosk boards), built once from the locked source
 # distribution by scripts/build-dlib.sh and kept in the user's cache (a new recipe, a new folder).
 # Both builds are unpacked into .venv/dlib-builds/{avx,noavx} for the tests and the benchmark,
-# which run each one on purpose; on a CPU without AVX the no-AVX build also replaces dlib-bin in
-# .venv (as scripts/install.sh does on a kiosk).
+# which run each one on purpose, and the no-AVX wheel is kept in .venv/dlib-builds/wheels for the
+# installer's tests; on a CPU without AVX the no-AVX build also replaces dlib-bin in .venv (as
+# scripts/install.sh does on a kiosk).
 dlib_setup() {
   [ "$(uname -m)" = x86_64 ] || return 0
   local recipe cache builds="$venv/dlib-builds" wheel avx_wheel stamp
   recipe="$(cat requirements/dlib-noavx.txt scripts/build-dlib.sh scripts/dlib-noavx.cmake | sha256sum | cut -c1-16)"
   cache="${XDG_CACHE_HOME:-$HOME/.cache}/thai-id-kiosk/dlib-noavx-$recipe"
   stamp="$recipe $(lock_stamp)"
-  if [ -f "$builds/.stamp" ] && [ "$(cat "$builds/.stamp")" = "$stamp" ]; then
+  if [ -f "$builds/.stamp" ] && [ "$(cat "$builds/.stamp")" = "$stamp" ] && [ -f "$builds/wheels/SHA256SUMS" ]; then
     return 0
   fi
   wheel="$(scripts/build-dlib.sh --out "$cache" --python "$venv/bin/python")"
@@ -150,6 +151,10 @@ dlib_setup() {
   rm -rf "$builds"
   "$venv/bin/python" -m zipfile -e "$wheel" "$builds/noavx"
   "$venv/bin/python" -m zipfile -e "$avx_wheel" "$builds/avx"
+  # the wheel itself, laid out as a release's wheels/ (the installer's tests install it)
+  mkdir -p "$builds/wheels"
+  cp "$wheel" "$builds/wheels/"
+  grep -F "  $(basename "$wheel")" "$cache/SHA256SUMS" >"$builds/wheels/SHA256SUMS"
   if ! grep -qw avx /proc/cpuinfo; then
     say "this CPU has no AVX: installing dlib built without AVX into .venv instead of dlib-bin"
     "$venv/bin/python" -m pip uninstall -q -y dlib-bin

@@ -19,9 +19,9 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 pytestmark = pytest.mark.slow
 
 
-def install(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def install(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(SCRIPT), "--root", str(root), *args], capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=timeout)
 
 
 def ids(root: Path, db: str, name: str) -> list[int]:
