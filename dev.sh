@@ -36,6 +36,9 @@ APT_PACKAGES=(
   # find them), and the software TPM the tests start themselves (swtpm, reached through the TSS's
   # swtpm TCTI, libtss2-tcti-swtpm0)
   libtss2-dev pkg-config libtss2-tcti-swtpm0 swtpm
+  # dlib for CPUs without AVX (scripts/build-dlib.sh: cmake, g++, objdump), and QEMU's user-mode
+  # emulator, which runs the face pipeline on an emulated CPU without AVX in the tests
+  cmake g++ binutils qemu-user
 )
 
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
@@ -120,10 +123,47 @@ export_lock() {
   "${uv[@]}" --no-dev -o requirements/runtime.txt
   "${uv[@]}" --only-group build -o requirements/build.txt
   "${uv[@]}" --group dev --group build -o requirements/dev.txt
-  say "uv.lock and requirements/{runtime,build,dev}.txt written"
+  "${uv[@]}" --only-group dlib-noavx -o requirements/dlib-noavx.txt
+  say "uv.lock and requirements/{runtime,build,dev,dlib-noavx}.txt written"
 }
 
-setup() { apt_setup; venv_setup; }
+# dlib for x86-64 CPUs without AVX (Celeron/Atom kiosk boards), built once from the locked source
+# distribution by scripts/build-dlib.sh and kept in the user's cache (a new recipe, a new folder).
+# Both builds are unpacked into .venv/dlib-builds/{avx,noavx} for the tests and the benchmark,
+# which run each one on purpose, and the no-AVX wheel is kept in .venv/dlib-builds/wheels for the
+# installer's tests; on a CPU without AVX the no-AVX build also replaces dlib-bin in .venv (as
+# scripts/install.sh does on a kiosk).
+dlib_setup() {
+  [ "$(uname -m)" = x86_64 ] || return 0
+  local recipe cache builds="$venv/dlib-builds" wheel avx_wheel stamp
+  recipe="$(cat requirements/dlib-noavx.txt scripts/build-dlib.sh scripts/dlib-noavx.cmake | sha256sum | cut -c1-16)"
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/thai-id-kiosk/dlib-noavx-$recipe"
+  stamp="$recipe $(lock_stamp)"
+  if [ -f "$builds/.stamp" ] && [ "$(cat "$builds/.stamp")" = "$stamp" ] && [ -f "$builds/wheels/SHA256SUMS" ]; then
+    return 0
+  fi
+  wheel="$(scripts/build-dlib.sh --out "$cache" --python "$venv/bin/python")"
+  # dlib-bin's wheel from the lock (hashes checked; pip's cache usually has it already)
+  awk '/^[^ #]/ { keep = ($0 ~ /^dlib-bin==/) } keep' requirements/runtime.txt >"$cache/dlib-bin.txt"
+  "$venv/bin/python" -m pip download -q --disable-pip-version-check --no-deps --require-hashes \
+    --only-binary :all: -r "$cache/dlib-bin.txt" -d "$cache/avx" >/dev/null
+  avx_wheel="$(ls "$cache"/avx/dlib_bin-*.whl | head -1)"
+  rm -rf "$builds"
+  "$venv/bin/python" -m zipfile -e "$wheel" "$builds/noavx"
+  "$venv/bin/python" -m zipfile -e "$avx_wheel" "$builds/avx"
+  # the wheel itself, laid out as a release's wheels/ (the installer's tests install it)
+  mkdir -p "$builds/wheels"
+  cp "$wheel" "$builds/wheels/"
+  grep -F "  $(basename "$wheel")" "$cache/SHA256SUMS" >"$builds/wheels/SHA256SUMS"
+  if ! grep -qw avx /proc/cpuinfo; then
+    say "this CPU has no AVX: installing dlib built without AVX into .venv instead of dlib-bin"
+    "$venv/bin/python" -m pip uninstall -q -y dlib-bin
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall "$wheel"
+  fi
+  echo "$stamp" >"$builds/.stamp"
+}
+
+setup() { apt_setup; venv_setup; dlib_setup; }
 
 cmd="${1:-}"; shift || true
 case "$cmd" in

@@ -5,8 +5,9 @@
     .venv/bin/python -m kiosk.licences --check    # exit 1 naming every entry that is not allowed
 
 What it lists:
-- **Python packages**: every package of `requirements/runtime.txt` and `requirements/build.txt`
-  (the lock, as `scripts/install.sh` installs it), with the licence its installed metadata
+- **Python packages**: every package of `requirements/runtime.txt`, `requirements/build.txt` and
+  `requirements/dlib-noavx.txt` (the lock, as `scripts/install.sh` installs it; dlib's source
+  distribution for CPUs without AVX), with the licence its installed metadata
   declares (`License-Expression`, else `License`, else the classifiers), mapped to SPDX;
 - **model files**: every file in the models folder of `face-recognition-models`, plus the HOG
   detector built into dlib, each with the licence its author gives (`MODELS`), and whether the
@@ -36,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "licences.md"
-REQUIREMENTS = ("requirements/runtime.txt", "requirements/build.txt")
+REQUIREMENTS = ("requirements/runtime.txt", "requirements/build.txt", "requirements/dlib-noavx.txt")
 APT_SCRIPTS = ("dev.sh", "scripts/install.sh")
 
 ALLOWED = frozenset({
@@ -66,6 +67,7 @@ REVIEWED: dict[tuple[str, str], tuple[str, str]] = {
     ("qrcode", "8.2"): ("BSD-3-Clause", "LICENSE is the 3-clause BSD text; the extra 'Other/Proprietary' classifier is not a licence grant"),
     ("tpm2-pytss", "3.0.0"): ("BSD-2-Clause", "metadata says BSD; LICENSE is the 2-clause BSD text"),
     ("pyalsaaudio", "0.11.0"): ("PSF-2.0", "metadata says PSF; LICENSE is the PSF licence agreement (as for Python 2.4), which allows any use with the notice kept"),
+    ("dlib", "20.0.1"): ("BSL-1.0", "setup.py says Boost Software License and LICENSE.txt is its text; the source distribution the installers build for CPUs without AVX (not installed where dlib-bin runs)"),
     ("face-recognition-models", "0.3.0"): ("MIT", "the package's code is MIT; each model file inside it has its own licence (see the models table)"),
 }
 """Packages whose metadata is ambiguous, with the licence a person read in their files."""
@@ -87,7 +89,7 @@ MODELS: dict[str, Model] = {
         "released into the public domain by its author (training data: FaceScrub, VGG Face and images he collected)"),
     "mmod_human_face_detector.dat": Model(
         "LicenseRef-Public-Domain", "face-recognition-models (dlib-models)", "released into the public domain by its author"),
-    "dlib HOG frontal face detector": Model("BSL-1.0", "dlib-bin (built into the library)", "part of dlib's code"),
+    "dlib HOG frontal face detector": Model("BSL-1.0", "dlib-bin or dlib (built into the library)", "part of dlib's code"),
     "shape_predictor_68_face_landmarks.dat": Model(
         FORBIDDEN_NOTE, "face-recognition-models (dlib-models)",
         "trained on iBUG 300-W, whose licence excludes commercial use: must not be installed"),
@@ -202,7 +204,7 @@ def apt_packages(root: Path = ROOT) -> dict[str, list[str]]:
         inside = False
         for line in (root / script).read_text(encoding="utf-8").splitlines():
             code = line.split("#", 1)[0]
-            start = re.match(r"^(?:APT|BUILD)_PACKAGES=\((.*)$", code)
+            start = re.match(r"^(?:[A-Z]+_)?(?:APT|BUILD)_PACKAGES=\((.*)$", code)
             if start:
                 inside, code = True, start.group(1)
             if not inside:

@@ -1,4 +1,4 @@
-"""Facts about the machine the kiosk runs on: CPU features, the Thai font, Python version."""
+"""Facts about the machine the kiosk runs on: the Thai font, Python version (the CPU: `kiosk.cpu`)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,6 @@ DEBIAN_THAI_FONTS = (
     Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf"),
     Path("/usr/share/fonts/opentype/tlwg/Garuda.otf"),
 )
-
-
-def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
-    try:
-        for line in cpuinfo.read_text(errors="replace").splitlines():
-            if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
-def cpu_has_avx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """dlib-bin wheels are built with AVX: importing dlib without it kills the process."""
-    return "avx" in cpu_flags(cpuinfo)
 
 
 def thai_font(weight: str = "Regular") -> Path:

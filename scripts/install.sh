@@ -30,13 +30,23 @@
 #   --python PATH   interpreter for the virtual environment (default: python3, >= 3.11)
 #   --no-deps       install the application without its Python dependencies (tests only)
 #   --no-apt        do not install the Debian packages the kiosk needs at run time
+#   --dlib BUILD    which dlib to install: auto (default: this CPU decides), avx (the dlib-bin
+#                   wheel of the lock) or noavx (dlib built without AVX, for Celeron/Atom boards;
+#                   e.g. a disk image prepared on another machine for such boards)
+#
+# dlib on a CPU without AVX: dlib-bin's wheels die there with "Illegal instruction", so the
+# installer puts dlib built without AVX in its place (the same release, from the lock's source
+# distribution, by scripts/build-dlib.sh): the wheel shipped in wheels/ beside scripts/ when the
+# release carries one, else the one an earlier install built (/var/cache/kiosk/wheels), else it
+# builds it now (a few minutes; cmake and g++ are installed for that and removed again).
+# The install ends by running each compiled library once on this CPU (python -m kiosk.native).
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 say() { printf '[install] %s\n' "$*" >&2; }
 die() { printf 'install: %s\n' "$*" >&2; exit 1; }
 
-root="" uninstall=0 purge=0 deps=1 apt=1 python="python3"
+root="" uninstall=0 purge=0 deps=1 apt=1 python="python3" dlib="auto"
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) [ $# -ge 2 ] || die "--root needs a directory"; root="$2"; shift 2 ;;
@@ -46,11 +56,17 @@ while [ $# -gt 0 ]; do
     --purge) purge=1; shift ;;
     --no-deps) deps=0; shift ;;
     --no-apt) apt=0; shift ;;
+    --dlib) [ $# -ge 2 ] || die "--dlib needs auto, avx or noavx"; dlib="$2"; shift 2 ;;
+    --dlib=*) dlib="${1#--dlib=}"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
 [ "$purge" = 1 ] && [ "$uninstall" = 0 ] && die "--purge only goes with --uninstall"
+case "$dlib" in
+  auto|avx|noavx) ;;
+  *) die "--dlib takes auto, avx or noavx, not '$dlib'" ;;
+esac
 
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -n "$root" ]; then
@@ -96,6 +112,8 @@ APT_PACKAGES=(
 # distributions; espeak-ng generates the English voice prompts): installed when missing, then
 # removed again so the kiosk carries no compiler.
 BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libasound2-dev espeak-ng libtss2-dev pkg-config)
+# Needed only when dlib has to be built here for a CPU without AVX (no wheel for it at hand).
+DLIB_BUILD_PACKAGES=(cmake g++ binutils python3-dev)
 build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -129,10 +147,13 @@ apt_install() {  # apt_install PKG...: install the missing ones
   apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build_tools_add() {
+build_tools_add() {  # build_tools_add PKG...: install the missing ones, to be removed at the end
   [ "$live" = 1 ] && [ "$apt" = 1 ] && [ "$deps" = 1 ] || return 0
-  mapfile -t build_added < <(missing_packages "${BUILD_PACKAGES[@]}")
-  apt_install "${build_added[@]}"
+  local added
+  mapfile -t added < <(missing_packages "$@")
+  [ ${#added[@]} -gt 0 ] || return 0
+  apt_install "${added[@]}"
+  build_added+=("${added[@]}")
 }
 
 build_tools_remove() {
@@ -175,10 +196,29 @@ install_app() {
   local wheel
   wheel="$(ls "$stage"/dist/*.whl)"
   if [ "$deps" = 1 ]; then
-    build_tools_add
-    # Source packages (pyscard, the face models) build with the locked backend installed above.
-    "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r "$src/requirements/runtime.txt" \
-      || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
+    build_tools_add "${BUILD_PACKAGES[@]}"
+    choose_dlib
+    if [ "$dlib_choice" = noavx ]; then
+      say "this kiosk gets dlib built without AVX ($dlib_reason)"
+      if "${pip[@]}" show -q dlib-bin >/dev/null 2>&1; then "${pip[@]}" uninstall -q -y dlib-bin; fi
+      # Everything of the lock but dlib-bin (its block of runtime.txt left out; every hash checked).
+      "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r <(awk '/^[^ #]/ { skip = ($0 ~ /^dlib-bin==/) } !skip' "$src/requirements/runtime.txt") \
+        || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
+      local dlib_wheel
+      if ! dlib_wheel="$(noavx_wheel_at_hand)"; then
+        build_tools_add "${DLIB_BUILD_PACKAGES[@]}"
+        dlib_wheel="$("$src/scripts/build-dlib.sh" --python "$prefix/bin/python" --out "$cache_dir/wheels")" \
+          || { build_tools_remove; die "dlib could not be built for this CPU (see above)"; }
+      fi
+      "${pip[@]}" install -q --no-deps --force-reinstall "$dlib_wheel"
+      say "installed $(basename "$dlib_wheel") (dlib without AVX)"
+    else
+      # the no-AVX build of an earlier install goes (this disk came from a board without AVX)
+      if "${pip[@]}" show -q dlib >/dev/null 2>&1; then "${pip[@]}" uninstall -q -y dlib; fi
+      # Source packages (pyscard, the face models) build with the locked backend installed above.
+      "${pip[@]}" install -q --require-hashes --no-build-isolation --use-pep517 -r "$src/requirements/runtime.txt" \
+        || { build_tools_remove; die "the locked packages could not be installed (see pip's message above)"; }
+    fi
     # face-recognition-models also carries dlib's 68-point landmark model, trained on iBUG 300-W
     # whose licence excludes commercial use: the kiosk never loads it and does not keep it.
     find "$prefix" -path '*/face_recognition_models/models/shape_predictor_68_face_landmarks.dat' -delete
@@ -188,6 +228,35 @@ install_app() {
   say "application installed in ${prefix#"$root"} ($(basename "$wheel"))"
   [ "$deps" = 1 ] && build_prompts
   build_tools_remove
+  [ "$deps" = 1 ] && check_native
+  return 0
+}
+
+choose_dlib() {  # dlib_choice: noavx or avx; dlib_reason: why
+  if [ "$dlib" != auto ]; then
+    dlib_choice="$dlib" dlib_reason="--dlib $dlib"
+  elif [ "$(uname -m)" != x86_64 ]; then
+    dlib_choice=avx dlib_reason="$(uname -m)"  # dlib-bin's own wheel: AVX is an x86-64 matter
+  elif grep -qw avx /proc/cpuinfo; then
+    dlib_choice=avx dlib_reason="this CPU has AVX"
+  else
+    dlib_choice=noavx dlib_reason="this CPU has no AVX"
+  fi
+}
+
+noavx_wheel_at_hand() {  # the no-AVX dlib wheel for the kiosk's Python, shipped or kept: its path
+  local reuse=("$src/scripts/build-dlib.sh" --reuse-only --python "$prefix/bin/python")
+  "${reuse[@]}" --out "$src/wheels" 2>/dev/null || "${reuse[@]}" --out "$cache_dir/wheels" 2>/dev/null
+}
+
+check_native() {  # every compiled library once on this CPU: a kiosk that cannot run says so now
+  [ "$live" = 1 ] || return 0
+  local report
+  if ! report="$("$prefix/bin/python" -m kiosk.native 2>&1)"; then
+    printf '%s\n' "$report" >&2
+    die "a compiled library cannot run on this CPU (above); the kiosk would not work here"
+  fi
+  say "every compiled library runs on this CPU ($(head -1 <<<"$report"))"
 }
 
 build_prompts() {  # the English pack; prompts whose text did not change are kept

@@ -19,9 +19,9 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 pytestmark = pytest.mark.slow
 
 
-def install(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def install(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(SCRIPT), "--root", str(root), *args], capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=timeout)
 
 
 def ids(root: Path, db: str, name: str) -> list[int]:
@@ -151,6 +151,7 @@ def test_uninstall_keeps_state_and_config_then_purge_removes_them(root: Path) ->
     (["--purge"], "--purge only goes with --uninstall"),
     (["--frobnicate"], "unknown option: --frobnicate"),
     (["--python", "/nonexistent/python3"], "no Python interpreter '/nonexistent/python3'"),
+    (["--dlib", "sse2"], "--dlib takes auto, avx or noavx, not 'sse2'"),
 ])
 def test_bad_invocations_name_the_problem(tmp_path: Path, args: list[str], message: str) -> None:
     result = install(tmp_path / "r", *args)

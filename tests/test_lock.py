@@ -20,6 +20,7 @@ EXPORTS = {
     "runtime.txt": ["--no-dev"],
     "build.txt": ["--only-group", "build"],
     "dev.txt": ["--group", "dev", "--group", "build"],
+    "dlib-noavx.txt": ["--only-group", "dlib-noavx"],
 }
 
 
@@ -76,6 +77,18 @@ def test_runtime_is_the_dev_set_minus_tools() -> None:
     assert {k: dev[k] for k in runtime} == runtime  # one resolution: a test runs what a kiosk runs
     for tool in ("ruff", "mypy", "pytest", "uv", "schemathesis"):
         assert tool in dev and tool not in runtime, tool
+
+
+def test_the_no_avx_dlib_is_the_same_release_as_dlib_bin() -> None:
+    from packaging.version import Version
+
+    noavx = _pins((ROOT / "requirements/dlib-noavx.txt").read_text())
+    runtime = _pins((ROOT / "requirements/runtime.txt").read_text())
+    assert set(noavx) == {"dlib"} and "dlib" not in runtime  # never installed beside dlib-bin by the lock
+    assert Version(noavx["dlib"]).base_version == Version(runtime["dlib-bin"]).base_version, (noavx, runtime["dlib-bin"])
+    text = (ROOT / "requirements/dlib-noavx.txt").read_text()
+    assert "--hash=sha256:" in text  # the source distribution, hash-checked by scripts/build-dlib.sh
+    assert re.search(r"pip wheel .*--require-hashes", (ROOT / "scripts/build-dlib.sh").read_text())
 
 
 def test_the_build_backend_is_pinned_once() -> None:

@@ -1,4 +1,5 @@
-"""Doctor: config, Python, CPU (AVX for dlib), Thai font and line breaking, pcscd."""
+"""Doctor: config, Python, the CPU and the first compiled library that would not run on it, Thai font
+and line breaking, pcscd."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import platform
 from collections.abc import Iterable
 
 from drivers.card import pcscd
-from kiosk import system
+from kiosk import cpu, native, system
 from kiosk.doctor import Check, DoctorContext, Status, guarded
+from kiosk.face.models import REINSTALL
 
 
 def checks(ctx: DoctorContext) -> Iterable[Check]:
@@ -25,12 +27,24 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         f"Python {platform.python_version()} (needs >= {'.'.join(map(str, system.MIN_PYTHON))})",
     )
 
-    def avx() -> tuple[Status, str]:
-        if system.cpu_has_avx():
-            return "ok", "CPU has AVX (needed by dlib-bin)"
-        return "fail", "CPU lacks AVX: dlib-bin cannot run here; install dlib built with -DUSE_AVX_INSTRUCTIONS=OFF"
+    def cpu_level() -> tuple[Status, str]:
+        features = cpu.features()
+        return "ok", f"{features.describe()} (read with {features.source})"
 
-    yield guarded("system", "cpu-avx", avx)
+    yield guarded("system", "cpu", cpu_level)
+
+    def native_libraries() -> tuple[Status, str]:
+        # Each compiled library in a child process: one built for a newer CPU kills its child, not us.
+        results = native.check()
+        bad = native.first_failure(results)
+        if bad is None:
+            return "ok", f"{len(results)} compiled libraries run on this CPU ({', '.join(r.library.name for r in results)})"
+        others = [r.library.name for r in results if not r.ok and r is not bad]
+        more = f" (also failing: {', '.join(others)})" if others else ""
+        hint = f": {REINSTALL}" if bad.library.name == "dlib" and bad.status == "crashed" else ""
+        return "fail", f"{bad.describe()}{hint}{more}"
+
+    yield guarded("system", "native-libraries", native_libraries)
 
     def font() -> tuple[Status, str]:
         return "ok", str(system.thai_font())

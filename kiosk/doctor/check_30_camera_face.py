@@ -1,15 +1,14 @@
 """Doctor: the camera is the configured physical device and its stream looks like a sensor's (the
-guard against injected video); it delivers frames; AVX for dlib; the face models load."""
+guard against injected video); it delivers frames; the installed dlib build suits this CPU; the
+face models load."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterable
 
 from drivers.camera import CameraError, v4l2
 from drivers.camera.sensor import WINDOW
-from kiosk import system
+from kiosk import cpu, native
 from kiosk.doctor import Check, DoctorContext, Status, guarded
 from kiosk.face import models
 from kiosk.hardware import open_camera
@@ -54,20 +53,19 @@ def checks(ctx: DoctorContext) -> Iterable[Check]:
         yield guarded("camera", "device", device)
         yield guarded("camera", "frames", frames)
 
-    def avx() -> tuple[Status, str]:
-        if system.cpu_has_avx():
-            return "ok", "CPU has AVX (dlib-bin can run)"
-        return "fail", "CPU lacks AVX: face matching cannot run with dlib-bin; install dlib built with -DUSE_AVX_INSTRUCTIONS=OFF"
+    def dlib_build() -> tuple[Status, str]:
+        build, features = native.installed_dlib(), cpu.features()
+        if not build.distribution:
+            return "fail", f"dlib is not installed: {models.REINSTALL}"
+        if build.needs_avx and features.x86 and not features.avx:
+            return "fail", f"{build.describe()} needs AVX, which this CPU lacks ({features.describe()}): {models.REINSTALL}"
+        return "ok", f"{build.describe()}; this CPU: {features.describe()}"
 
-    yield guarded("face", "cpu-avx", avx)
+    yield guarded("face", "dlib-build", dlib_build)
 
     def load() -> tuple[Status, str]:
-        if not system.cpu_has_avx():
-            return "fail", "skipped loading dlib: the CPU lacks AVX"
-        # Import dlib in a child first: if it still dies ("Illegal instruction") the doctor lives on.
-        probe = subprocess.run([sys.executable, "-c", "import dlib"], capture_output=True, timeout=60, check=False)
-        if probe.returncode != 0:
-            return "fail", f"import dlib fails (exit code {probe.returncode}): {probe.stderr.decode(errors='replace').strip()[-160:]}"
+        # models.load() checks the build against the CPU and imports dlib in a child first: a build
+        # this CPU cannot run is a FaceModelsUnavailable naming it, and the doctor lives on.
         try:
             loaded = models.load()
         finally:

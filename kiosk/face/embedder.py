@@ -267,6 +267,8 @@ def _cause(e: BaseException, process: BaseProcess) -> str:
     if code is None:
         return str(e) or type(e).__name__
     if code < 0:
+        if -code == signal.SIGILL:  # dlib built for a newer CPU than this one (kiosk.native)
+            return "killed by SIGILL: Illegal instruction, the dlib build needs a newer CPU than this one"
         try:
             return f"killed by {signal.Signals(-code).name}"
         except ValueError:

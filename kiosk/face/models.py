@@ -7,8 +7,12 @@ rest; `close()` stops it (the runtime's stop and the CLI commands call it; the n
 embedding starts a new one).
 
 dlib-bin wheels are built with AVX: on a CPU without it `import dlib` kills the process with
-"Illegal instruction" before Python can catch anything, so the CPU is checked first and dlib is
-only imported when AVX is there. The model files come from `face-recognition-models`, located with
+"Illegal instruction" before Python can catch anything. The installers put dlib built without
+AVX in its place on such a CPU; before dlib is imported here, the installed build is checked
+against the CPU (CPUID, `kiosk.cpu`) and then imported once in a child process (`kiosk.native`),
+so a build this CPU cannot run is a `FaceModelsUnavailable` naming it, never a dead kiosk. The
+embedding worker, itself a child, skips the second step (its death is reported by `Embedder`).
+The model files come from `face-recognition-models`, located with
 `importlib.util.find_spec` rather than imported (its `__init__` imports `pkg_resources`, which
 recent setuptools no longer ship).
 
@@ -30,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk import logs, system
+from kiosk import cpu, logs, native
 from kiosk.face.embedder import Embedder
 from kiosk.face.errors import FaceModelsUnavailable
 
@@ -76,15 +80,25 @@ def model_dir() -> Path:
 _dlib: Any = None
 
 
-def _import_dlib() -> Any:
-    """dlib, once the CPU is known to have AVX (checked once: `analysis` asks for every frame)."""
+REINSTALL = "run `sudo scripts/install.sh` again (on a CPU without AVX it installs dlib built without AVX)"
+
+
+def _import_dlib(*, probe: bool = True) -> Any:
+    """dlib, once this CPU is known to run the installed build (checked once: `analysis` asks for
+    every frame). `probe`: import it in a child process first."""
     global _dlib
     if _dlib is not None:
         return _dlib
-    if not system.cpu_has_avx():
+    build, features = native.installed_dlib(), cpu.features()
+    if build.needs_avx and features.x86 and not features.avx:
         raise FaceModelsUnavailable(
-            "CPU lacks AVX: dlib-bin cannot run here; install dlib built with -DUSE_AVX_INSTRUCTIONS=OFF"
+            f"the installed {build.describe()} needs AVX, which this CPU lacks ({features.describe()}): "
+            f"it would die with Illegal instruction; {REINSTALL}"
         )
+    if probe:
+        run = native.check(["dlib"])[0]
+        if run.status == "crashed":
+            raise FaceModelsUnavailable(f"{run.describe()} ({features.describe()}): {REINSTALL}")
     try:
         import dlib
     except ImportError as e:
@@ -132,7 +146,7 @@ def close() -> None:
 
 def load_encoder() -> tuple[Any, float]:
     """dlib's ResNet and the seconds it took to load (the embedding worker calls this)."""
-    dlib = _import_dlib()
+    dlib = _import_dlib(probe=False)
     folder = model_dir()
     start = time.perf_counter()
     try:
@@ -143,5 +157,5 @@ def load_encoder() -> tuple[Any, float]:
 
 
 def dlib_module() -> Any:
-    """dlib itself (AVX checked), for its geometry types."""
+    """dlib itself (checked against this CPU), for its geometry types."""
     return _import_dlib()

@@ -140,12 +140,14 @@ def test_live_runs_the_whole_step_on_the_simulated_camera(cfg_file: Path, capsys
     assert "timed out" in capsys.readouterr().out
 
 
-def test_doctor_checks_camera_avx_and_models(cfg_file: Path) -> None:
+def test_doctor_checks_camera_dlib_build_libraries_and_models(cfg_file: Path) -> None:
     cfg = config_mod.load(cfg_file)
     results = {(c.area, c.name): c for c in run_checks(DoctorContext(cfg, cfg_file, []))}
     frames = results[("camera", "frames")]
     assert frames.status == "warn" and "SIMULATED" in frames.detail and "640x480" in frames.detail
-    assert results[("face", "cpu-avx")].status == "ok"
+    assert results[("face", "dlib-build")].status == "ok" and "dlib" in results[("face", "dlib-build")].detail
+    libraries = results[("system", "native-libraries")]
+    assert libraries.status == "ok" and "dlib" in libraries.detail and "Qt (PySide6)" in libraries.detail
     assert results[("face", "models")].status == "ok" and "ResNet" in results[("face", "models")].detail
     broken = config_mod.with_overrides(cfg, **{"devices.camera": {"backend": "opencv", "device": "/nonexistent/video0"}})
     again = {(c.area, c.name): c for c in run_checks(DoctorContext(broken, cfg_file, []))}
