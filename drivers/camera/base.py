@@ -253,10 +253,10 @@ class CapturingCamera:
             time.sleep(period)
             if not self._running:
                 break
-            silent = time.monotonic() - self._last_new
-            if silent <= self.watchdog_s or self._refused is not None:
-                continue
-            with self._lock:
+            with self._lock:  # measured under the lock: a frame published meanwhile is not "frozen"
+                silent = time.monotonic() - self._last_new
+                if silent <= self.watchdog_s or self._refused is not None:
+                    continue
                 first = self._fault is None
                 if first or not (self._fault or "").startswith("unavailable"):
                     self._fault = f"frozen: no new frame for {silent:.1f} s"
