@@ -105,6 +105,11 @@ digest = TPM2B_DIGEST(b"k" * 32)
 assert TPM2B_DIGEST.unmarshal(digest.marshal())[0].buffer == b"k" * 32
 TPMS_ECC_POINT(x=b"1" * 32, y=b"2" * 32).marshal()
 """),
+    NativeLibrary("zxing-cpp", ("zxing-cpp",), """
+import numpy as np, zxingcpp
+image = np.full((64, 64), 255, dtype=np.uint8)  # nothing to read: the decoder runs and finds none
+assert zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) == []
+"""),
     NativeLibrary("pydantic", ("pydantic-core",), """
 import pydantic
 class Sample(pydantic.BaseModel):

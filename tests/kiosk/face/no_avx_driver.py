@@ -45,6 +45,9 @@ def main() -> int:
         return 0
     try:
         assert loaded.encoder.pid is not None
+        # an emulated CPU is tens of times slower than a real one: the kiosk's per-embedding limit
+        # (10 s, for real boards) would call a busy emulator a lost worker
+        loaded.encoder.request_timeout_s = 600.0
         out["worker_exe"] = os.readlink(f"/proc/{loaded.encoder.pid}/exe")
         cfg = FaceSection()
         frame, _ = load_scene("person_a.jpg")  # the live capture of person A
