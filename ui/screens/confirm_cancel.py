@@ -5,8 +5,7 @@ Both buttons sit low, within reach."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.journey import events
 from kiosk.journey.view import View
@@ -14,23 +13,14 @@ from ui import theme
 from ui.screens.base import Send, text
 from ui.widgets.buttons import BigButton
 from ui.widgets.chrome import wrapped_label
+from ui.widgets.overlay import Overlay
 
 
-class ConfirmCancelOverlay(QWidget):
+class ConfirmCancelOverlay(Overlay):
     def __init__(self, metrics: theme.Metrics, send: Send, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(metrics, parent)
         self.send = send
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        outer.addStretch(3 if metrics.portrait else 1)
-        card = QFrame()
-        card.setObjectName("card")
-        card.setStyleSheet(f"#card {{ background: {theme.PAPER}; border-radius: 24px; }}")
-        col = QVBoxLayout(card)
-        col.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        col.setSpacing(metrics.margin // 2)
-        self.title = wrapped_label(metrics, metrics.title_px, bold=True)
-        col.addWidget(self.title)
+        col = self.col
         self.body = wrapped_label(metrics, metrics.body_px)
         col.addWidget(self.body)
         row = QHBoxLayout()
@@ -43,8 +33,6 @@ class ConfirmCancelOverlay(QWidget):
         row.addWidget(self.confirm)
         row.addWidget(self.keep)
         col.addLayout(row)
-        outer.addWidget(card)
-        outer.addStretch(1)
 
     def _answer(self, yes: bool) -> events.ConfirmCancel | events.ConfirmHelp:
         return events.ConfirmHelp(yes) if self.asking_help else events.ConfirmCancel(yes)
@@ -56,8 +44,3 @@ class ConfirmCancelOverlay(QWidget):
         self.body.setText(text(view, f"{prefix}.body"))
         self.confirm.setText(text(view, "ask_help.yes" if view.confirm_help else "cancel.confirm"))
         self.keep.setText(text(view, "cancel.keep"))
-
-    def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor(0, 0, 0, 150))
-        p.end()

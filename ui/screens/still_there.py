@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.journey import events
 from kiosk.journey.view import View
@@ -13,24 +12,14 @@ from ui.screens.base import Send, text
 from ui.widgets.buttons import BigButton
 from ui.widgets.chrome import wrapped_label
 from ui.widgets.countdown import CountdownRing
+from ui.widgets.overlay import Overlay
 
 
-class StillThereOverlay(QWidget):
+class StillThereOverlay(Overlay):
     def __init__(self, metrics: theme.Metrics, send: Send, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(metrics, parent)
         self.send = send
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        # In portrait the card sits low, its Continue button within reach.
-        outer.addStretch(3 if metrics.portrait else 1)
-        card = QFrame()
-        card.setObjectName("card")
-        card.setStyleSheet(f"#card {{ background: {theme.PAPER}; border-radius: 24px; }}")
-        col = QVBoxLayout(card)
-        col.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        col.setSpacing(metrics.margin // 2)
-        self.title = wrapped_label(metrics, metrics.title_px, bold=True)
-        col.addWidget(self.title)
+        col = self.col
         self.ring = CountdownRing(metrics.touch * 2)
         col.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
         self.body = wrapped_label(metrics, metrics.body_px)
@@ -38,16 +27,9 @@ class StillThereOverlay(QWidget):
         self.button = BigButton(metrics, "primary")
         self.button.clicked.connect(lambda: self.send(events.StillHere()))
         col.addWidget(self.button)
-        outer.addWidget(card)
-        outer.addStretch(1)
 
     def show_view(self, view: View) -> None:
         self.title.setText(text(view, "still_there.title"))
         self.body.setText(text(view, "still_there.body"))
         self.ring.set_time(view.countdown_s, view.countdown_total_s, text(view, "unit.seconds"))
         self.button.setText(text(view, "button.still_here"))
-
-    def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt API)
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor(0, 0, 0, 150))
-        p.end()

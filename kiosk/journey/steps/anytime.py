@@ -45,42 +45,44 @@ def reader(j: Journey, e: ev.ReaderFault | ev.ReaderRecovered) -> Move:
     return STAY
 
 
-def cancel(j: Journey, e: ev.Cancel) -> Move:
+def _ask_first(j: Journey, ending: Ending, asking: str) -> Move:
     """Before consent nothing is lost: the session ends at once. After it, the citizen is asked
     first (a slip of the finger must not throw away a card read and a face check)."""
     if j.state not in CANCELLABLE:
         return STAY
     s = j.session
     if s is None or s.evidence.consent_at is None:
-        return End(Ending.CANCELLED)
-    j.confirming_cancel, j.confirming_help = True, False
+        return End(ending)
+    j.confirming_cancel, j.confirming_help = asking == "cancel", asking == "help"
     return STAY
+
+
+def _answered(j: Journey, confirmed: bool, ending: Ending) -> Move:
+    return End(ending) if confirmed and j.state in CANCELLABLE else STAY
+
+
+def cancel(j: Journey, e: ev.Cancel) -> Move:
+    return _ask_first(j, Ending.CANCELLED, "cancel")
 
 
 def confirm_cancel(j: Journey, e: ev.ConfirmCancel) -> Move:
     if not j.confirming_cancel:
         return STAY
     j.confirming_cancel = False
-    return End(Ending.CANCELLED) if e.confirmed and j.state in CANCELLABLE else STAY
+    return _answered(j, e.confirmed, Ending.CANCELLED)
 
 
 def ask_for_help(j: Journey, e: ev.AskForHelp) -> Move:
     """"Get help" (offered wherever Cancel is): staff at the counter take over, with a slip that
-    has the reference. Before consent nothing is lost; after it, the citizen is asked first."""
-    if j.state not in CANCELLABLE:
-        return STAY
-    s = j.session
-    if s is None or s.evidence.consent_at is None:
-        return End(Ending.ASKED_FOR_HELP)
-    j.confirming_help, j.confirming_cancel = True, False
-    return STAY
+    has the reference; asked first once consent is given, as Cancel is."""
+    return _ask_first(j, Ending.ASKED_FOR_HELP, "help")
 
 
 def confirm_help(j: Journey, e: ev.ConfirmHelp) -> Move:
     if not j.confirming_help:
         return STAY
     j.confirming_help = False
-    return End(Ending.ASKED_FOR_HELP) if e.confirmed and j.state in CANCELLABLE else STAY
+    return _answered(j, e.confirmed, Ending.ASKED_FOR_HELP)
 
 
 def toggle_language(j: Journey, e: ev.ToggleLanguage) -> Move:
