@@ -38,7 +38,7 @@ APT_PACKAGES=(
   libtss2-dev pkg-config libtss2-tcti-swtpm0 swtpm
   # dlib for CPUs without AVX (scripts/build-dlib.sh: cmake, g++, objdump), and QEMU's user-mode
   # emulator, which runs the face pipeline on an emulated CPU without AVX in the tests
-  cmake g++ binutils qemu-user
+  cmake make g++ binutils qemu-user
 )
 
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }

@@ -62,6 +62,7 @@ out="$(cd "$out" && pwd)"
 
 missing=()
 command -v cmake >/dev/null || missing+=(cmake)
+command -v make >/dev/null || missing+=(make)  # CMake's default generator
 command -v g++ >/dev/null || missing+=(g++)
 command -v objdump >/dev/null || missing+=(binutils)
 "$python" -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
@@ -79,7 +80,8 @@ env CMAKE_TOOLCHAIN_FILE="$src/scripts/dlib-noavx.cmake" \
   DLIB_GIF_SUPPORT=OFF DLIB_WEBP_SUPPORT=OFF DLIB_JXL_SUPPORT=OFF DLIB_USE_FFMPEG=OFF \
   "$python" -m pip wheel -q --disable-pip-version-check --no-cache-dir --no-deps --no-build-isolation --require-hashes \
     -r "$requirements" -w "$work/dist" >"$work/build.log" 2>&1 \
-  || { tail -30 "$work/build.log" >&2; die "the dlib build failed (its last lines above)"; }
+  || { grep -A12 "CMake Error" "$work/build.log" >&2 || tail -30 "$work/build.log" >&2
+       die "the dlib build failed (the cause above)"; }
 [ -f "$work/dist/$wheel" ] || die "the build made $(ls "$work/dist") instead of $wheel"
 
 # The proof that the flags took: no VEX-encoded instruction (every AVX instruction is one) in

@@ -113,7 +113,7 @@ APT_PACKAGES=(
 # removed again so the kiosk carries no compiler.
 BUILD_PACKAGES=(gcc swig python3-dev libpcsclite-dev libasound2-dev espeak-ng libtss2-dev pkg-config)
 # Needed only when dlib has to be built here for a CPU without AVX (no wheel for it at hand).
-DLIB_BUILD_PACKAGES=(cmake g++ binutils python3-dev)
+DLIB_BUILD_PACKAGES=(cmake make g++ binutils python3-dev)
 build_added=()
 
 # --- helpers -------------------------------------------------------------------------------------
