@@ -111,13 +111,13 @@ class Picture:
 
 PICTURES: dict[str, Picture] = {
     "drivers/camera/scenes/person_a.jpg": Picture(
-        "MIT", OPENPEOPLE, f"camera scene of person A, from P005/assets/amateur_selfie.jpg: {SYNTHETIC} drivers/camera/scenes/LICENSE-OpenPeople.txt"),
+        "MIT", OPENPEOPLE, f"camera scene of person A, from P008/assets/amateur_selfie.jpg: {SYNTHETIC} drivers/camera/scenes/LICENSE-OpenPeople.txt"),
     "drivers/camera/scenes/person_b.jpg": Picture(
         "MIT", OPENPEOPLE, f"camera scene of person B, from P002/assets/studio_portrait.jpg: {SYNTHETIC} drivers/camera/scenes/LICENSE-OpenPeople.txt"),
     "drivers/card/profiles/person-a.jpg": Picture(
-        "MIT", OPENPEOPLE, f"chip photo of person A, from P005/assets/studio_portrait.jpg: {SYNTHETIC} drivers/card/profiles/LICENSE-OpenPeople.txt"),
+        "MIT", OPENPEOPLE, f"chip photo of person A, from P008/assets/studio_portrait.jpg: {SYNTHETIC} drivers/card/profiles/LICENSE-OpenPeople.txt"),
     "drivers/card/profiles/person-a2.jpg": Picture(
-        "MIT", OPENPEOPLE, f"chip photo of person A, from P005/assets/character_sheet.jpg: {SYNTHETIC} drivers/card/profiles/LICENSE-OpenPeople.txt"),
+        "MIT", OPENPEOPLE, f"chip photo of person A, from P008/assets/character_sheet.jpg: {SYNTHETIC} drivers/card/profiles/LICENSE-OpenPeople.txt"),
     "drivers/card/profiles/person-b.jpg": Picture(
         "MIT", OPENPEOPLE, f"chip photo of person B, from P002/assets/character_sheet.jpg: {SYNTHETIC} drivers/card/profiles/LICENSE-OpenPeople.txt"),
     "tests/fixtures/faces/chip_a.jpg": Picture(

@@ -5,7 +5,7 @@
     .venv/bin/python scripts/build_faces.py /tmp/op/x/openpeople/data/curated
 
 OpenPeople (PyPI, MIT, Copyright (c) 2026 Prompt Haus) ships AI-generated people who do not exist,
-six pictures each. Person A is its P005, person B its P002. This writes:
+six pictures each. Person A is its P008, person B its P002. This writes:
 - the chip photos of the card profiles, `drivers/card/profiles/person-{a,a2,b}.jpg` (148x178, at
   most 5,100 bytes, with the padded comment segment the profiles' README describes), and the same
   pixels without the comment as `tests/fixtures/faces/chip_{a,b}.jpg`;
@@ -27,7 +27,6 @@ import cv2
 import dlib
 import numpy as np
 
-from drivers.camera import synth
 from kiosk.face.models import LANDMARKS_5, model_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,12 +172,8 @@ def eye_outline(a: Any, b: Any) -> list[list[float]]:
     return [at(0, 0), at(1 / 3, 0.2), at(2 / 3, 0.2), at(1, 0), at(2 / 3, -0.08), at(1 / 3, -0.08)]
 
 
-def write_scene(image: Any, name: str, turn_deg: float = 0.0, turns: dict[str, float] | None = None) -> dict[str, Any]:
+def write_scene(image: Any, name: str) -> dict[str, Any]:
     frame = scene_frame(image)
-    if turn_deg:
-        r = faces(frame)[0]
-        box = (r.left(), r.top(), r.right(), r.bottom())
-        frame = synth.turn(frame, box, turn_deg, five_points(frame, r)[4])
     ok, buf = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
     (SCENES / name).write_bytes(buf.tobytes())
     frame = cv2.imdecode(buf, cv2.IMREAD_COLOR)  # measured as the camera will read it
@@ -186,15 +181,12 @@ def write_scene(image: Any, name: str, turn_deg: float = 0.0, turns: dict[str, f
     pts = five_points(frame, r)
     left_eye, right_eye = sorted([eye_outline(pts[2], pts[3]), eye_outline(pts[0], pts[1])], key=lambda e: e[0][0])
     print(f"{name}: face box {r.width()} px, {len(buf)} bytes")
-    meta: dict[str, Any] = {
+    return {
         "box": [r.left(), r.top(), r.right(), r.bottom()],
         "nose": [float(pts[4][0]), float(pts[4][1])],
         "left_eye": left_eye,
         "right_eye": right_eye,
     }
-    if turns:
-        meta["turn_deg"] = turns
-    return meta
 
 
 def main() -> int:
@@ -203,17 +195,12 @@ def main() -> int:
         return 2
     curated = Path(sys.argv[1])
     note = "Chip photo of a simulated Thai ID card: {} of OpenPeople 0.1.2 (MIT), a synthetic person."
-    write_chip(load(curated, "P005", "studio_portrait"), "person-a.jpg", "chip_a.jpg", note.format("P005"))
-    write_chip(sheet_front(load(curated, "P005", "character_sheet")), "person-a2.jpg", None, note.format("P005"))
+    write_chip(load(curated, "P008", "studio_portrait"), "person-a.jpg", "chip_a.jpg", note.format("P008"))
+    write_chip(sheet_front(load(curated, "P008", "character_sheet")), "person-a2.jpg", None, note.format("P008"))
     write_chip(sheet_front(load(curated, "P002", "character_sheet")), "person-b.jpg", "chip_b.jpg", note.format("P002"))
     scenes = {
-        # The selfie looks aside: turned back 13 degrees toward the camera so it passes the quality
-        # gate. Its turns are read smaller than they are (beard, blurred surroundings), to the
-        # right most of all: the angles below keep both clear of `turn_min_deg` (12) from baseline.
-        "person_a.jpg": write_scene(
-            load(curated, "P005", "amateur_selfie"), "person_a.jpg", turn_deg=-13,
-            turns={"turn_left": 20, "turn_right": -25},
-        ),
+        # A selfie at home: another photo, light and expression than the chip photos
+        "person_a.jpg": write_scene(load(curated, "P008", "amateur_selfie"), "person_a.jpg"),
         "person_b.jpg": write_scene(load(curated, "P002", "studio_portrait"), "person_b.jpg"),
     }
     (SCENES / "scenes.json").write_text(json.dumps(scenes, indent=1) + "\n", encoding="utf-8")

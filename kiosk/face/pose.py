@@ -15,9 +15,8 @@ right, 2 and 3 the outer and inner corner of the eye on the image's left, 4 the 
   or lowered head.
 
 Measured on the card profiles' chip photos and the simulated scenes (synthetic people): frontal
-faces read −2° to +5° of yaw; a head turned 25° by `synth.turn` reads 21° to 26° (person A's
-bearded selfie less: 14° to 20° from its baseline); the outer-corner distance is about 1.4× the
-distance between the eye centres.
+faces read −4° to +4° of yaw; a head turned 30° by `synth.turn` reads 17° to 31° away from its
+frontal reading; the outer-corner distance is about 1.4× the distance between the eye centres.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ NOSE_DEPTH = 0.30
 distance (average adult face): the nose's sideways offset is this × tan(yaw)."""
 TYPICAL_DROP = 0.58
 """Nose base below the eye line, as a fraction of the outer-corner distance, for a frontal face
-(on the chip photos and the simulated scenes: 0.54-0.64)."""
+(on the chip photos and the simulated scenes: 0.54-0.63)."""
 PITCH_GAIN = 0.24
 """Change of that ratio per radian of pitch (the nose's depth over the corner distance)."""
 
