@@ -161,7 +161,7 @@ class FaceSection(Section):
 
     Lower is stricter. dlib's customary 0.6 lets about 0.7 % of impostor pairs through on LFW and
     is too loose for identity; 0.45 sits just above the highest genuine distance measured on the
-    reference portraits (0.33-0.43) and far below their impostors (0.81-0.85). Measure your own
+    simulated citizens' pictures (0.25-0.40) and far below their impostors (0.77-0.83). Measure your own
     population with `kiosk face eval` before changing it."""
     attempts: Annotated[int, Field(ge=1, le=10)] = 3
     """Face attempts before the session fails (`face_mismatch` or `liveness_failed`)."""

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KIOSK = Path(sys.executable).with_name("kiosk")
 OUT = ROOT / "docs" / "screens"
 HAPPY = ("idle", "choose_service", "consent", "insert_card", "face", "phone", "otp", "result_qr", "take_card",
-         "thank_you")
+         "rating")
 ENDINGS = ("impostor", "printed-photo", "no-face", "paper-out", "offline", "card-removed", "timeout", "cancel")
 
 
@@ -45,9 +45,9 @@ def first_of(screens: list[Path], state: str) -> Path | None:
 
 def ending_screen(screens: list[Path]) -> Path | None:
     """The screen the citizen is left with: the error screen, else the result as it ended (its
-    notices shown), else the thank-you screen."""
+    notices shown), else the thank-you screen (with the rating, or without)."""
     states = [(p, p.stem.split("-", 1)[1]) for p in screens]
-    for wanted, pick in (("error", 0), ("result_qr", -1), ("thank_you", 0)):
+    for wanted, pick in (("error", 0), ("result_qr", -1), ("rating", 0), ("thank_you", 0)):
         found = [p for p, s in states if s == wanted]
         if found:
             return found[pick]

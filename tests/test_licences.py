@@ -97,3 +97,16 @@ def test_a_debian_package_outside_main_fails(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setattr(licences, "_dpkg", lambda name, field: sections[name] if field == "Section" else "1.0")
     bad = licences.problems(licences.debian_entries(tmp_path))
     assert len(bad) == 1 and re.match(r"debian unrar 1.0: LicenseRef-Debian-non-free", bad[0])
+
+
+def test_every_picture_has_its_origin_and_an_unlisted_one_fails(tmp_path: Path) -> None:
+    listed = [e for e in licences.picture_entries() if e.licence == "MIT"]
+    assert {e.name for e in listed} == set(licences.PICTURES)  # each listed picture is there
+    for name in licences.PICTURES:
+        licence_file = (ROOT / name).parent / "LICENSE-OpenPeople.txt"
+        if name.startswith("drivers/"):
+            assert "Copyright (c) 2026 Prompt Haus" in licence_file.read_text(encoding="utf-8")
+    (tmp_path / "drivers" / "camera" / "scenes").mkdir(parents=True)
+    (tmp_path / "drivers" / "camera" / "scenes" / "someone.jpg").write_bytes(b"")
+    bad = licences.problems(licences.picture_entries(tmp_path))
+    assert len(bad) == 1 and "someone.jpg" in bad[0] and "unknown" in bad[0]

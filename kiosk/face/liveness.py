@@ -8,7 +8,7 @@ tilted like a card) fails every attempt, not one in three.
 What each challenge relies on (dlib's 5-point landmarks, `kiosk.face.pose` and `kiosk.face.eyes`):
 - **blink**: the eye openness (the share of dark iris between each eye's corners) falls to
   `blink_ratio` × the citizen's open-eye baseline; it counts as reopened at `REOPEN_RATIO` × the
-  baseline (a head turn of 30-40° moves the openness by less than 15 %, measured on the scenes). A baseline without visible irises (`MIN_OPEN`: eyes shut, dark glasses) cannot
+  baseline (a head turn of 30° moves the openness by less than 15 %, measured on the scenes). A baseline without visible irises (`MIN_OPEN`: eyes shut, dark glasses) cannot
   show a blink, so that challenge times out.
 - **turn left / right**: the yaw, read from the parallax of the nose base against the eye
   corners, moves `turn_min_deg` away from the baseline in the asked direction. Directions are the

@@ -14,9 +14,9 @@ right, 2 and 3 the outer and inner corner of the eye on the image's left, 4 the 
   absolute pitch is coarse; liveness never uses it, the quality gate only refuses a clearly raised
   or lowered head.
 
-Measured on the reference portraits and the simulated scenes: frontal faces read −2° to +12° of
-yaw, a head turned about 25° (by the 68-point estimate) reads −18°; the outer-corner distance is
-about 1.4× the distance between the eye centres.
+Measured on the card profiles' chip photos and the simulated scenes (synthetic people): frontal
+faces read −4° to +4° of yaw; a head turned 30° by `synth.turn` reads 17° to 31° away from its
+frontal reading; the outer-corner distance is about 1.4× the distance between the eye centres.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ NOSE_DEPTH = 0.30
 distance (average adult face): the nose's sideways offset is this × tan(yaw)."""
 TYPICAL_DROP = 0.58
 """Nose base below the eye line, as a fraction of the outer-corner distance, for a frontal face
-(mean of the reference portraits and the simulated scenes: 0.54-0.65)."""
+(on the chip photos and the simulated scenes: 0.54-0.63)."""
 PITCH_GAIN = 0.24
 """Change of that ratio per radian of pitch (the nose's depth over the corner distance)."""
 

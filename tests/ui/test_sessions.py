@@ -117,7 +117,7 @@ def test_sms_path(at_boonterm: Citizen) -> None:
 
 @pytest.mark.parametrize(("scenario", "error", "reason"), [
     ("impostor", "error.face_mismatch", "face_mismatch"),
-    ("printed_photo", "error.liveness_not_done", "liveness_failed"),
+    ("printed_photo", "error.liveness_not_done", "liveness_failed"),  # a print never moves: timed out
 ])
 def test_face_failures(at_dga: Citizen, scenario: str, error: str, reason: str) -> None:
     c = at_dga

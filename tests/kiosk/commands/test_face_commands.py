@@ -96,8 +96,8 @@ def test_eval_prints_fmr_fnmr_and_the_strict_threshold(cfg_file: Path, scenes: d
 
 
 def test_eval_on_the_portraits_per_photo_age_band(cfg_file: Path, scenes: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The shared portraits as the project keeps them: chip photos cut from obama.jpg (A) and
-    # biden.jpg (B), live captures from obama2.jpg (A) and biden.jpg (B) (tests/fixtures/faces).
+    # The simulated citizens (synthetic people, tests/fixtures/faces): chip photos of A and B, and
+    # the camera's scenes of the same two people, from other photos of them.
     folder = tmp_path / "pairs"
     folder.mkdir()
     for name in ("chip_a.jpg", "chip_b.jpg"):

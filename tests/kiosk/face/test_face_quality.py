@@ -51,7 +51,8 @@ def two_faces(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def uneven(image: np.ndarray, box: list[int]) -> np.ndarray:
     out = image.astype(np.float32)
     cx = (box[0] + box[2]) // 2
-    out[:, :cx] *= 0.35
+    out[:, :cx] *= 0.35  # light from one side: one half in shadow, the other lit a little more
+    out[:, cx:] *= 1.3
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
