@@ -170,7 +170,9 @@ case "$cmd" in
   setup) setup ;;
   lock) apt_setup; venv_setup; lock "$@" ;;
   run)
-    setup
+    # the kiosk alone needs the no-AVX dlib only on a CPU without AVX (the tests use both builds)
+    apt_setup; venv_setup
+    grep -qw avx /proc/cpuinfo || dlib_setup
     exec "$venv/bin/kiosk" run --dev "$@"
     ;;
   test)
